@@ -1,0 +1,14 @@
+"""Grader for the cross-border e-commerce operations practical exam (跨境电商运营).
+
+The flow is intake → read → check → score → report::
+
+    from grader import load_paper, grade_disc
+    paper = load_paper("2026A")
+    run = grade_disc("sample_submissions/2026A-demo", paper, out="reports/demo")
+"""
+__version__ = "0.1.0"
+
+from grader.paper import load_paper  # noqa: E402
+from grader.pipeline import grade_disc  # noqa: E402
+
+__all__ = ["__version__", "load_paper", "grade_disc"]

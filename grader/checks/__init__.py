@@ -1,0 +1,75 @@
+"""The check registry.
+
+A check is a plain function, registered once under a stable name, that receives a
+``CheckContext`` (the candidate's parsed deliverable, the key and the criterion's
+parameters) and returns an ``Outcome``: the share of the criterion earned and the evidence.
+Checks never open files; readers did that. A rubric names checks; any paper may reuse them.
+
+    @check("username_rules", needs=("accounts.personal",))
+    def username_rules(ctx): ...
+
+``needs`` lists the dotted key paths the check reads; a paper whose key lacks one is
+refused when it is loaded. ``validate(key, params)`` may add paper-specific guarantees
+(convention 21) and returns a list of problems.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from grader.model import Outcome
+    from grader.paper import Key
+    from grader.read.submission import Submission
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    criterion: str
+    deliverable: Any  # what the unit's reader made of the deliverable (None when missing)
+    key: Key
+    params: dict[str, Any]
+    submission: Submission | None = None  # for checks that look across units (U8-02)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    func: Callable[[CheckContext], Outcome]
+    needs: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()  # required criterion parameters
+    validate: Callable[[Key, dict[str, Any]], list[str]] | None = None
+    without_deliverable: bool = False  # runs even when the unit's deliverable is missing
+    doc: str = field(default="")
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(
+    name: str,
+    *,
+    needs: tuple[str, ...] = (),
+    params: tuple[str, ...] = (),
+    validate: Callable[[Key, dict[str, Any]], list[str]] | None = None,
+    without_deliverable: bool = False,
+) -> Callable[[Callable[[CheckContext], Outcome]], Callable[[CheckContext], Outcome]]:
+    """Register a check under ``name`` and return the function unchanged."""
+
+    def register(func: Callable[[CheckContext], Outcome]) -> Callable[[CheckContext], Outcome]:
+        if name in REGISTRY and REGISTRY[name].func is not func:
+            raise RuntimeError(f"check {name!r} registered twice")
+        REGISTRY[name] = Check(name, func, tuple(needs), tuple(params), validate, without_deliverable,
+                               (func.__doc__ or "").strip())
+        return func
+
+    return register
+
+
+def load_all() -> dict[str, Check]:
+    """Import every module of this package so each registers its checks; return the registry."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    return REGISTRY

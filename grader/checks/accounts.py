@@ -1,0 +1,248 @@
+"""Unit 1 checks: seller account registration (usernames, emails, ID numbers, cards, credit codes).
+
+Numbers are compared after python-stdnum's ``compact`` (spaces and hyphens removed, upper
+case, convention 24) and validated with ``stdnum.iso7064.mod_11_2`` (the GB 11643 check character), ``stdnum.cn.uscc``
+(GB 32100) and ``stdnum.luhn``. A malformed value never raises out of a check: stdnum's
+exceptions, and the ``KeyError`` some malformed IDs raise, become "invalid" with evidence.
+"""
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any, Callable
+
+from email_validator import EmailNotValidError, validate_email
+from stdnum import luhn
+from stdnum.cn import uscc
+from stdnum.iso7064 import mod_11_2
+
+from grader.checks import CheckContext, check
+from grader.checks.common import all_or_nothing, at, sheet_or_outcome
+from grader.model import Evidence, Outcome
+from grader.paper import Key
+from grader.read.tables import Sheet
+from grader.read.values import nfkc, texts_equal
+
+
+def compact(value: object) -> str:
+    """stdnum-style compact form: spaces and hyphens removed, upper case."""
+    return re.sub(r"[\s\-]+", "", nfkc(value)).upper()
+
+
+def _valid(validator: Callable[[str], Any], value: str) -> bool:
+    try:
+        return bool(validator(value))
+    except Exception:  # stdnum raises ValidationError subclasses, and KeyError for some malformed IDs
+        return False
+
+
+def valid_id(value: object) -> bool:
+    """GB 11643 resident ID number: 17 digits and the ISO 7064 MOD 11-2 check character.
+
+    Convention 22 makes the check character the test; birth place and date are not looked up
+    (``stdnum.cn.ric.validate`` would, and raises ``KeyError`` on some malformed numbers).
+    """
+    number = compact(value)
+    return len(number) == 18 and number[:17].isdigit() and _valid(mod_11_2.validate, number)
+
+
+def valid_credit_code(value: object) -> bool:
+    """GB 32100 unified social credit code (mod 31 check character)."""
+    return _valid(uscc.validate, compact(value))
+
+
+def valid_card(value: object) -> bool:
+    return _valid(luhn.validate, compact(value)) and compact(value).isdigit()
+
+
+def _field(sheet: Sheet, name: str, expected: object, *, label: str, label_zh: str,
+           number: bool = False, valid: Callable[[object], bool] | None = None) -> list[Evidence]:
+    """Evidence that a field equals the materials' (and, for a number, passes its check)."""
+    cell = sheet.field(name)
+    same = compact(cell.value) == compact(expected) if number else texts_equal(cell.value, expected)
+    evidence = [at(sheet, cell,
+                   f"{label} {'equals' if same else 'differs from'} the materials'",
+                   f"{label_zh}{'与材料一致' if same else '与材料不一致'}",
+                   expected=expected, ok=same and not cell.empty)]
+    if valid is not None:
+        ok = valid(cell.value)
+        evidence.append(at(sheet, cell, f"{label} {'passes' if ok else 'fails'} its check digit",
+                           f"{label_zh}{'校验通过' if ok else '校验位错误'}", expected="a valid number", ok=ok))
+    return evidence
+
+
+# ---------------------------------------------------------------- U1-01
+
+
+def username_problems(value: object, min_length: int, max_length: int, platforms: list[str]) -> list[str]:
+    """What breaks the username rule; the value is taken as typed, trimmed (convention 24)."""
+    text = "" if value is None else str(value).strip()
+    problems = []
+    if not min_length <= len(text) <= max_length:
+        problems.append(f"{len(text)} characters, not {min_length}–{max_length}")
+    if not text[:1].isascii() or not text[:1].isalpha():
+        problems.append("does not start with a letter")
+    if not re.fullmatch(r"[A-Za-z0-9_]*", text):
+        problems.append("holds characters other than letters, digits and _")
+    lowered = text.casefold()
+    named = [p for p in platforms if p.casefold() in lowered]
+    if named:
+        problems.append(f"contains the platform name {named[0]!r}")
+    return problems
+
+
+@check("usernames", params=("sheets", "min_length", "max_length", "platforms"))
+def usernames(ctx: CheckContext) -> Outcome:
+    """Each account's username: 6–20 characters, starts with a letter, letters/digits/_ only,
+    no platform name (case-insensitive substring) — an equal share per account.
+
+    Okay: ``hanyue_trade01``. Fails: ``1shop2026`` (starts with a digit), ``ebay_star``
+    (platform name), ``ｓｈｏｐ2026`` (full-width letters are not ASCII).
+    """
+    p = ctx.params
+    evidence, earned = [], Fraction(0)
+    share = Fraction(1, len(p["sheets"]))
+    for name in p["sheets"]:
+        sheet, missing = sheet_or_outcome(ctx, name)
+        if sheet is None:
+            evidence.extend(missing.evidence)
+            continue
+        cell = sheet.field("username")
+        problems = username_problems(cell.value, p["min_length"], p["max_length"], p["platforms"])
+        if not problems:
+            earned += share
+            evidence.append(at(sheet, cell, f"{name} username meets the rule", f"{name} 用户名符合规则", ok=True))
+        else:
+            evidence.append(at(sheet, cell, f"{name} username: {'; '.join(problems)}",
+                               f"{name} 用户名不符合规则：{'；'.join(problems)}",
+                               expected="6–20 letters/digits/_, starting with a letter, no platform name"))
+    return Outcome(earned, tuple(evidence))
+
+
+# ---------------------------------------------------------------- U1-02
+
+
+@check("emails", needs=("accounts",), params=("sheets",))
+def emails(ctx: CheckContext) -> Outcome:
+    """Both emails are valid addresses (syntax only, no network) and equal the materials'.
+
+    Okay: ``linxiaowen2026@163.com``. Fails: ``linxiaowen2026@163`` (no top-level domain),
+    another valid address than the materials' one.
+    """
+    evidence: list[Evidence] = []
+    for name in ctx.params["sheets"]:
+        sheet, missing = sheet_or_outcome(ctx, name)
+        if sheet is None:
+            evidence.extend(missing.evidence)
+            continue
+        cell = sheet.field("email")
+        expected = ctx.key.lookup(f"accounts.{name}.email")
+        try:
+            validate_email(nfkc(cell.value), check_deliverability=False)
+            valid, why = True, ""
+        except EmailNotValidError as exc:
+            valid, why = False, str(exc)
+        evidence.append(at(sheet, cell, f"{name} email {'is valid' if valid else 'is not valid: ' + why}",
+                           f"{name} 邮箱{'格式有效' if valid else '格式无效'}", expected="a valid address", ok=valid))
+        evidence.extend(_field(sheet, "email", expected, label=f"{name} email", label_zh=f"{name} 邮箱"))
+    return all_or_nothing(evidence)
+
+
+# ---------------------------------------------------------------- U1-03, U1-06
+
+
+def _person_paths(key: Key, params: dict[str, Any]) -> list[str]:
+    problems = []
+    for path in (params["key_name"], params["key_id"]):
+        if key.get(path) is None:
+            problems.append(f"the key lacks {path}")
+    if not problems and not valid_id(key.lookup(params["key_id"])):
+        problems.append(f"{params['key_id']} is not a valid GB 11643 ID number")
+    return problems
+
+
+@check("person_identity", params=("sheet", "name_field", "id_field", "key_name", "key_id"),
+       validate=_person_paths)
+def person_identity(ctx: CheckContext) -> Outcome:
+    """A person's name and ID number equal the materials', and the ID passes GB 11643.
+
+    Okay: ``110108198503152348``. Fails: ``110108198503152347`` (check digit), a different
+    person's valid ID, the name written differently.
+    """
+    p = ctx.params
+    sheet, missing = sheet_or_outcome(ctx, p["sheet"])
+    if sheet is None:
+        return missing
+    evidence = _field(sheet, p["name_field"], ctx.key.lookup(p["key_name"]), label="name", label_zh="姓名")
+    evidence += _field(sheet, p["id_field"], ctx.key.lookup(p["key_id"]), label="ID number",
+                       label_zh="身份证号", number=True, valid=valid_id)
+    return all_or_nothing(evidence)
+
+
+# ---------------------------------------------------------------- U1-04
+
+
+def _valid_materials(key: Key, params: dict[str, Any]) -> list[str]:
+    problems = []
+    if not valid_card(key.get("accounts.personal.card_number", "")):
+        problems.append("accounts.personal.card_number fails Luhn")
+    if not valid_credit_code(key.get("accounts.company.credit_code", "")):
+        problems.append("accounts.company.credit_code fails GB 32100")
+    return problems
+
+
+@check("bank_card", needs=("accounts.personal.card_number", "accounts.personal.real_name"),
+       params=("sheet",), validate=_valid_materials)
+def bank_card(ctx: CheckContext) -> Outcome:
+    """The card number equals the materials' and passes Luhn; the card holder is the real name.
+
+    Okay: ``6222 0210 0112 3456 789``. Fails: one digit changed (Luhn), holder another name.
+    """
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
+    if sheet is None:
+        return missing
+    evidence = _field(sheet, "card_number", ctx.key.lookup("accounts.personal.card_number"),
+                      label="card number", label_zh="银行卡号", number=True, valid=valid_card)
+    evidence += _field(sheet, "card_holder", ctx.key.lookup("accounts.personal.real_name"),
+                       label="card holder", label_zh="持卡人")
+    return all_or_nothing(evidence)
+
+
+# ---------------------------------------------------------------- U1-05, U1-07
+
+
+@check("company_identity", needs=("accounts.company.company_name", "accounts.company.credit_code"),
+       params=("sheet",), validate=_valid_materials)
+def company_identity(ctx: CheckContext) -> Outcome:
+    """Company name and unified social credit code equal the materials'; the code passes GB 32100.
+
+    Okay: ``91310115MA1K3BTP2B``. Fails: ``91310115MA1K3BTP2C`` (check character).
+    """
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
+    if sheet is None:
+        return missing
+    company = ctx.key["accounts"]["company"]
+    evidence = _field(sheet, "company_name", company["company_name"], label="company name", label_zh="企业名称")
+    evidence += _field(sheet, "credit_code", company["credit_code"], label="credit code",
+                       label_zh="统一社会信用代码", number=True, valid=valid_credit_code)
+    return all_or_nothing(evidence)
+
+
+@check("company_account", needs=("accounts.company.bank", "accounts.company.account_number",
+                                 "accounts.company.company_name"), params=("sheet",))
+def company_account(ctx: CheckContext) -> Outcome:
+    """The company payment account: bank, account number and account name (= company name)
+    equal the materials'.
+
+    Fails: a wrong branch, a digit missing from the account number, the account in a person's name.
+    """
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
+    if sheet is None:
+        return missing
+    company = ctx.key["accounts"]["company"]
+    evidence = _field(sheet, "bank", company["bank"], label="bank", label_zh="开户银行")
+    evidence += _field(sheet, "account_number", company["account_number"], label="account number",
+                       label_zh="对公账号", number=True)
+    evidence += _field(sheet, "account_name", company["company_name"], label="account name",
+                       label_zh="账户名称")
+    return all_or_nothing(evidence)

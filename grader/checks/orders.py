@@ -1,0 +1,108 @@
+"""Unit 6 checks: the order list, audits and statuses against the key (``orders.csv``).
+
+A repeated order id is graded on its first row (convention 6); labels are matched in
+Chinese or English, any case, through the rubric's label lists.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from grader.checks import CheckContext, check
+from grader.checks.common import at, sheet_or_outcome
+from grader.model import Evidence, Outcome
+from grader.read.tables import Row, Sheet
+from grader.read.values import equal_text, nfkc, shown
+
+
+def first_rows(sheet: Sheet, column: str) -> tuple[dict[str, Row], list[Row]]:
+    """Rows by their id (first occurrence) and the repeats."""
+    first: dict[str, Row] = {}
+    repeats = []
+    for row in sheet.rows:
+        ident = nfkc(row.value(column)).upper()
+        if not ident:
+            continue
+        if ident in first:
+            repeats.append(row)
+        else:
+            first[ident] = row
+    return first, repeats
+
+
+def key_orders(ctx: CheckContext) -> dict[str, dict[str, str]]:
+    return {nfkc(o["order_id"]).upper(): o for o in ctx.key["orders"]}
+
+
+@check("order_list", needs=("orders",), params=("sheet",))
+def order_list(ctx: CheckContext) -> Outcome:
+    """The list holds every order id of the key exactly once and no unknown id.
+
+    Fails: an order left out, an order listed twice, an id the materials do not have.
+    """
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
+    if sheet is None:
+        return missing
+    orders = key_orders(ctx)
+    first, repeats = first_rows(sheet, "order_id")
+    evidence = []
+    for ident in orders:
+        if ident not in first:
+            evidence.append(Evidence(f"order {ident} is not in the list", f"订单 {ident} 缺失",
+                                     file=sheet.file, sheet=sheet.name, expected=ident, found="(missing)"))
+    for row in repeats:
+        cell = row["order_id"]
+        evidence.append(at(sheet, cell, f"order {shown(cell.value)} listed again (row {row.number})",
+                           f"订单 {shown(cell.value)} 重复（第 {row.number} 行）", expected="each order once"))
+    for ident, row in first.items():
+        if ident not in orders:
+            evidence.append(at(sheet, row["order_id"], f"order {ident} is not an order of the materials",
+                               f"订单 {ident} 不在材料中", expected="an order id of the materials"))
+    if evidence:
+        return Outcome(Fraction(0), tuple(evidence))
+    return Outcome(Fraction(1), (Evidence(f"all {len(orders)} orders listed once", f"{len(orders)} 个订单均列出且不重复",
+                                          file=sheet.file, sheet=sheet.name, ok=True),))
+
+
+def label_of(value: object, labels: dict[str, list[str]]) -> str | None:
+    """The canonical label a cell's text stands for ('已发货' → 'shipped'), or None."""
+    text = equal_text(value)
+    for canonical, names in labels.items():
+        if text in {equal_text(n) for n in (canonical, *names)}:
+            return canonical
+    return None
+
+
+@check("order_field", needs=("orders",), params=("sheet", "column", "labels"))
+def order_field(ctx: CheckContext) -> Outcome:
+    """A column (audit or status) equals the key's value — an equal share per order of the key.
+
+    Okay: ``已发货`` or ``Shipped`` where the key says shipped. Fails: another label, an empty
+    cell, an unknown word, the order missing.
+    """
+    p = ctx.params
+    sheet, missing = sheet_or_outcome(ctx, p["sheet"])
+    if sheet is None:
+        return missing
+    orders = key_orders(ctx)
+    first, _ = first_rows(sheet, "order_id")
+    column = p["column"]
+    share = Fraction(1, len(orders))
+    earned, evidence = Fraction(0), []
+    for ident, order in orders.items():
+        expected = order[column]
+        row = first.get(ident)
+        if row is None:
+            evidence.append(Evidence(f"order {ident}: no row", f"订单 {ident} 缺失", file=sheet.file,
+                                     sheet=sheet.name, expected=expected, found="(missing)"))
+            continue
+        cell = row[column]
+        found = label_of(cell.value, p["labels"])
+        if found == expected:
+            earned += share
+            evidence.append(at(sheet, cell, f"order {ident}: {column} {expected}", f"订单 {ident} {column} 正确",
+                               expected=expected, ok=True))
+        else:
+            what = "not a known label" if found is None else found
+            evidence.append(at(sheet, cell, f"order {ident}: {column} should be {expected}, found {what}",
+                               f"订单 {ident} {column} 应为 {expected}", expected=expected))
+    return Outcome(earned, tuple(evidence))

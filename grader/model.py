@@ -1,0 +1,222 @@
+"""The records that flow through the pipeline: evidence, flags, outcomes, results.
+
+Every record is frozen. Checks build ``Outcome``; the scorer turns outcomes into
+``CriterionResult``; report writers read ``CandidateResult`` and nothing else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+# Candidate statuses, in the words of the paper (§3).
+GRADED = "graded"
+ABSENT = "absent"
+NEEDS_REVIEW = "needs-review"
+UNREADABLE = "unreadable"
+
+STATUS_LABELS = {
+    GRADED: "已评分 graded",
+    ABSENT: "缺考 absent",
+    NEEDS_REVIEW: "待复核 needs review",
+    UNREADABLE: "无法读取 unreadable",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One observation behind a criterion's points: where, what was expected, what was found."""
+
+    message: str
+    message_zh: str = ""
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    expected: str = ""
+    found: str = ""
+    ok: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "expected": self.expected,
+            "found": self.found,
+            "ok": self.ok,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something an examiner must look at. Flags never change points."""
+
+    code: str
+    reason: str
+    file: str = ""
+    unit: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "reason": self.reason, "file": self.file, "unit": self.unit}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Flag:
+        return cls(**data)
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.unit, self.code, self.file, self.reason)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check returns: the share of the criterion earned (0..1), evidence and flags."""
+
+    share: Fraction
+    evidence: tuple[Evidence, ...] = ()
+    flags: tuple[Flag, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.share, Fraction):
+            object.__setattr__(self, "share", Fraction(self.share))
+        if not 0 <= self.share <= 1:
+            raise ValueError(f"share {self.share} outside 0..1")
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    unit: str
+    title: str
+    points: Fraction
+    maximum: Fraction
+    evidence: tuple[Evidence, ...] = ()
+    graded: bool = True
+    automatic: Fraction | None = None  # set when an override replaced the points
+    override: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "unit": self.unit,
+            "title": self.title,
+            "points": fraction_text(self.points),
+            "maximum": fraction_text(self.maximum),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "graded": self.graded,
+        }
+        if self.override is not None:
+            data["automatic"] = fraction_text(self.automatic or Fraction(0))
+            data["override"] = dict(self.override)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CriterionResult:
+        return cls(
+            id=data["id"],
+            unit=data["unit"],
+            title=data["title"],
+            points=Fraction(data["points"]),
+            maximum=Fraction(data["maximum"]),
+            evidence=tuple(Evidence.from_dict(e) for e in data["evidence"]),
+            graded=data["graded"],
+            automatic=Fraction(data["automatic"]) if "automatic" in data else None,
+            override=data.get("override"),
+        )
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    id: str
+    title: str
+    title_en: str
+    points: Fraction
+    maximum: Fraction
+    criteria: tuple[CriterionResult, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "title_en": self.title_en,
+            "points": fraction_text(self.points),
+            "maximum": fraction_text(self.maximum),
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UnitResult:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            title_en=data["title_en"],
+            points=Fraction(data["points"]),
+            maximum=Fraction(data["maximum"]),
+            criteria=tuple(CriterionResult.from_dict(c) for c in data["criteria"]),
+        )
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    user: str
+    candidate_no: str
+    name: str
+    folder: str  # relative to the disc root; "" when absent
+    status: str
+    total: Fraction
+    passed: bool
+    units: tuple[UnitResult, ...]
+    flags: tuple[Flag, ...] = ()
+    inputs: tuple[dict[str, Any], ...] = field(default=())  # files read: path, sha256, size
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user": self.user,
+            "candidate_no": self.candidate_no,
+            "name": self.name,
+            "folder": self.folder,
+            "status": self.status,
+            "total": fraction_text(self.total),
+            "passed": self.passed,
+            "units": [u.to_dict() for u in self.units],
+            "flags": [f.to_dict() for f in self.flags],
+            "inputs": [dict(i) for i in self.inputs],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CandidateResult:
+        return cls(
+            user=data["user"],
+            candidate_no=data["candidate_no"],
+            name=data["name"],
+            folder=data["folder"],
+            status=data["status"],
+            total=Fraction(data["total"]),
+            passed=data["passed"],
+            units=tuple(UnitResult.from_dict(u) for u in data["units"]),
+            flags=tuple(Flag.from_dict(f) for f in data["flags"]),
+            inputs=tuple(data["inputs"]),
+        )
+
+    def unit(self, unit_id: str) -> UnitResult:
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        raise KeyError(unit_id)
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        for unit in self.units:
+            for criterion in unit.criteria:
+                if criterion.id == criterion_id:
+                    return criterion
+        raise KeyError(criterion_id)
+
+
+def fraction_text(value: Fraction) -> str:
+    """Exact text of a fraction: '9/4', '3', '0'."""
+    return str(Fraction(value))

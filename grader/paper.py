@@ -1,0 +1,285 @@
+"""Loading and validating a paper: its rubric (``rubrics/<paper>.toml``) and key folder.
+
+The rubric holds units, weights, criteria, points, check names and parameters, and the
+deliverables' file names, sheets and header aliases. The key folder holds the materials
+and the answers; every ``.toml``, ``.json``, ``.csv`` and ``.xlsx`` file at its top is a
+section named after the file (``orders.csv`` → ``key["orders"]``); sub-folders (photos,
+emails) are reached with ``key.path()``. Both are loaded and validated once, then passed
+down read-only.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tomllib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable
+
+from grader.checks import REGISTRY, load_all
+from grader.errors import PaperError
+from grader.read.tables import SheetSpec
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PAPER_DIRS = (Path.cwd(), REPO_ROOT)
+KEY_SUFFIXES = (".toml", ".json", ".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    unit: str
+    points: Fraction
+    title: str
+    title_en: str
+    check: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    title: str
+    title_en: str
+    weight: Fraction
+    deliverable: str
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class DeliverableSpec:
+    """Where a deliverable stands in a candidate folder and, for a workbook, its sheets."""
+
+    name: str
+    kind: str  # "workbook", or a folder kind a reader is registered for
+    names: tuple[str, ...]
+    sheets: tuple[SheetSpec, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class Key:
+    """The paper's materials and answers, read-only, with a per-process memo for derived data."""
+
+    def __init__(self, root: Path, sections: dict[str, Any], files: dict[str, str]):
+        self.root = root
+        self._sections = sections
+        self.files = files  # relative path → sha256, every file of the key folder
+        self._memo: dict[str, Any] = {}
+
+    def __getitem__(self, section: str) -> Any:
+        return self._sections[section]
+
+    def __contains__(self, section: str) -> bool:
+        return section in self._sections
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        try:
+            return self.lookup(dotted)
+        except KeyError:
+            return default
+
+    def lookup(self, dotted: str) -> Any:
+        """``key.lookup("accounts.personal.real_name")``; raises KeyError naming the path."""
+        node: Any = self._sections
+        for part in dotted.split("."):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                raise KeyError(dotted)
+        return node
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def memo(self, name: str, make: Callable[[], Any]) -> Any:
+        """Derived data (image hashes, dictionaries) computed once per process."""
+        if name not in self._memo:
+            self._memo[name] = make()
+        return self._memo[name]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    rubric_path: Path
+    rubric_sha256: str
+    pass_mark: Fraction
+    places: int
+    units: tuple[Unit, ...]
+    deliverables: dict[str, DeliverableSpec]
+    key: Key
+
+    def criteria(self) -> list[Criterion]:
+        return [c for u in self.units for c in u.criteria]
+
+    def unit(self, unit_id: str) -> Unit:
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        raise KeyError(unit_id)
+
+    @property
+    def key_sha256(self) -> str:
+        digest = hashlib.sha256()
+        for name in sorted(self.key.files):
+            digest.update(f"{name}\0{self.key.files[name]}\n".encode())
+        return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- loading
+
+
+def resolve_rubric(paper: str | Path) -> Path:
+    """``2026A`` → ``rubrics/2026A.toml`` (in the working folder, then beside the package)."""
+    candidate = Path(paper)
+    if candidate.suffix == ".toml" or candidate.is_file():
+        if not candidate.is_file():
+            raise PaperError(f"rubric file {candidate} does not exist")
+        return candidate
+    for base in PAPER_DIRS:
+        path = base / "rubrics" / f"{paper}.toml"
+        if path.is_file():
+            return path
+    raise PaperError(f"no rubric for paper {paper!r}: looked for rubrics/{paper}.toml")
+
+
+def load_paper(paper: str | Path = "2026A") -> Paper:
+    """Load and validate a paper; raise PaperError with a one-line reason when it is invalid."""
+    rubric_path = resolve_rubric(paper)
+    raw = rubric_path.read_bytes()
+    try:
+        rubric = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PaperError(f"{rubric_path}: not valid TOML ({exc})") from exc
+    key_dir = (rubric_path.parent / rubric.get("key", f"../answer_keys/{rubric_path.stem}")).resolve()
+    key = load_key(key_dir)
+    registry = load_all()
+    try:
+        deliverables = _deliverables(rubric)
+        units = _units(rubric, deliverables)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PaperError(f"{rubric_path}: malformed rubric ({type(exc).__name__}: {exc})") from exc
+    _validate(rubric_path, units, key, registry)
+    return Paper(
+        id=str(rubric.get("paper", rubric_path.stem)),
+        title=str(rubric.get("title", "")),
+        rubric_path=rubric_path,
+        rubric_sha256=hashlib.sha256(raw).hexdigest(),
+        pass_mark=Fraction(str(rubric.get("pass_mark", 60))),
+        places=int(rubric.get("display_places", 2)),
+        units=units,
+        deliverables=deliverables,
+        key=key,
+    )
+
+
+def _deliverables(rubric: dict[str, Any]) -> dict[str, DeliverableSpec]:
+    specs = {}
+    for name, data in rubric.get("deliverables", {}).items():
+        sheets = tuple(SheetSpec.from_rubric(s, d) for s, d in data.get("sheets", {}).items())
+        options = {k: v for k, v in data.items() if k not in ("kind", "names", "sheets")}
+        specs[name] = DeliverableSpec(name, data["kind"], tuple(data.get("names", [name])), sheets, options)
+    return specs
+
+
+def _units(rubric: dict[str, Any], deliverables: dict[str, DeliverableSpec]) -> tuple[Unit, ...]:
+    units = []
+    for u in rubric["units"]:
+        if u["deliverable"] not in deliverables:
+            raise ValueError(f"unit {u['id']} names deliverable {u['deliverable']!r}, which is not described")
+        criteria = tuple(
+            Criterion(
+                id=c["id"],
+                unit=u["id"],
+                points=Fraction(str(c["points"])),
+                title=c["title"],
+                title_en=c.get("title_en", ""),
+                check=c["check"],
+                params=dict(c.get("params", {})),
+            )
+            for c in u["criteria"]
+        )
+        units.append(Unit(u["id"], u["title"], u.get("title_en", ""), Fraction(str(u["weight"])),
+                          u["deliverable"], criteria))
+    return tuple(units)
+
+
+def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: dict) -> None:
+    where = rubric_path.name
+    total = sum((u.weight for u in units), Fraction(0))
+    if total != 100:
+        raise PaperError(f"{where}: unit weights add up to {total}, not 100")
+    seen: set[str] = set()
+    for unit in units:
+        points = sum((c.points for c in unit.criteria), Fraction(0))
+        if points != unit.weight:
+            raise PaperError(f"{where}: criteria of {unit.id} add up to {points} points, "
+                             f"not its weight {unit.weight}")
+        for criterion in unit.criteria:
+            if criterion.id in seen:
+                raise PaperError(f"{where}: criterion {criterion.id} appears twice")
+            seen.add(criterion.id)
+            check = registry.get(criterion.check)
+            if check is None:
+                raise PaperError(f"{where}: criterion {criterion.id} names unknown check {criterion.check!r}")
+            for param in check.params:
+                if param not in criterion.params:
+                    raise PaperError(f"{where}: criterion {criterion.id} lacks parameter {param!r} "
+                                     f"that check {check.name!r} needs")
+            for need in check.needs:
+                if key.get(need) is None:
+                    raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
+                                     f"which the key ({key.root}) lacks")
+            if check.validate is not None:
+                problems = check.validate(key, criterion.params)
+                if problems:
+                    raise PaperError(f"{where}: key fails {criterion.id}'s guarantee: {problems[0]}")
+
+
+def load_key(root: Path) -> Key:
+    """Read every section file of a key folder; refuse a missing folder or a broken file."""
+    if not root.is_dir():
+        raise PaperError(f"answer key folder {root} does not exist")
+    sections: dict[str, Any] = {}
+    files: dict[str, str] = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for path in sorted(root.iterdir()):
+        if path.is_file() and path.suffix.lower() in KEY_SUFFIXES:
+            try:
+                sections[path.stem] = _read_section(path)
+            except Exception as exc:
+                raise PaperError(f"answer key file {path}: cannot be read ({exc})") from exc
+    return Key(root, sections, files)
+
+
+def _read_section(path: Path) -> Any:
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    if suffix == ".json":
+        return json.loads(path.read_text(encoding="utf-8"))
+    if suffix == ".csv":
+        text = path.read_text(encoding="utf-8-sig")
+        return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        section = {}
+        for ws in book.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            header = [str(h) for h in rows[0]] if rows else []
+            section[ws.title] = [dict(zip(header, r)) for r in rows[1:] if any(v is not None for v in r)]
+        return section
+    finally:
+        book.close()

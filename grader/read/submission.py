@@ -1,0 +1,170 @@
+"""One candidate's folder, read on demand: each deliverable located, parsed once and cached.
+
+The submission records every file it reads (sha256 and size, for the manifest) and the
+flags reading raised (``misplaced``, ``duplicate-deliverable``, ``unreadable-file``,
+``modified-after-end``). Readers for each deliverable kind are registered in
+``grader.read.READERS``; a ``ReadError`` becomes a flag, never an exception that escapes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from grader.errors import ReadError
+from grader.intake import is_junk, name_key
+from grader.model import Flag
+
+if TYPE_CHECKING:
+    from grader.paper import DeliverableSpec, Paper
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+MISSING, UNREADABLE, READ = "missing", "unreadable", "read"
+
+
+@dataclass(frozen=True)
+class Located:
+    path: Path
+    relative: str  # relative to the candidate folder
+    misplaced: bool
+    others: tuple[str, ...] = ()  # other copies found, not graded
+
+
+class Submission:
+    def __init__(self, folder: Path, paper: Paper, *, disc_root: Path, exam_end: dt.datetime | None = None):
+        self.folder = folder
+        self.paper = paper
+        self.disc_root = disc_root
+        self.exam_end = exam_end
+        self.flags: list[Flag] = []
+        self.inputs: dict[str, dict[str, Any]] = {}
+        self._parsed: dict[str, Any] = {}
+        self._state: dict[str, str] = {}
+        self._files = self._listing()
+
+    # ------------------------------------------------------------ listing
+
+    def _listing(self) -> list[Path]:
+        """Every file of the folder up to three levels down, junk left out, symlinks not followed."""
+        found: list[Path] = []
+
+        def walk(folder: Path, depth: int) -> None:
+            try:
+                children = sorted(folder.iterdir())
+            except OSError as exc:
+                self.flag("unreadable-file", f"folder cannot be listed ({exc.strerror})", folder)
+                return
+            for child in children:
+                if is_junk(child.name):
+                    continue
+                if child.is_symlink():
+                    self.flag("symlink", "symbolic link not followed", child)
+                elif child.is_dir():
+                    if depth < 3:
+                        walk(child, depth + 1)
+                elif child.is_file():
+                    found.append(child)
+
+        walk(self.folder, 0)
+        if self.exam_end is not None:
+            end = self.exam_end.timestamp()
+            for path in found:
+                mtime = path.stat().st_mtime
+                if mtime > end:
+                    when = dt.datetime.fromtimestamp(mtime, self.exam_end.tzinfo).isoformat(timespec="seconds")
+                    self.flag("modified-after-end", f"modified {when}, after the exam ended", path)
+        return found
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+    def flag(self, code: str, reason: str, path: Path | str = "", unit: str = "") -> None:
+        file = self.relative(path) if isinstance(path, Path) else path
+        self.flags.append(Flag(code, reason, file, unit))
+
+    def record(self, path: Path, data: bytes | None = None) -> bytes:
+        """Note that a file was read (for the manifest) and return its bytes."""
+        if data is None:
+            data = path.read_bytes()
+        rel = path.relative_to(self.disc_root).as_posix()
+        self.inputs[rel] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        return data
+
+    @property
+    def files(self) -> list[Path]:
+        return list(self._files)
+
+    # ------------------------------------------------------------ locating
+
+    def locate(self, spec: DeliverableSpec, unit: str = "") -> Located | None:
+        """Find a deliverable: in the folder, else one level too deep (flagged ``misplaced``)."""
+        names = [name_key(n) for n in spec.names]
+        if spec.kind == "workbook":
+            hits = [p for p in self._files if p.suffix.lower() in WORKBOOK_SUFFIXES
+                    and name_key(p.stem) in names]
+            rank = lambda p: (len(p.relative_to(self.folder).parts),  # noqa: E731
+                              names.index(name_key(p.stem)),
+                              WORKBOOK_SUFFIXES.index(p.suffix.lower()), p.name)
+        else:
+            dirs = {p.parent for p in self._files} | {self.folder / d for d in self._dirs()}
+            hits = [d for d in dirs if d != self.folder and name_key(d.name) in names]
+            rank = lambda p: (len(p.relative_to(self.folder).parts), names.index(name_key(p.name)), p.name)  # noqa: E731
+        hits = [h for h in hits if len(h.relative_to(self.folder).parts) <= (2 if spec.kind == "workbook" else 2)]
+        if not hits:
+            return None
+        hits.sort(key=rank)
+        chosen = hits[0]
+        depth = len(chosen.relative_to(self.folder).parts)
+        misplaced = depth > 1
+        same_level = [h for h in hits[1:] if len(h.relative_to(self.folder).parts) == depth]
+        located = Located(chosen, self.relative(chosen), misplaced, tuple(self.relative(h) for h in same_level))
+        if misplaced:
+            self.flag("misplaced", f"{spec.name} found one folder too deep", chosen, unit)
+        if same_level:
+            self.flag("duplicate-deliverable",
+                      f"{spec.name} found as {', '.join([located.relative, *located.others])}; "
+                      f"graded {located.relative}", chosen, unit)
+        return located
+
+    def _dirs(self) -> list[str]:
+        out = []
+        try:
+            for child in self.folder.iterdir():
+                if child.is_dir() and not child.is_symlink() and not is_junk(child.name):
+                    out.append(child.name)
+                    for inner in child.iterdir():
+                        if inner.is_dir() and not inner.is_symlink() and not is_junk(inner.name):
+                            out.append(f"{child.name}/{inner.name}")
+        except OSError:
+            pass
+        return out
+
+    # ------------------------------------------------------------ reading
+
+    def get(self, name: str, unit: str = "") -> Any:
+        """The parsed deliverable ``name`` (None when missing or unreadable), read once."""
+        if name not in self._state:
+            from grader.read import READERS
+
+            spec = self.paper.deliverables[name]
+            located = self.locate(spec, unit)
+            if located is None:
+                self._state[name], self._parsed[name] = MISSING, None
+            else:
+                try:
+                    self._parsed[name] = READERS[spec.kind](self, spec, located)
+                    self._state[name] = READ
+                except ReadError as exc:
+                    self.flag("unreadable-file", str(exc), located.path, unit)
+                    self._state[name], self._parsed[name] = UNREADABLE, None
+        return self._parsed[name]
+
+    def state(self, name: str) -> str:
+        """missing, unreadable or read (after ``get``)."""
+        return self._state.get(name, MISSING)
+
+    def located_name(self, name: str) -> str:
+        spec = self.paper.deliverables[name]
+        return spec.names[0]

@@ -1,0 +1,340 @@
+"""One spreadsheet reader for .xlsx, .xlsm, .xls and .csv.
+
+Sheets and columns are found by header name (the rubric's aliases, compared with
+``header_key``), never by position. Every value keeps its cell coordinate so a check can
+say where a deduction comes from. Formulas are never evaluated: the cached value is read.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl.utils import get_column_letter
+
+from grader.errors import ReadError
+from grader.read.values import header_key
+
+HEADER_SCAN_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value and where it stands: ``ref`` is an A1 coordinate ("B3"), "" when absent."""
+
+    value: Any
+    ref: str = ""
+    is_date: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+EMPTY = Cell(None)
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # the row number as the spreadsheet shows it
+    cells: dict[str, Cell]
+
+    def __getitem__(self, column: str) -> Cell:
+        return self.cells.get(column, Cell(None, ""))
+
+    def value(self, column: str) -> Any:
+        return self[column].value
+
+    @property
+    def empty(self) -> bool:
+        return all(c.empty for c in self.cells.values())
+
+
+@dataclass
+class Sheet:
+    """A sheet found for one of the rubric's sheet specs.
+
+    Table sheets have ``rows``; field/value sheets have ``fields`` (canonical field → value cell).
+    """
+
+    spec: str
+    name: str
+    file: str
+    columns: dict[str, str] = field(default_factory=dict)  # canonical column → letter
+    rows: list[Row] = field(default_factory=list)
+    fields: dict[str, Cell] = field(default_factory=dict)
+    missing_columns: tuple[str, ...] = ()
+
+    def field(self, name: str) -> Cell:
+        return self.fields.get(name, EMPTY)
+
+    def column_ref(self, column: str, row: int | None = None) -> str:
+        letter = self.columns.get(column, "")
+        if not letter:
+            return ""
+        return f"{letter}{row}" if row else f"column {letter}"
+
+
+@dataclass
+class Workbook:
+    file: str  # path relative to the candidate folder
+    sheets: dict[str, Sheet]
+    missing_sheets: tuple[str, ...] = ()
+
+    def sheet(self, spec: str) -> Sheet | None:
+        return self.sheets.get(spec)
+
+
+# ---------------------------------------------------------------- raw grids
+
+RawCell = tuple[Any, bool]  # (value, is_date)
+RawSheet = tuple[str, list[list[RawCell]]]
+
+
+def _grid_xlsx(path: Path) -> list[RawSheet]:
+    import openpyxl  # defusedxml, when installed, makes openpyxl parse the XML safely
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise ReadError(f"not a readable xlsx workbook ({type(exc).__name__}: {exc})") from exc
+    try:
+        sheets = []
+        for ws in book.worksheets:
+            rows = []
+            for row in ws.iter_rows():
+                rows.append([(c.value, bool(getattr(c, "is_date", False))) for c in row])
+            sheets.append((ws.title, rows))
+        return sheets
+    except Exception as exc:
+        raise ReadError(f"workbook could not be read to the end ({type(exc).__name__}: {exc})") from exc
+    finally:
+        book.close()
+
+
+def _grid_xls(path: Path) -> list[RawSheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:
+        raise ReadError(f"not a readable xls workbook ({type(exc).__name__}: {exc})") from exc
+    sheets = []
+    try:
+        for index in range(book.nsheets):
+            ws = book.sheet_by_index(index)
+            rows = []
+            for r in range(ws.nrows):
+                out = []
+                for c in range(ws.ncols):
+                    cell = ws.cell(r, c)
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        try:
+                            out.append((xlrd.xldate.xldate_as_datetime(cell.value, book.datemode), True))
+                        except Exception:
+                            out.append((cell.value, False))
+                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        out.append((None, False))
+                    elif cell.ctype == xlrd.XL_CELL_ERROR:
+                        out.append((None, False))
+                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                        out.append((bool(cell.value), False))
+                    else:
+                        out.append((cell.value, False))
+                rows.append(out)
+            sheets.append((ws.name, rows))
+    finally:
+        book.release_resources()
+    return sheets
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 (with or without BOM) first, then GBK/GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ReadError("CSV is neither UTF-8 nor GBK/GB18030 text") from exc
+
+
+def _grid_csv(path: Path) -> list[RawSheet]:
+    text = decode_csv(path.read_bytes())
+    if "\x00" in text:
+        raise ReadError("CSV holds binary data")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[(v if v != "" else None, False) for v in r] for r in csv.reader(io.StringIO(text), dialect)]
+    return [(path.stem, rows)]
+
+
+def read_grid(path: Path) -> list[RawSheet]:
+    """Every sheet of a spreadsheet file as rows of (value, is_date), by the real format."""
+    head = path.open("rb").read(8)
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK"):
+        return _grid_xlsx(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _grid_xls(path)
+    if suffix == ".csv":
+        return _grid_csv(path)
+    raise ReadError(f"{suffix or 'file'} does not hold a spreadsheet (its first bytes are {head[:4]!r})")
+
+
+# ---------------------------------------------------------------- sheet specs
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """What the rubric says a sheet looks like (see ``rubrics/*.toml``: deliverables)."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table layout
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field/value layout
+    header: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field/value header names
+
+    @property
+    def is_fields(self) -> bool:
+        return bool(self.fields)
+
+    def names(self) -> set[str]:
+        return {header_key(n) for n in (self.name, *self.aliases)}
+
+    @classmethod
+    def from_rubric(cls, name: str, data: dict[str, Any]) -> SheetSpec:
+        def aliases(mapping: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+            return {k: tuple(v) for k, v in mapping.items()}
+
+        return cls(
+            name=name,
+            aliases=tuple(data.get("aliases", ())),
+            columns=aliases(data.get("columns", {})),
+            fields=aliases(data.get("fields", {})),
+            header=aliases(data.get("header", {"field": ["字段"], "value": ["内容"]})),
+        )
+
+
+def _alias_index(mapping: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, names in mapping.items():
+        for name in (canonical, *names):
+            index.setdefault(header_key(name), canonical)
+    return index
+
+
+def _find_header(rows: list[list[RawCell]], index: dict[str, str]) -> tuple[int, dict[str, int]]:
+    """The row (0-based) among the first rows whose cells match most aliases, and column positions."""
+    best_row, best = -1, {}
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found: dict[str, int] = {}
+        for c, (value, _) in enumerate(row):
+            if value is None:
+                continue
+            canonical = index.get(header_key(value))
+            if canonical and canonical not in found:
+                found[canonical] = c
+        if len(found) > len(best):
+            best_row, best = r, found
+    return best_row, best
+
+
+def _table(spec: SheetSpec, title: str, file: str, rows: list[list[RawCell]]) -> Sheet:
+    header_row, positions = _find_header(rows, _alias_index(spec.columns))
+    sheet = Sheet(spec=spec.name, name=title, file=file)
+    sheet.columns = {col: get_column_letter(pos + 1) for col, pos in positions.items()}
+    sheet.missing_columns = tuple(c for c in spec.columns if c not in positions)
+    for r in range(header_row + 1, len(rows)):
+        raw = rows[r]
+        cells = {}
+        for col, pos in positions.items():
+            value, is_date = raw[pos] if pos < len(raw) else (None, False)
+            if isinstance(value, str) and not value.strip():
+                value = None
+            cells[col] = Cell(value, f"{get_column_letter(pos + 1)}{r + 1}", is_date)
+        row = Row(r + 1, cells)
+        if not row.empty:
+            sheet.rows.append(row)
+    return sheet
+
+
+def _fields(spec: SheetSpec, title: str, file: str, rows: list[list[RawCell]]) -> Sheet:
+    header_row, positions = _find_header(rows, _alias_index(spec.header))
+    field_pos = positions.get("field", 0)
+    value_pos = positions.get("value", field_pos + 1)
+    index = _alias_index(spec.fields)
+    sheet = Sheet(spec=spec.name, name=title, file=file)
+    sheet.columns = {"field": get_column_letter(field_pos + 1), "value": get_column_letter(value_pos + 1)}
+    for r in range(header_row + 1, len(rows)):
+        raw = rows[r]
+        if field_pos >= len(raw) or raw[field_pos][0] is None:
+            continue
+        canonical = index.get(header_key(raw[field_pos][0]))
+        if canonical is None or canonical in sheet.fields:
+            continue  # an unknown field, or a repeat: the first row is graded (convention 6)
+        value, is_date = raw[value_pos] if value_pos < len(raw) else (None, False)
+        sheet.fields[canonical] = Cell(value, f"{get_column_letter(value_pos + 1)}{r + 1}", is_date)
+    sheet.missing_columns = tuple(f for f in spec.fields if f not in sheet.fields)
+    return sheet
+
+
+def _held(rows: list[list[RawCell]]) -> set[str]:
+    """Header keys of the values in a sheet's first columns (where field names stand)."""
+    return {header_key(v) for r in rows for v, _ in r[:3] if v is not None}
+
+
+def _fit(spec: SheetSpec, rows: list[list[RawCell]]) -> int:
+    """How many of a spec's headers (or fields) a sheet's content holds."""
+    if spec.is_fields:
+        index = _alias_index(spec.fields)
+        return len({index[k] for k in _held(rows) if k in index})
+    return len(_find_header(rows, _alias_index(spec.columns))[1])
+
+
+def _exclusive_fit(spec: SheetSpec, others: Iterable[SheetSpec], rows: list[list[RawCell]]) -> int:
+    """Fields only this spec has that the content holds (convention 24: a csv's company-only field)."""
+    other_names = {header_key(n) for o in others for f, al in o.fields.items() for n in (f, *al)}
+    mine = _alias_index(spec.fields)
+    return len({mine[k] for k in _held(rows) if k in mine and k not in other_names})
+
+
+def build_workbook(file: str, grid: list[RawSheet], specs: list[SheetSpec]) -> Workbook:
+    """Match a file's sheets to the rubric's sheet specs and read each found one."""
+    found: dict[str, tuple[str, list[list[RawCell]]]] = {}
+    used: set[int] = set()
+    for spec in specs:  # by name first
+        for i, (title, rows) in enumerate(grid):
+            if i not in used and header_key(title) in spec.names():
+                found[spec.name] = (title, rows)
+                used.add(i)
+                break
+    unnamed = [i for i in range(len(grid)) if i not in used]
+    for i in unnamed:  # then a sheet with another name, by what its content holds
+        title, rows = grid[i]
+        open_specs = [s for s in specs if s.name not in found]
+        if not open_specs:
+            break
+        scored = []
+        for order, spec in enumerate(open_specs):
+            others = [o for o in specs if o is not spec]
+            scored.append((_exclusive_fit(spec, others, rows), _fit(spec, rows), -order, spec))
+        best = max(scored, key=lambda t: t[:3])
+        if best[1] > 0:
+            found[best[3].name] = (title, rows)
+    sheets = {}
+    for spec in specs:
+        if spec.name in found:
+            title, rows = found[spec.name]
+            sheets[spec.name] = (_fields if spec.is_fields else _table)(spec, title, file, rows)
+    missing = tuple(s.name for s in specs if s.name not in sheets)
+    return Workbook(file=file, sheets=sheets, missing_sheets=missing)

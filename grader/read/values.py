@@ -1,0 +1,125 @@
+"""How the paper reads a value (§4 conventions 3, 4, 30 and 31).
+
+``equal_text`` is convention 3 ("Equal"), ``header_key`` is convention 30 (header and sheet
+names), ``to_number`` is convention 4 (numbers typed as text) and ``to_date`` is convention 31.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfkc(value: object) -> str:
+    """Text of a value after Unicode NFKC, trimmed, inner spaces collapsed (case kept)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def equal_text(value: object) -> str:
+    """The comparison form of convention 3: NFKC, trimmed, spaces collapsed, case folded."""
+    return nfkc(value).casefold()
+
+
+def texts_equal(a: object, b: object, *, case: bool = False) -> bool:
+    """True when two values are equal under convention 3 (``case=True`` keeps letter case)."""
+    if case:
+        return nfkc(a) == nfkc(b)
+    return equal_text(a) == equal_text(b)
+
+
+def header_key(value: object) -> str:
+    """Convention 30: case, spaces, full-width forms, underscores and hyphens ignored."""
+    return re.sub(r"[\s_\-]+", "", equal_text(value))
+
+
+_CURRENCY = re.compile(r"^(?:\$|¥|￥|usd|cny|rmb|元)\s*|\s*(?:\$|¥|￥|usd|cny|rmb|元)$", re.IGNORECASE)
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+
+
+def to_number(value: object, unit: str | None = None) -> Decimal | None:
+    """Read a cell as an exact decimal, or None when it is not unambiguously a number.
+
+    >>> to_number("12.99"), to_number("１２"), to_number("0.35kg", unit="kg"), to_number("$1,299")
+    (Decimal('12.99'), Decimal('12'), Decimal('0.35'), Decimal('1299'))
+    >>> to_number("12,99"), to_number("350g", unit="kg"), to_number("about 12")
+    (None, None, None)
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        # repr gives the shortest text that round-trips: 12.99, not 12.9900000000000002131628
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = nfkc(value)
+    text = _CURRENCY.sub("", text, count=1).strip()
+    if unit:
+        lowered = text.casefold()
+        if lowered.endswith(unit.casefold()):
+            text = text[: len(text) - len(unit)].strip()
+    if not _PLAIN_NUMBER.match(text):
+        return None
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def to_whole(value: object) -> int | None:
+    """A whole number (12, "12", 12.0) or None."""
+    number = to_number(value)
+    if number is None or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def to_date(value: object, *, is_date_cell: bool = False) -> dt.date | None:
+    """Convention 31: a date cell, a serial 20000–80000 in a number cell, or ISO text; else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 <= value <= 80000:
+            return (EXCEL_EPOCH + dt.timedelta(days=float(value))).date()
+        return None
+    if isinstance(value, str):
+        match = _ISO_DATE.match(nfkc(value))
+        if not match:
+            return None
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def shown(value: object) -> str:
+    """How a value is quoted in evidence."""
+    if value is None:
+        return "(empty)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,41 @@
+"""``candidates/<user>.json``: every criterion of one candidate with points, maximum, evidence, flags."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from grader.model import CandidateResult
+from grader.report import json_bytes, write_atomic
+from grader.score import display
+
+
+def candidate_document(result: CandidateResult, places: int) -> dict[str, Any]:
+    data = result.to_dict()
+    data["total_display"] = str(display(result.total, places))
+    for unit, unit_data in zip(result.units, data["units"]):
+        unit_data["points_display"] = str(display(unit.points, places))
+        for criterion, criterion_data in zip(unit.criteria, unit_data["criteria"]):
+            criterion_data["points_display"] = str(display(criterion.points, places))
+    return data
+
+
+def safe_file_name(user: str) -> str:
+    """A user name as a file name: path separators and control characters replaced."""
+    cleaned = "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in user).strip(". ")
+    return cleaned or "_"
+
+
+def candidate_path(out: Path, user: str) -> Path:
+    return out / "candidates" / f"{safe_file_name(user)}.json"
+
+
+def write_candidate(out: Path, result: CandidateResult, places: int) -> Path:
+    path = candidate_path(out, result.user)
+    write_atomic(path, json_bytes(candidate_document(result, places)))
+    return path
+
+
+def read_candidate(path: Path) -> CandidateResult:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CandidateResult.from_dict({k: v for k, v in data.items() if k != "total_display"})

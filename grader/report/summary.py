@@ -1,0 +1,106 @@
+"""``summary.xlsx`` and ``summary.csv``: one row per candidate, roster order, Chinese and English headers."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from grader.model import STATUS_LABELS, CandidateResult
+from grader.paper import Paper
+from grader.report import write_atomic
+from grader.score import display
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """What the class list needs of a candidate; small, so a large run keeps only these in memory."""
+
+    user: str
+    candidate_no: str
+    name: str
+    status: str
+    units: tuple[Fraction, ...]
+    total: Fraction
+    passed: bool
+    flags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: CandidateResult) -> SummaryRow:
+        flags = tuple(
+            f"{f.code}" + (f" ({f.unit} {f.file})" if f.file else (f" ({f.unit})" if f.unit else ""))
+            for f in result.flags)
+        return cls(result.user, result.candidate_no, result.name, result.status,
+                   tuple(u.points for u in result.units), result.total, result.passed, flags)
+
+
+def neutral(value: str) -> str:
+    """Text that a spreadsheet program cannot take for a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def headers(paper: Paper) -> list[tuple[str, str]]:
+    head = [("准考证号", "Candidate no."), ("姓名", "Name"), ("用户名", "User")]
+    head += [(f"{u.id} {u.title}", f"{u.title_en} ({u.weight})") for u in paper.units]
+    head += [("总分", "Total (100)"), ("合格", "Pass"), ("状态", "Status"), ("标记", "Flags")]
+    return head
+
+
+def row_values(row: SummaryRow, paper: Paper) -> list[Any]:
+    places = paper.places
+    return [row.candidate_no, row.name, row.user,
+            *[display(p, places) for p in row.units],
+            display(row.total, places), "合格 pass" if row.passed else "不合格 fail",
+            STATUS_LABELS.get(row.status, row.status), "; ".join(row.flags)]
+
+
+def write_csv(path: Path, rows: list[SummaryRow], paper: Paper) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([f"{zh} {en}" for zh, en in headers(paper)])
+    for row in rows:
+        writer.writerow([neutral(v) if isinstance(v, str) else v for v in row_values(row, paper)])
+    write_atomic(path, buffer.getvalue().encode("utf-8-sig"))
+
+
+def write_xlsx(path: Path, rows: list[SummaryRow], paper: Paper, extra_sheets: list[Any] = ()) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "summary"
+    head = headers(paper)
+    for col, (zh, en) in enumerate(head, start=1):
+        cell = ws.cell(1, col, f"{zh}\n{en}")
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(row_values(row, paper), start=1):
+            cell = ws.cell(r, col)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            else:
+                cell.number_format = "0." + "0" * paper.places if paper.places else "0"
+    ws.freeze_panes = "A2"
+    for col, (zh, en) in enumerate(head, start=1):
+        values = [zh, en] + [str(ws.cell(r, col).value or "") for r in range(2, len(rows) + 2)]
+        width = max(_display_width(v) for v in values)
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
+    ws.row_dimensions[1].height = 32
+    for add in extra_sheets:
+        add(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in Excel: CJK characters are two wide."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

@@ -1,0 +1,142 @@
+"""Drafts of a candidate's files, kept as data until written, so defects can edit them.
+
+A unit's sample module builds the perfect drafts from the key; a ``Defect`` edits a deep
+copy and states the points each affected criterion must then get.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable
+
+
+@dataclass
+class WorkbookDraft:
+    """A workbook as sheets of rows (header row first), written as xlsx, xlsm, xls or csv."""
+
+    stem: str
+    sheets: dict[str, list[list[Any]]]
+    fmt: str = "xlsx"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.stem}.{self.fmt}"
+
+    def write(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / self.file_name
+        path.write_bytes(self.to_bytes())
+        return path
+
+    def to_bytes(self) -> bytes:
+        if self.fmt in ("xlsx", "xlsm"):
+            return _xlsx_bytes(self.sheets)
+        if self.fmt == "xls":
+            return _xls_bytes(self.sheets)
+        if self.fmt == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\r\n")
+            for row in next(iter(self.sheets.values())):
+                writer.writerow(["" if v is None else v for v in row])
+            return buffer.getvalue().encode("utf-8-sig")
+        raise ValueError(f"unknown workbook format {self.fmt}")
+
+    def sheet(self, title: str) -> list[list[Any]]:
+        return self.sheets[title]
+
+    def set_field(self, title: str, label: str, value: Any) -> None:
+        """In a field/value sheet, set the value of the row whose field is ``label``."""
+        for row in self.sheets[title][1:]:
+            if row[0] == label:
+                row[1] = value
+                return
+        raise KeyError(f"{title}: no field {label!r}")
+
+    def set_cell(self, title: str, column: str, row_index: int, value: Any) -> None:
+        """In a table sheet, set ``column`` (by header) of data row ``row_index`` (0-based)."""
+        rows = self.sheets[title]
+        rows[row_index + 1][rows[0].index(column)] = value
+
+
+@dataclass
+class FileDraft:
+    """Any other file: its path inside the candidate folder and its bytes."""
+
+    relpath: str
+    data: bytes
+
+    def write(self, folder: Path) -> Path:
+        path = folder / self.relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(self.data)
+        return path
+
+
+@dataclass
+class FolderDraft:
+    """A deliverable folder (images, service texts): files by path inside the folder."""
+
+    name: str
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def write(self, folder: Path) -> Path:
+        root = folder / self.name
+        root.mkdir(parents=True, exist_ok=True)
+        for relpath, data in sorted(self.files.items()):
+            path = root / relpath
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return root
+
+
+Draft = WorkbookDraft | FileDraft | FolderDraft
+Drafts = dict[str, Draft]  # deliverable name → draft
+
+
+@dataclass(frozen=True)
+class Defect:
+    """A named mistake: ``apply`` edits the drafts; ``expected`` gives the points it leaves."""
+
+    name: str
+    unit: str
+    apply: Callable[[Drafts, Any], None]
+    expected: dict[str, Fraction | int | str]
+    flags: tuple[str, ...] = ()
+    description: str = ""
+
+
+def _xlsx_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xls_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
+    import datetime as dt
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for title, rows in sheets.items():
+        ws = book.add_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, (dt.date, dt.datetime)):
+                    ws.write(r, c, value, date_style)
+                elif value is not None:
+                    ws.write(r, c, float(value) if hasattr(value, "as_tuple") else value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

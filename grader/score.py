@@ -1,0 +1,105 @@
+"""Scoring: run a candidate's criteria, sum exactly, decide the status.
+
+Each check runs on its own: an exception inside it becomes a ``check-error`` flag and 0
+points for that criterion, never a stopped candidate. Points are ``Fraction``s from end to
+end; ``display`` rounds once, half up, for people.
+"""
+from __future__ import annotations
+
+import traceback
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from grader.checks import REGISTRY, CheckContext
+from grader.intake import CandidateEntry
+from grader.model import (ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, CriterionResult,
+                          Evidence, Flag, Outcome, UnitResult)
+from grader.paper import Criterion, Paper, Unit
+from grader.read.submission import READ, UNREADABLE as FILE_UNREADABLE, Submission
+
+
+def display(points: Fraction, places: int = 2) -> Decimal:
+    """Round an exact score once, half up, to ``places`` decimals."""
+    exact = Decimal(points.numerator) / Decimal(points.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def missing_evidence(submission: Submission, paper: Paper, unit: Unit) -> Evidence:
+    spec = paper.deliverables[unit.deliverable]
+    name = spec.names[0]
+    if submission.state(unit.deliverable) == FILE_UNREADABLE:
+        return Evidence(f"{name} could not be read", f"{name} 无法读取", file=name, found="unreadable")
+    return Evidence(f"{name} not found in the candidate folder", f"未找到 {name}", file=name,
+                    expected=name, found="(missing)")
+
+
+def run_criterion(criterion: Criterion, unit: Unit, submission: Submission, paper: Paper,
+                  flags: list[Flag]) -> CriterionResult:
+    check = REGISTRY[criterion.check]
+    title = criterion.title
+    deliverable = submission.get(unit.deliverable, unit.id)
+    if deliverable is None and not check.without_deliverable:
+        evidence = (missing_evidence(submission, paper, unit),)
+        return CriterionResult(criterion.id, unit.id, title, Fraction(0), criterion.points, evidence)
+    context = CheckContext(criterion.id, deliverable, paper.key, criterion.params, submission)
+    try:
+        outcome = check.func(context)
+        if not isinstance(outcome, Outcome):
+            raise TypeError(f"check {check.name} returned {type(outcome).__name__}, not Outcome")
+    except Exception as exc:  # a check's failure is this candidate's flag, never the batch's end
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        reason = f"{criterion.id} check {check.name} failed: {type(exc).__name__}: {exc} " \
+                 f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+        flags.append(Flag("check-error", reason, "", unit.id))
+        evidence = (Evidence("the check could not finish; see flags", "评分检查未能完成，见标记"),)
+        return CriterionResult(criterion.id, unit.id, title, Fraction(0), criterion.points, evidence)
+    flags.extend(Flag(f.code, f.reason, f.file, f.unit or unit.id) for f in outcome.flags)
+    if check.name == "pending":
+        return CriterionResult(criterion.id, unit.id, title, Fraction(0), criterion.points,
+                               outcome.evidence, graded=False)
+    return CriterionResult(criterion.id, unit.id, title, criterion.points * outcome.share, criterion.points,
+                           outcome.evidence)
+
+
+def grade_submission(entry: CandidateEntry, submission: Submission, paper: Paper) -> CandidateResult:
+    flags: list[Flag] = []
+    units = []
+    for unit in paper.units:
+        criteria = tuple(run_criterion(c, unit, submission, paper, flags) for c in unit.criteria)
+        if not all(c.graded for c in criteria):
+            flags.append(Flag("not-graded", f"{unit.id} is not graded by this version of the grader",
+                              "", unit.id))
+        points = sum((c.points for c in criteria), Fraction(0))
+        units.append(UnitResult(unit.id, unit.title, unit.title_en, points, unit.weight, criteria))
+    flags.extend(submission.flags)
+    if not submission.files:
+        flags.append(Flag("no-deliverables", "the candidate folder holds no file"))
+    return finish(entry, tuple(units), flags, paper, submission)
+
+
+def finish(entry: CandidateEntry, units: tuple[UnitResult, ...], flags: list[Flag], paper: Paper,
+           submission: Submission | None = None) -> CandidateResult:
+    total = sum((u.points for u in units), Fraction(0))
+    unique = sorted(set(flags), key=Flag.sort_key)
+    if entry.folder is None:
+        status = ABSENT
+    elif submission is not None and submission.files and not any(
+            submission.state(u.deliverable) == READ for u in paper.units):
+        status = UNREADABLE
+    elif unique:
+        status = NEEDS_REVIEW
+    else:
+        status = GRADED
+    inputs = tuple(submission.inputs[k] for k in sorted(submission.inputs)) if submission else ()
+    return CandidateResult(entry.user, entry.candidate_no, entry.name, entry.relative, status, total,
+                           total >= paper.pass_mark, units, tuple(unique), inputs)
+
+
+def absent_result(entry: CandidateEntry, paper: Paper) -> CandidateResult:
+    units = tuple(
+        UnitResult(u.id, u.title, u.title_en, Fraction(0), u.weight,
+                   tuple(CriterionResult(c.id, u.id, c.title, Fraction(0), c.points,
+                                         (Evidence("absent", "缺考"),)) for c in u.criteria))
+        for u in paper.units)
+    return finish(entry, units, [], paper)
+
