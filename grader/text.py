@@ -1,0 +1,130 @@
+"""How the paper reads English text (§4 conventions 11, 12, 13 and 26).
+
+* A **word** is a run of ASCII letters and digits, with an apostrophe (' or ’) or a hyphen
+  allowed between two of them: "Women's", "Leak-proof" and "32oz" are one word each.
+* In **phrase matching** a hyphen equals a space, case is ignored, plural and singular
+  (-s, -es, -ies) are one word, and a word of the phrase longer than 5 letters may carry one
+  typo (one insertion, deletion or substitution; rapidfuzz's Levenshtein distance).
+* **Banned terms** match case-insensitively between non-alphanumeric boundaries, without
+  typo tolerance: "free shipping" is found in "Free-Shipping", "eco" is not in "ecology".
+
+>>> words("HydroKeep Leak-proof 32oz Women's Bottle")
+['HydroKeep', 'Leak-proof', '32oz', "Women's", 'Bottle']
+>>> find_phrase("insulated water bottle", "Insulated Water Botle for Sports").text
+'Insulated Water Botle'
+>>> find_phrase("water bottle", "Waters Bottles")  is not None
+True
+>>> find_phrase("stainless", "stainles steel") is not None, find_phrase("steel", "steal") is None
+(True, True)
+>>> [m.text for m in find_banned(["free shipping", "eco"], "Free-Shipping, ecology")]
+['Free-Shipping']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from rapidfuzz.distance import Levenshtein
+
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z0-9]+)*")  # a hyphen splits tokens: it equals a space
+TYPO_MIN_LETTERS = 6  # "a word longer than 5 letters may carry one typo"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return self.text.casefold().replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Match:
+    phrase: str
+    text: str  # as it stands in the candidate's text
+    start: int
+    end: int
+
+
+def words(text: str) -> list[str]:
+    """The words of a text (convention 11)."""
+    return WORD.findall(text or "")
+
+
+def tokens(text: str) -> list[Token]:
+    """Words for phrase matching: hyphenated words split, with their offsets in the text."""
+    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text or "")]
+
+
+def _number_forms(word: str) -> set[str]:
+    """The word and its singular/plural partners under the regular -s, -es, -ies endings."""
+    forms = {word, word + "s", word + "es"}
+    if word.endswith("ies"):
+        forms.add(word[:-3] + "y")
+    if word.endswith("y"):
+        forms.add(word[:-1] + "ies")
+    if word.endswith("es"):
+        forms.add(word[:-2])
+    if word.endswith("s"):
+        forms.add(word[:-1])
+    return forms
+
+
+def same_word(expected: str, found: str, *, typos: bool = True) -> bool:
+    """Does ``found`` stand for ``expected``: case and number aside, one typo in a long word."""
+    a = expected.casefold().replace("’", "'")
+    b = found.casefold().replace("’", "'")
+    if a == b or b in _number_forms(a):
+        return True
+    if typos and len(a) >= TYPO_MIN_LETTERS and a.isalpha():
+        return any(Levenshtein.distance(form, b, score_cutoff=1) <= 1 for form in _number_forms(a))
+    return False
+
+
+def find_phrase(phrase: str, text: str, *, typos: bool = True) -> Match | None:
+    """The first place ``text`` holds ``phrase`` as contiguous words (convention 12), or None."""
+    wanted = [t.key for t in tokens(phrase)]
+    if not wanted:
+        return None
+    have = tokens(text)
+    for i in range(len(have) - len(wanted) + 1):
+        if all(same_word(w, have[i + j].text, typos=typos) for j, w in enumerate(wanted)):
+            first, last = have[i], have[i + len(wanted) - 1]
+            return Match(phrase, text[first.start:last.end], first.start, last.end)
+    return None
+
+
+def has_all_words(phrase: str, text: str, *, typos: bool = True) -> bool:
+    """Every word of ``phrase`` appears somewhere in ``text`` (keywords in search terms)."""
+    have = tokens(text)
+    return all(any(same_word(w.key, h.text, typos=typos) for h in have) for w in tokens(phrase))
+
+
+def find_any(phrases: Iterable[str], text: str, *, typos: bool = True) -> Match | None:
+    """The first of ``phrases`` that ``text`` holds (an element is met by any of its phrases)."""
+    for phrase in phrases:
+        match = find_phrase(phrase, text, typos=typos)
+        if match:
+            return match
+    return None
+
+
+def banned_pattern(term: str) -> re.Pattern[str]:
+    """A banned term between non-alphanumeric boundaries, hyphen and space alike (convention 13)."""
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", term.strip()) if p]
+    body = r"[\s\-]+".join(parts)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def find_banned(terms: Iterable[str], text: str) -> list[Match]:
+    """Every banned term found in ``text``, in text order."""
+    found = []
+    for term in terms:
+        for m in banned_pattern(term).finditer(text or ""):
+            found.append(Match(term, m.group(), m.start(), m.end()))
+    return sorted(found, key=lambda m: (m.start, m.phrase))

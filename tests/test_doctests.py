@@ -1,0 +1,13 @@
+"""The examples in module docstrings are tests too."""
+import doctest
+
+import pytest
+
+import grader.read.values
+import grader.text
+
+
+@pytest.mark.parametrize("module", [grader.text, grader.read.values])
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
