@@ -1,0 +1,88 @@
+"""Loading a paper validates it and refuses a broken rubric or key with a one-line reason."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.errors import PaperError
+from grader.paper import load_paper
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def paper_copy(tmp_path) -> Path:
+    """A copy of paper 2026A (rubric and key) that a test may break."""
+    shutil.copytree(REPO / "answer_keys" / "2026A", tmp_path / "answer_keys" / "2026A")
+    (tmp_path / "rubrics").mkdir()
+    shutil.copy(REPO / "rubrics" / "2026A.toml", tmp_path / "rubrics" / "2026A.toml")
+    return tmp_path / "rubrics" / "2026A.toml"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_default_paper_loads(paper):
+    assert paper.id == "2026A"
+    assert [u.weight for u in paper.units] == [10, 15, 15, 5, 20, 5, 10, 20]
+    assert sum(u.weight for u in paper.units) == 100
+
+
+def test_every_unit_points_add_up_to_its_weight(paper):
+    for unit in paper.units:
+        assert sum(c.points for c in unit.criteria) == unit.weight, unit.id
+
+
+def test_unknown_check_is_refused(paper_copy):
+    edit(paper_copy, 'check = "order_list"', 'check = "order_lsit"')
+    with pytest.raises(PaperError, match="U6-01 names unknown check 'order_lsit'"):
+        load_paper(paper_copy)
+
+
+def test_points_not_adding_up_are_refused(paper_copy):
+    edit(paper_copy, 'id = "U6-01"\npoints = 1', 'id = "U6-01"\npoints = 2')
+    with pytest.raises(PaperError, match="criteria of U6 add up to 6 points, not its weight 5"):
+        load_paper(paper_copy)
+
+
+def test_weights_not_adding_up_to_100_are_refused(paper_copy):
+    edit(paper_copy, 'id = "U6"\ntitle = "订单管理"\ntitle_en = "Orders"\nweight = 5',
+         'id = "U6"\ntitle = "订单管理"\ntitle_en = "Orders"\nweight = 6')
+    with pytest.raises(PaperError, match="unit weights add up to 101, not 100"):
+        load_paper(paper_copy)
+
+
+def test_key_lacking_what_a_criterion_needs_is_refused(paper_copy):
+    key = paper_copy.parent.parent / "answer_keys" / "2026A" / "accounts.toml"
+    edit(key, 'bank = "中国工商银行杭州滨江支行"\n', "")
+    with pytest.raises(PaperError, match="U1-07 needs 'accounts.company.bank'"):
+        load_paper(paper_copy)
+
+
+def test_key_with_an_invalid_id_number_is_refused(paper_copy):
+    key = paper_copy.parent.parent / "answer_keys" / "2026A" / "accounts.toml"
+    edit(key, 'id_number = "110108198503152347"', 'id_number = "110108198503152348"')
+    with pytest.raises(PaperError, match="not a valid GB 11643 ID number"):
+        load_paper(paper_copy)
+
+
+def test_missing_rubric_and_key_are_refused(tmp_path, paper_copy):
+    with pytest.raises(PaperError, match="no rubric for paper 'nosuch'"):
+        load_paper("nosuch")
+    shutil.rmtree(paper_copy.parent.parent / "answer_keys")
+    with pytest.raises(PaperError, match="answer key folder .* does not exist"):
+        load_paper(paper_copy)
+
+
+def test_every_registered_check_is_documented_and_every_criterion_names_one(paper):
+    from grader.checks import REGISTRY
+
+    for name, check in REGISTRY.items():
+        assert check.doc, f"check {name} has no docstring"
+    for criterion in paper.criteria():
+        assert criterion.check in REGISTRY
