@@ -19,3 +19,13 @@ class OverridesError(GraderError):
 
 class ReadError(Exception):
     """A candidate's file could not be read; becomes an `unreadable-file` flag on that candidate."""
+
+
+def describe(exc: BaseException, path: object = None) -> str:
+    """An exception as one line for a flag: its type and first line, with the file's full path
+    replaced by its name (results must not depend on where the disc was mounted)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if path is not None:
+        full = str(path)
+        text = text.replace(full, full.rsplit("/", 1)[-1])
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -15,12 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 from grader.errors import ReadError
 from grader.intake import is_junk, name_key
+from grader.limits import Limits
 from grader.model import Flag
 
 if TYPE_CHECKING:
     from grader.paper import DeliverableSpec, Paper
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+def printable(name: str) -> str:
+    """A path as text that can be written anywhere: bytes that are not UTF-8 shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 MISSING, UNREADABLE, READ = "missing", "unreadable", "read"
 
 
@@ -33,9 +39,11 @@ class Located:
 
 
 class Submission:
-    def __init__(self, folder: Path, paper: Paper, *, disc_root: Path, exam_end: dt.datetime | None = None):
+    def __init__(self, folder: Path, paper: Paper, *, disc_root: Path, exam_end: dt.datetime | None = None,
+                 limits: Limits | None = None):
         self.folder = folder
         self.paper = paper
+        self.limits = limits or Limits()
         self.disc_root = disc_root
         self.exam_end = exam_end
         self.flags: list[Flag] = []
@@ -66,6 +74,8 @@ class Submission:
                         walk(child, depth + 1)
                 elif child.is_file():
                     found.append(child)
+                else:
+                    self.flag("special-file", "not a regular file (a pipe, socket or device); not read", child)
 
         walk(self.folder, 0)
         if self.exam_end is not None:
@@ -78,17 +88,27 @@ class Submission:
         return found
 
     def relative(self, path: Path) -> str:
-        return path.relative_to(self.folder).as_posix()
+        return printable(path.relative_to(self.folder).as_posix())
 
     def flag(self, code: str, reason: str, path: Path | str = "", unit: str = "") -> None:
         file = self.relative(path) if isinstance(path, Path) else path
         self.flags.append(Flag(code, reason, file, unit))
 
     def record(self, path: Path, data: bytes | None = None) -> bytes:
-        """Note that a file was read (for the manifest) and return its bytes."""
+        """Note that a file was read (for the manifest) and return its bytes.
+
+        Raises ReadError for a file over the size cap or one that cannot be opened.
+        """
         if data is None:
-            data = path.read_bytes()
-        rel = path.relative_to(self.disc_root).as_posix()
+            try:
+                size = path.stat().st_size
+                if size > self.limits.max_file_bytes:
+                    raise ReadError(f"file of {size:,} bytes is over the cap of {self.limits.max_file_bytes:,}; "
+                                    f"not read")
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ReadError(f"cannot be opened ({exc.strerror or exc})") from exc
+        rel = printable(path.relative_to(self.disc_root).as_posix())
         self.inputs[rel] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         return data
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from openpyxl.utils import get_column_letter
 
-from grader.errors import ReadError
+from grader.errors import ReadError, describe
+from grader.limits import Limits
 from grader.read.values import header_key
 
 HEADER_SCAN_ROWS = 10
@@ -82,6 +84,7 @@ class Workbook:
     file: str  # path relative to the candidate folder
     sheets: dict[str, Sheet]
     missing_sheets: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def sheet(self, spec: str) -> Sheet | None:
         return self.sheets.get(spec)
@@ -93,13 +96,55 @@ RawCell = tuple[Any, bool]  # (value, is_date)
 RawSheet = tuple[str, list[list[RawCell]]]
 
 
-def _grid_xlsx(path: Path) -> list[RawSheet]:
-    import openpyxl  # defusedxml, when installed, makes openpyxl parse the XML safely
+def check_zip(path: Path, limits: Limits, what: str = "zip container") -> list[str]:
+    """Refuse a zip container (xlsx, docx) whose parts expand past the cap; return its part names."""
+    import zipfile
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(f"not a readable {what} ({describe(exc, path)})") from exc
+    expanded = sum(i.file_size for i in infos)
+    if expanded > limits.max_unzipped_bytes:
+        raise ReadError(f"parts expand to {expanded:,} bytes, over the cap of {limits.max_unzipped_bytes:,} "
+                        f"(a zip bomb?)")
+    return [i.filename for i in infos]
+
+
+_FORMULA_WITHOUT_VALUE = re.compile(rb"(?:</f>|<f[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def formulas_without_values(path: Path, parts: list[str]) -> list[str]:
+    """Sheets (part names) holding formulas with no cached value: the grader reads those cells as empty."""
+    import zipfile
+
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in parts:
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                if _FORMULA_WITHOUT_VALUE.search(archive.read(name)):
+                    found.append(name)
+    return found
+
+
+def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet]:
+    import openpyxl  # defusedxml, when installed, makes openpyxl parse the XML safely
+
+    parts = check_zip(path, limits, "xlsx workbook")
+    if "EncryptedPackage" in parts:
+        raise ReadError("password-protected workbook")
+    if "xl/workbook.xml" not in parts:
+        raise ReadError("a zip file, but not an Excel workbook (no xl/workbook.xml)")
+    if formulas_without_values(path, parts):
+        warnings.append("formulas without cached values (saved by a program that does not calculate); "
+                        "those cells are read as empty")
+    handle = path.open("rb")  # a file object: openpyxl then judges by content, not by the extension
+    try:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise ReadError(f"not a readable xlsx workbook ({type(exc).__name__}: {exc})") from exc
+        handle.close()
+        raise ReadError(f"not a readable xlsx workbook ({describe(exc, path)})") from exc
     try:
         sheets = []
         for ws in book.worksheets:
@@ -109,9 +154,10 @@ def _grid_xlsx(path: Path) -> list[RawSheet]:
             sheets.append((ws.title, rows))
         return sheets
     except Exception as exc:
-        raise ReadError(f"workbook could not be read to the end ({type(exc).__name__}: {exc})") from exc
+        raise ReadError(f"workbook could not be read to the end ({describe(exc, path)})") from exc
     finally:
         book.close()
+        handle.close()
 
 
 def _grid_xls(path: Path) -> list[RawSheet]:
@@ -120,7 +166,9 @@ def _grid_xls(path: Path) -> list[RawSheet]:
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:
-        raise ReadError(f"not a readable xls workbook ({type(exc).__name__}: {exc})") from exc
+        if "encrypt" in str(exc).lower():
+            raise ReadError("password-protected workbook") from exc
+        raise ReadError(f"not a readable xls workbook ({describe(exc, path)})") from exc
     sheets = []
     try:
         for index in range(book.nsheets):
@@ -178,17 +226,38 @@ def _grid_csv(path: Path) -> list[RawSheet]:
     return [(path.stem, rows)]
 
 
-def read_grid(path: Path) -> list[RawSheet]:
-    """Every sheet of a spreadsheet file as rows of (value, is_date), by the real format."""
-    head = path.open("rb").read(8)
+def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | None = None) -> list[RawSheet]:
+    """Every sheet of a spreadsheet file as rows of (value, is_date), by the real format.
+
+    The format comes from the bytes, not the name: a .xls renamed .xlsx is read as .xls.
+    ``warnings`` collects what the reader noticed but could still read (formulas without values).
+    """
+    limits = limits or Limits()
+    warnings = warnings if warnings is not None else []
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError("empty file (0 bytes)")
+    if size > limits.max_file_bytes:
+        raise ReadError(f"file of {size:,} bytes is over the cap of {limits.max_file_bytes:,}; not read")
+    with path.open("rb") as handle:
+        head = handle.read(8)
     suffix = path.suffix.lower()
     if head.startswith(b"PK"):
-        return _grid_xlsx(path)
+        return _grid_xlsx(path, limits, warnings)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if _is_encrypted_ooxml(path):
+            raise ReadError("password-protected workbook")
         return _grid_xls(path)
     if suffix == ".csv":
         return _grid_csv(path)
     raise ReadError(f"{suffix or 'file'} does not hold a spreadsheet (its first bytes are {head[:4]!r})")
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    """An OLE2 container holding an EncryptedPackage stream: a password-protected xlsx."""
+    with path.open("rb") as handle:
+        data = handle.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data
 
 
 # ---------------------------------------------------------------- sheet specs

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 @reader("workbook")
 def read_workbook(submission: Submission, spec: DeliverableSpec, located: Located) -> Workbook:
     submission.record(located.path)
-    grid = read_grid(located.path)
+    warnings: list[str] = []
+    grid = read_grid(located.path, submission.limits, warnings)
+    for warning in warnings:
+        submission.flag("formula-without-value", warning, located.path)
     # a .csv is one sheet; build_workbook gives it to the sheet whose headers it holds (convention 5)
     return build_workbook(located.relative, grid, list(spec.sheets))

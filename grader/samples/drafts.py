@@ -108,18 +108,44 @@ class Defect:
     description: str = ""
 
 
+FIXED_TIME = (2026, 6, 20, 10, 30, 0)
+
+
 def _xlsx_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
+    import datetime as dt
+
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)
+    book.properties.creator = "exam candidate"
+    book.properties.created = book.properties.modified = dt.datetime(*FIXED_TIME)
     for title, rows in sheets.items():
         ws = book.create_sheet(title)
         for row in rows:
             ws.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue())
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same zip with fixed member times and core properties, so a draft always gives the same bytes."""
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % FIXED_TIME
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def _xls_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
