@@ -128,10 +128,11 @@ def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
     corrupt = f"ks{n + 1:02d}"
     drafts = candidate_drafts(paper, [])
     write_candidate(out / corrupt, drafts)
-    first_workbook = next(k for k, d in drafts.items() if hasattr(d, "sheets"))
-    (out / corrupt / drafts[first_workbook].file_name).write_bytes(b"PK\x03\x04 this is not a workbook")
+    # the last workbook of the paper: no other unit reads it, so only its own unit loses points
+    broken_workbook = [k for k, d in drafts.items() if hasattr(d, "sheets")][-1]
+    (out / corrupt / drafts[broken_workbook].file_name).write_bytes(b"PK\x03\x04 this is not a workbook")
     points = full_points(paper)
-    broken_unit = next(u for u in paper.units if u.deliverable == first_workbook)
+    broken_unit = next(u for u in paper.units if u.deliverable == broken_workbook)
     points.update({c.id: Fraction(0) for c in broken_unit.criteria})
     add(corrupt, "损坏文件考生", points, base_flags + ["unreadable-file"], "needs-review", ["corrupt workbook"])
 
@@ -148,7 +149,9 @@ def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
     (out / "exam.toml").write_text(
         f'# Demo disc of paper {paper.id}, written by `grade sample` from the key.\n'
         f'# exam_end is left out: a git checkout does not keep file times (see tests for modified-after-end).\n'
-        f'paper = "{paper.id}"\ncentre = "示范考点 Demo centre"\nsession = "2026-11-25 上午"\n',
+        f'# similarity is off: every demo candidate is made from the same key, so all would match.\n'
+        f'paper = "{paper.id}"\ncentre = "示范考点 Demo centre"\nsession = "2026-11-25 上午"\n'
+        f'similarity = false\n',
         encoding="utf-8")
     document = {"paper": paper.id, "candidates": expected}
     (out / "expected.json").write_text(json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n",

@@ -1,0 +1,770 @@
+"""Unit 3 checks: the product text (商品文字编辑) and its variant table.
+
+The text rules are plain functions that return the problems they find (``Problem``: an English
+and a Chinese line carrying the measured values), so unit 5 grades its new title, search terms
+and description with the same rules. English words, phrase matching and banned terms are
+``grader.text`` (conventions 11–13, 26); Chinese absolute words are found on jieba tokens
+(convention 14) by a tokenizer built once per process from the key; similarity is rapidfuzz's
+``fuzz.ratio`` computed exactly (convention 15).
+
+Key sections read: ``product`` (brand, parent SKU, colours, sizes, base price, facts, other
+brands), ``keywords`` (the English library), ``keywords_cn`` (the Chinese library) and
+``banned_words`` (english, chinese, allow).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+from rapidfuzz.distance import Indel
+
+from grader import text as en
+from grader.checks import CheckContext, check
+from grader.checks.common import at, sheet_or_outcome
+from grader.model import Evidence, Outcome
+from grader.paper import Key
+from grader.read.tables import Cell, Row, Sheet
+from grader.read.values import equal_text, nfkc, shown, to_number, to_whole
+
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+class Problem(NamedTuple):
+    """One broken rule, said in English and Chinese with the measured values."""
+
+    en: str
+    zh: str
+
+
+# ---------------------------------------------------------------- the key's materials
+
+
+def library(key: Key) -> list[str]:
+    """The English keyword library (``keywords.csv``), in its order."""
+    return [nfkc(r.get("keyword")) for r in key["keywords"] if nfkc(r.get("keyword"))]
+
+
+def chinese_library(key: Key) -> list[str]:
+    """The Chinese keywords (``keywords_cn.csv``)."""
+    return [nfkc(r.get("keyword")) for r in key["keywords_cn"] if nfkc(r.get("keyword"))]
+
+
+def banned_english(key: Key) -> list[str]:
+    return [nfkc(w) for w in key["banned_words"]["english"]]
+
+
+def fact_phrases(key: Key, names: Iterable[str]) -> dict[str, list[str]]:
+    """The phrases that state each named fact of the product (convention 16)."""
+    facts = key["product"]["facts"]
+    return {name: [nfkc(p) for p in facts[name]["phrases"]] for name in names}
+
+
+def colour_index(key: Key) -> dict[str, str]:
+    """Every way the materials name a colour (code, name, other names) → its code."""
+    product = key["product"]
+    return _index(product["colors"], product.get("color_names", {}))
+
+
+def size_index(key: Key) -> dict[str, str]:
+    product = key["product"]
+    return _index(product["sizes"], product.get("size_names", {}))
+
+
+def _index(names: dict[str, str], others: dict[str, list[str]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, name in names.items():
+        for alias in (code, name, *others.get(code, ())):
+            index.setdefault(equal_text(alias), str(code))
+    return index
+
+
+def variant_skus(key: Key) -> dict[tuple[str, str], str]:
+    """(colour code, size code) → ``<PARENT>-<COLOR>-<SIZE>``, colours first, as the materials list them."""
+    product = key["product"]
+    parent = nfkc(product["parent_sku"])
+    return {(str(c), str(s)): f"{parent}-{c}-{s}" for c in product["colors"] for s in product["sizes"]}
+
+
+# ---------------------------------------------------------------- text measures
+
+
+def length(value: object) -> int:
+    """Characters after convention 3 (so a line break counts as one space, convention 26)."""
+    return len(nfkc(value))
+
+
+def utf8_bytes(value: object) -> int:
+    return len(nfkc(value).encode("utf-8"))
+
+
+def starts_with_brand(title: object, brand: str) -> bool:
+    """After trimming, the title begins with the brand (any case), then a space, a non-letter or the end."""
+    text, brand = nfkc(title), nfkc(brand)
+    if not brand or text[:len(brand)].casefold() != brand.casefold():
+        return False
+    following = text[len(brand):len(brand) + 1]
+    return not following.isalpha()
+
+
+def similarity(a: object, b: object) -> Fraction:
+    """``rapidfuzz.fuzz.ratio`` exactly: 100 × (1 − Indel distance / total length), on case-folded
+    text with spaces collapsed (convention 15); two empty texts are 100 similar."""
+    left, right = equal_text(a), equal_text(b)
+    total = len(left) + len(right)
+    if total == 0:
+        return Fraction(100)
+    return 100 * (1 - Fraction(Indel.distance(left, right), total))
+
+
+def decimal_text(value: Fraction, places: int) -> str:
+    """An exact value shown to ``places`` decimals, rounded half up (convention 1)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def percent(value: Fraction) -> str:
+    """A similarity or percentage for evidence: up to 2 decimals, trailing zeros dropped."""
+    text = decimal_text(value, 2)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def keywords_in_title(title: object, keywords: Iterable[str]) -> list[str]:
+    """Keywords the title holds as contiguous phrases (convention 12)."""
+    text = nfkc(title)
+    return [k for k in keywords if en.find_phrase(k, text) is not None]
+
+
+def keywords_in_search_terms(terms: object, keywords: Iterable[str]) -> list[str]:
+    """Keywords all of whose words appear anywhere in the search terms (convention 12)."""
+    text = nfkc(terms)
+    return [k for k in keywords if en.has_all_words(k, text)]
+
+
+def repeated_words(value: object) -> list[str]:
+    """Words that appear more than once, case aside but number kept (convention 26)."""
+    counts = Counter(w.casefold() for w in en.words(nfkc(value)))
+    return [w for w, n in counts.items() if n > 1]
+
+
+def split_tags(value: object, separators: Iterable[str]) -> list[str]:
+    """Tags split at the separators and at line breaks (before spaces are collapsed)."""
+    raw = "" if value is None else str(value)
+    pattern = "|".join(re.escape(s) for s in sorted({*separators, "\n", "\r"}, key=len, reverse=True))
+    return [nfkc(t) for t in re.split(pattern, raw) if nfkc(t)]
+
+
+def phrase_equals(keyword: str, text: str) -> bool:
+    """``text`` is ``keyword`` itself (case, number, hyphens aside) with at most one typo in all,
+    and that typo in a word longer than 5 letters (conventions 11 and 12)."""
+    wanted = [t.key for t in en.tokens(keyword)]
+    have = en.tokens(text)
+    if not wanted or len(wanted) != len(have):
+        return False
+    typos = 0
+    for word, found in zip(wanted, have):
+        if en.same_word(word, found.text, typos=False):
+            continue
+        if not en.same_word(word, found.text):
+            return False
+        typos += 1
+    return typos <= 1
+
+
+def missing_facts(value: object, facts: dict[str, list[str]]) -> list[str]:
+    """Names of the facts the text does not state by any of their phrases."""
+    text = nfkc(value)
+    return [name for name, phrases in facts.items() if en.find_any(phrases, text) is None]
+
+
+# ---------------------------------------------------------------- Chinese absolute words
+
+
+def chinese_tokenizer(key: Key) -> Any:
+    """A jieba tokenizer with the Chinese keywords and the allow-list as its user dictionary, built once."""
+
+    def build() -> Any:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for word in (*chinese_library(key), *key["banned_words"].get("allow", ())):
+            tokenizer.add_word(nfkc(word))
+        return tokenizer
+
+    return key.memo("listing.jieba", build)
+
+
+def absolute_words(value: object, key: Key) -> list[str]:
+    """jieba tokens that are a listed absolute word or begin with one, the allow-list excepted."""
+    text = nfkc(value)
+    if not HAN.search(text):
+        return []
+    listed = [nfkc(w) for w in key["banned_words"]["chinese"]]
+    allowed = {nfkc(w) for w in key["banned_words"].get("allow", ())}
+    found = []
+    for token in chinese_tokenizer(key).cut(text):
+        token = token.strip()
+        if token and token not in allowed and any(token.startswith(w) for w in listed):
+            found.append(token)
+    return found
+
+
+def banned_found(value: object, key: Key) -> list[str]:
+    """Banned words in a text as written: English claims (convention 13), then Chinese absolute words."""
+    text = nfkc(value)
+    return [m.text for m in en.find_banned(banned_english(key), text)] + absolute_words(text, key)
+
+
+# ---------------------------------------------------------------- rules as problems
+
+
+def title_length_problems(title: object, brand: str, min_length: int, max_length: int) -> list[Problem]:
+    """U3-01: 80–200 characters and starts with the brand."""
+    problems = []
+    n = length(title)
+    if not min_length <= n <= max_length:
+        problems.append(Problem(f"title {n} characters, not {min_length}–{max_length}",
+                                f"标题 {n} 个字符，应为 {min_length}–{max_length}"))
+    if not starts_with_brand(title, brand):
+        problems.append(Problem(f"title does not start with the brand {brand}", f"标题未以品牌 {brand} 开头"))
+    return problems
+
+
+def title_form_problems(title: object, params: dict[str, Any]) -> list[Problem]:
+    """U3-03: forbidden characters, words repeated, all-caps words, capitalisation, Han characters."""
+    text = nfkc(title)
+    words = en.words(text)
+    problems = []
+    bad = sorted({c for c in text if c in params["forbidden"]}, key=text.index)
+    if bad:
+        problems.append(Problem(f"holds {' '.join(bad)}", f"含禁用符号 {' '.join(bad)}"))
+    exempt = {w.casefold() for w in params["repeat_exempt"]}
+    counts = Counter(w.casefold() for w in words if w.casefold() not in exempt)
+    for word, n in counts.items():
+        if n > params["max_repeats"]:
+            problems.append(Problem(f"{word!r} {n} times (at most {params['max_repeats']})",
+                                    f"{word} 出现 {n} 次（最多 {params['max_repeats']} 次）"))
+    caps = [w for w in words if len(_letters(w)) > params["caps_max_letters"] and _letters(w).isupper()]
+    if caps:
+        problems.append(Problem(f"all-caps {', '.join(caps)} (more than {params['caps_max_letters']} letters)",
+                                f"全大写单词 {', '.join(caps)}"))
+    minor = {w.casefold() for w in params["minor_words"]}
+    lower = [w for w in words if w[0].isalpha() and w.casefold() not in minor and not w[0].isupper()]
+    if lower:
+        problems.append(Problem(f"not capitalised: {', '.join(lower)}", f"首字母未大写：{', '.join(lower)}"))
+    han = "".join(HAN.findall(text))
+    if han:
+        problems.append(Problem(f"Chinese characters {han}", f"含中文字符 {han}"))
+    return problems
+
+
+def _letters(word: str) -> str:
+    return "".join(c for c in word if c.isalpha())
+
+
+def banned_problems(value: object, key: Key) -> list[Problem]:
+    found = banned_found(value, key)
+    if not found:
+        return []
+    listed = ", ".join(repr(f) for f in found)
+    return [Problem(f"banned {listed}", f"含违禁词 {listed}")]
+
+
+def search_terms_form_problems(terms: object, max_bytes: int) -> list[Problem]:
+    """Bytes in UTF-8 and words repeated (U3-06 and U5-04)."""
+    problems = []
+    size = utf8_bytes(terms)
+    if size > max_bytes:
+        problems.append(Problem(f"{size} bytes > {max_bytes}", f"{size} 字节，超过 {max_bytes}"))
+    repeated = repeated_words(terms)
+    if repeated:
+        problems.append(Problem(f"words repeated: {', '.join(repeated)}", f"重复的词：{', '.join(repeated)}"))
+    return problems
+
+
+def keyword_count_problem(found: list[str], minimum: int, what: str, what_zh: str) -> list[Problem]:
+    if len(found) >= minimum:
+        return []
+    listed = ", ".join(found) or "none"
+    return [Problem(f"{len(found)} {what} ({listed}); at least {minimum} needed",
+                    f"仅 {len(found)} 个{what_zh}（{listed}），至少需要 {minimum} 个")]
+
+
+def description_problems(value: object, facts: dict[str, list[str]], min_length: int,
+                         max_length: int) -> list[Problem]:
+    """U3-08 and U5-05: 200–2000 characters, stating every fact."""
+    problems = []
+    n = length(value)
+    if not min_length <= n <= max_length:
+        problems.append(Problem(f"{n} characters, not {min_length}–{max_length}",
+                                f"{n} 个字符，应为 {min_length}–{max_length}"))
+    missing = missing_facts(value, facts)
+    if missing:
+        problems.append(Problem(f"does not state the {' and '.join(missing)}",
+                                f"未说明{'、'.join(FACT_ZH.get(m, m) for m in missing)}"))
+    return problems
+
+
+FACT_ZH = {"material": "材质", "size": "尺寸"}
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def verdict(sheet: Sheet, cell: Cell, what: str, what_zh: str, problems: list[Problem], *,
+            expected: str = "", ok: str = "", ok_zh: str = "", found: str | None = None) -> Evidence:
+    """One evidence item for a field: its problems, or that it meets the rule."""
+    if problems:
+        return at(sheet, cell, f"{what}: {'; '.join(p.en for p in problems)}",
+                  f"{what_zh}：{'；'.join(p.zh for p in problems)}", expected=expected, found=found)
+    return at(sheet, cell, f"{what}: {ok or 'meets the rule'}", f"{what_zh}：{ok_zh or '符合要求'}",
+              expected=expected, found=found, ok=True)
+
+
+def field_outcome(sheet: Sheet, cell: Cell, what: str, what_zh: str, problems: list[Problem], *,
+                  expected: str = "", ok: str = "", ok_zh: str = "") -> Outcome:
+    """All or nothing on one field."""
+    evidence = verdict(sheet, cell, what, what_zh, problems, expected=expected, ok=ok, ok_zh=ok_zh)
+    return Outcome(Fraction(1 if evidence.ok else 0), (evidence,))
+
+
+def _field(ctx: CheckContext, name: str) -> tuple[Sheet | None, Cell, Outcome | None]:
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
+    if sheet is None:
+        return None, Cell(None), missing
+    return sheet, sheet.field(name), None
+
+
+# ---------------------------------------------------------------- key guarantees
+
+
+def _library_present(key: Key, params: dict[str, Any]) -> list[str]:
+    if not library(key):
+        return ["keywords.csv holds no keyword"]
+    bad = [r.get("keyword") for r in key["keywords"] if to_number(r.get("search_volume")) is None]
+    return [f"keywords.csv: search_volume of {bad[0]!r} is not a number"] if bad else []
+
+
+def _facts_present(key: Key, params: dict[str, Any]) -> list[str]:
+    facts = key["product"].get("facts", {})
+    return [f"product.facts.{n}.phrases is missing or empty" for n in params["facts"]
+            if not facts.get(n, {}).get("phrases")]
+
+
+def _chinese_present(key: Key, params: dict[str, Any]) -> list[str]:
+    problems = [] if chinese_library(key) else ["keywords_cn.csv holds no keyword"]
+    if not key["banned_words"].get("chinese"):
+        problems.append("banned_words.chinese is empty")
+    return problems
+
+
+def _variants_present(key: Key, params: dict[str, Any]) -> list[str]:
+    product = key["product"]
+    problems = [f"product.{part} is empty" for part in ("colors", "sizes") if not product.get(part)]
+    for part, other_names in (("colors", "color_names"), ("sizes", "size_names")):
+        others = product.get(other_names, {})
+        codes: dict[str, str] = {}
+        for code, name in product.get(part, {}).items():
+            for alias in (code, name, *others.get(code, ())):
+                if codes.setdefault(equal_text(alias), str(code)) != str(code):
+                    problems.append(f"product.{part}: the name {alias!r} stands for two codes")
+    return problems
+
+
+def _base_price(key: Key, params: dict[str, Any]) -> list[str]:
+    base = to_number(key["product"].get("base_price_usd"))
+    return [] if base is not None and base > 0 else ["product.base_price_usd is not a positive number"]
+
+
+# ---------------------------------------------------------------- U3-01 … U3-04
+
+
+@check("title_length_brand", needs=("product.brand",), params=("sheet", "field", "min_length", "max_length"))
+def title_length_brand(ctx: CheckContext) -> Outcome:
+    """The title is 80–200 characters (after convention 3) and starts with the brand.
+
+    Okay: ``HydroKeep Insulated Water Bottle …`` of 80 to 200 characters; ``hydrokeep-Bottle …``
+    (case ignored, a non-letter follows). Fails: 79 or 201 characters; ``HydroKeeper Bottle …``
+    (a letter follows the brand); ``Insulated Bottle by HydroKeep …``.
+    """
+    p = ctx.params
+    sheet, cell, missing = _field(ctx, p["field"])
+    if missing:
+        return missing
+    brand = nfkc(ctx.key["product"]["brand"])
+    problems = title_length_problems(cell.value, brand, p["min_length"], p["max_length"])
+    return field_outcome(sheet, cell, "title", "标题", problems,
+                         expected=f"{p['min_length']}–{p['max_length']} characters starting with {brand}",
+                         ok=f"{length(cell.value)} characters, starts with {brand}",
+                         ok_zh=f"{length(cell.value)} 个字符，以品牌开头")
+
+
+@check("title_keywords", needs=("keywords",), params=("sheet", "field", "min_keywords"),
+       validate=_library_present)
+def title_keywords(ctx: CheckContext) -> Outcome:
+    """The title holds at least 3 library keywords, each as a contiguous phrase (plural/singular,
+    case and hyphens aside; one typo in a word longer than 5 letters).
+
+    Okay: ``… Insulated Water Botle, Vacuum Flasks …`` (insulated water bottle, water bottle,
+    vacuum flask). Fails: two keywords only; ``Vacum Flsk`` (a typo in the 5-letter ``flask``).
+    """
+    p = ctx.params
+    sheet, cell, missing = _field(ctx, p["field"])
+    if missing:
+        return missing
+    found = keywords_in_title(cell.value, library(ctx.key))
+    problems = keyword_count_problem(found, p["min_keywords"], "library keywords", "词库关键词")
+    return field_outcome(sheet, cell, "title", "标题", problems,
+                         expected=f"at least {p['min_keywords']} library keywords",
+                         ok=f"{len(found)} library keywords ({', '.join(found)})",
+                         ok_zh=f"含 {len(found)} 个词库关键词")
+
+
+@check("title_form", params=("sheet", "field", "forbidden", "max_repeats", "repeat_exempt",
+                             "caps_max_letters", "minor_words"))
+def title_form(ctx: CheckContext) -> Outcome:
+    """Title form: none of ``! $ ? _ { } ^ ¬ ¦``; no word more than twice (minor words aside); no
+    all-caps word longer than 4 letters; each major word capitalised; no Chinese characters.
+
+    Okay: ``HydroKeep Insulated Water Bottle with BPA Free Lid, 500ml``. Fails: ``… Bottle!``;
+    ``Bottle Bottle Bottle``; ``LEAKPROOF``; ``… water Bottle``; ``… 保温杯``.
+    """
+    sheet, cell, missing = _field(ctx, ctx.params["field"])
+    if missing:
+        return missing
+    problems = title_form_problems(cell.value, ctx.params)
+    if not nfkc(cell.value):
+        problems.append(Problem("no title written", "未填写标题"))
+    return field_outcome(sheet, cell, "title form", "标题格式", problems)
+
+
+@check("no_banned_words", needs=("banned_words.english", "banned_words.chinese"), params=("sheet", "fields"))
+def no_banned_words(ctx: CheckContext) -> Outcome:
+    """No banned word in the title, bullets, search terms or description: the English claims
+    whole-word and case-insensitive (``Free-Shipping`` counts, ``eco`` is not in ``ecology``), the
+    Chinese absolute words on jieba tokens (最近 allowed).
+
+    Okay: ``ships within 2 days``. Fails: ``Best Seller``, ``FREE SHIPPING``, ``最好``.
+    Nothing written in any of the fields earns nothing.
+    """
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
+    if sheet is None:
+        return missing
+    evidence = []
+    written = False
+    for name in ctx.params["fields"]:
+        cell = sheet.field(name)
+        written = written or bool(nfkc(cell.value))
+        problems = banned_problems(cell.value, ctx.key)
+        if problems:
+            evidence.append(verdict(sheet, cell, name, name, problems, expected="no banned word"))
+    if not written:
+        evidence.append(Evidence("no text written in " + ", ".join(ctx.params["fields"]), "未填写任何文案",
+                                 file=sheet.file, sheet=sheet.name, found="(empty)"))
+    if evidence:
+        return Outcome(Fraction(0), tuple(evidence))
+    return Outcome(Fraction(1), (Evidence(f"no banned word in {', '.join(ctx.params['fields'])}",
+                                          "未发现违禁词", file=sheet.file, sheet=sheet.name, ok=True),))
+
+
+# ---------------------------------------------------------------- U3-05
+
+
+@check("bullets", params=("sheet", "fields", "min_length", "max_length", "similar_at"))
+def bullets(ctx: CheckContext) -> Outcome:
+    """Five bullets, each 10–500 characters and less than 90 similar (``fuzz.ratio``, case-folded,
+    spaces collapsed) to every earlier bullet — an equal share per bullet; the earlier one keeps its share.
+
+    Okay: five different sentences. Fails: a 9-character bullet; bullet 4 at 90 similarity to
+    bullet 2 (bullet 4 loses its share, bullet 2 keeps it); a bullet left empty.
+    """
+    p = ctx.params
+    sheet, missing = sheet_or_outcome(ctx, p["sheet"])
+    if sheet is None:
+        return missing
+    share = Fraction(1, len(p["fields"]))
+    earned, evidence, earlier = Fraction(0), [], []
+    for name in p["fields"]:
+        cell = sheet.field(name)
+        problems = []
+        n = length(cell.value)
+        if not p["min_length"] <= n <= p["max_length"]:
+            problems.append(Problem(f"{n} characters, not {p['min_length']}–{p['max_length']}",
+                                    f"{n} 个字符，应为 {p['min_length']}–{p['max_length']}"))
+        for other, other_value in earlier:
+            score = similarity(cell.value, other_value)
+            if score >= p["similar_at"]:
+                problems.append(Problem(f"{percent(score)} similar to {other} (≥ {p['similar_at']})",
+                                        f"与 {other} 相似度 {percent(score)}（≥ {p['similar_at']}）"))
+        earlier.append((name, cell.value))
+        item = verdict(sheet, cell, name, name, problems, ok=f"{n} characters, not a repeat",
+                       ok_zh=f"{n} 个字符，无重复")
+        evidence.append(item)
+        earned += share if item.ok else 0
+    return Outcome(earned, tuple(evidence))
+
+
+# ---------------------------------------------------------------- U3-06, U3-07
+
+
+@check("search_terms", needs=("keywords", "product.other_brands"),
+       params=("sheet", "field", "title_field", "max_bytes", "min_keywords"), validate=_library_present)
+def search_terms(ctx: CheckContext) -> Outcome:
+    """Search terms: at most 249 bytes in UTF-8, at least 5 library keywords not already in the title
+    (a keyword counts when all its words appear anywhere), no word repeated (case aside, number
+    kept), no other brand the materials name.
+
+    Okay: ``stainless steel leak proof sports gym reusable kids …`` (≤ 249 bytes). Fails: 250 bytes;
+    ``bottle … bottle``; ``AquaPeak``; four new keywords only.
+    """
+    p = ctx.params
+    sheet, cell, missing = _field(ctx, p["field"])
+    if missing:
+        return missing
+    title = sheet.field(p["title_field"]).value
+    in_title = set(keywords_in_title(title, library(ctx.key)))
+    found = [k for k in keywords_in_search_terms(cell.value, library(ctx.key)) if k not in in_title]
+    problems = search_terms_form_problems(cell.value, p["max_bytes"])
+    problems += keyword_count_problem(found, p["min_keywords"], "library keywords not in the title",
+                                      "标题之外的词库关键词")
+    brands = [m.text for m in en.find_banned(ctx.key["product"]["other_brands"], nfkc(cell.value))]
+    if brands:
+        problems.append(Problem(f"names another brand: {', '.join(brands)}", f"含其他品牌：{', '.join(brands)}"))
+    return field_outcome(sheet, cell, "search terms", "搜索词", problems,
+                         expected=f"≤ {p['max_bytes']} bytes, ≥ {p['min_keywords']} new keywords, no repeats",
+                         ok=f"{utf8_bytes(cell.value)} bytes, {len(found)} keywords not in the title",
+                         ok_zh=f"{utf8_bytes(cell.value)} 字节，{len(found)} 个新关键词")
+
+
+@check("tags", needs=("keywords",), params=("sheet", "field", "min_tags", "max_tags", "separators"),
+       validate=_library_present)
+def tags(ctx: CheckContext) -> Outcome:
+    """3–10 tags (separated by , ; ， ； 、 | or line breaks), each a library keyword or within one
+    typo of one (case, plural/singular and hyphens aside).
+
+    Okay: ``insulated water bottle, Vacuum Flasks; travel-mug``. Fails: two tags; eleven tags;
+    ``blue bottle`` (not a keyword); ``vacum flsk`` (two typos).
+    """
+    p = ctx.params
+    sheet, cell, missing = _field(ctx, p["field"])
+    if missing:
+        return missing
+    found = split_tags(cell.value, p["separators"])
+    keywords = library(ctx.key)
+    problems = []
+    if not p["min_tags"] <= len(found) <= p["max_tags"]:
+        problems.append(Problem(f"{len(found)} tags, not {p['min_tags']}–{p['max_tags']}",
+                                f"{len(found)} 个标签，应为 {p['min_tags']}–{p['max_tags']} 个"))
+    strangers = [t for t in found if not any(phrase_equals(k, t) for k in keywords)]
+    if strangers:
+        problems.append(Problem(f"not library keywords: {', '.join(strangers)}",
+                                f"非词库关键词：{', '.join(strangers)}"))
+    return field_outcome(sheet, cell, "tags", "标签", problems,
+                         expected=f"{p['min_tags']}–{p['max_tags']} library keywords",
+                         ok=f"{len(found)} tags, each a library keyword", ok_zh=f"{len(found)} 个标签，均为词库关键词")
+
+
+# ---------------------------------------------------------------- U3-08, U3-09
+
+
+@check("description_facts", needs=("product.facts",), params=("sheet", "field", "min_length", "max_length", "facts"),
+       validate=_facts_present)
+def description_facts(ctx: CheckContext) -> Outcome:
+    """The description is 200–2000 characters and states the product's material and size (any of
+    each fact's phrases in the key, with the typo rule of convention 12).
+
+    Okay: ``… made of 18/8 stainless steel … holds 500 ml …``. Fails: 199 or 2001 characters; no
+    size phrase; ``stainles stel`` (a typo in the 5-letter ``steel``).
+    """
+    p = ctx.params
+    sheet, cell, missing = _field(ctx, p["field"])
+    if missing:
+        return missing
+    facts = fact_phrases(ctx.key, p["facts"])
+    problems = description_problems(cell.value, facts, p["min_length"], p["max_length"])
+    return field_outcome(sheet, cell, "description", "商品描述", problems,
+                         expected=f"{p['min_length']}–{p['max_length']} characters stating {', '.join(facts)}",
+                         ok=f"{length(cell.value)} characters, states {', '.join(facts)}",
+                         ok_zh=f"{length(cell.value)} 个字符，说明了材质与尺寸")
+
+
+@check("chinese_title", needs=("keywords_cn", "banned_words.chinese"), params=("sheet", "field", "min_keywords"),
+       validate=_chinese_present)
+def chinese_title(ctx: CheckContext) -> Outcome:
+    """title_cn holds at least 2 Chinese library keywords (as substrings) and no advertising-law
+    absolute word: a jieba token that is a listed word or begins with one (最佳, 最好), the allow-list
+    (最近 …) excepted; the Chinese keywords and the allow-list are jieba's user dictionary.
+
+    Okay: ``HydroKeep 保温杯 不锈钢水杯 最近上新``. Fails: ``最好的保温杯 不锈钢水杯``; ``全网第一``;
+    one keyword only.
+    """
+    p = ctx.params
+    sheet, cell, missing = _field(ctx, p["field"])
+    if missing:
+        return missing
+    text = nfkc(cell.value)
+    found = [k for k in chinese_library(ctx.key) if k in text]
+    problems = keyword_count_problem(found, p["min_keywords"], "Chinese library keywords", "中文词库关键词")
+    absolute = absolute_words(text, ctx.key)
+    if absolute:
+        problems.append(Problem(f"advertising-law absolute words: {', '.join(absolute)}",
+                                f"含广告法极限词：{'、'.join(absolute)}"))
+    return field_outcome(sheet, cell, "title_cn", "中文标题", problems,
+                         expected=f"≥ {p['min_keywords']} Chinese keywords, no absolute word",
+                         ok=f"{len(found)} Chinese keywords ({', '.join(found)}), no absolute word",
+                         ok_zh=f"含 {len(found)} 个中文关键词，无极限词")
+
+
+# ---------------------------------------------------------------- U3-10 … U3-12
+
+
+def variant_of(row: Row, key: Key) -> tuple[str | None, str | None]:
+    """The colour and size codes a variant row names, None where it names none of the materials'."""
+    return colour_index(key).get(equal_text(row.value("color"))), size_index(key).get(equal_text(row.value("size")))
+
+
+def _row_evidence(sheet: Sheet, row: Row, column: str, message: str, message_zh: str, *,
+                  expected: str = "", ok: bool = False) -> Evidence:
+    cell = row[column]
+    if not cell.ref:
+        cell = Cell(cell.value, f"row {row.number}")
+    return at(sheet, cell, message, message_zh, expected=expected, ok=ok)
+
+
+@check("variant_coverage", needs=("product.colors", "product.sizes"), params=("sheet",),
+       validate=_variants_present)
+def variant_coverage(ctx: CheckContext) -> Outcome:
+    """The variants cover every colour × size of the materials exactly once: the share is
+    max(0, covered − duplicates − unknown) / (colours × sizes) (convention 18). Colours and sizes
+    are read by code, name or the materials' other names (BLK, Black, 黑色; 500, 500 ml).
+
+    Okay: the 8 combinations once each. Fails: 7 combinations and one repeated (6/8); a row in
+    ``Red`` (unknown).
+    """
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
+    if sheet is None:
+        return missing
+    combos = variant_skus(ctx.key)
+    seen: set[tuple[str, str]] = set()
+    duplicates = unknown = 0
+    evidence = []
+    for row in sheet.rows:
+        colour, size = variant_of(row, ctx.key)
+        where = "color" if colour is None else "size"
+        if colour is None or size is None:
+            unknown += 1
+            evidence.append(_row_evidence(
+                sheet, row, where, f"row {row.number}: {where} {shown(row.value(where))} is not one of the materials'",
+                f"第 {row.number} 行：{'颜色' if where == 'color' else '尺码'} {shown(row.value(where))} 不在材料中",
+                expected="a colour and a size of the materials"))
+        elif (colour, size) in seen:
+            duplicates += 1
+            evidence.append(_row_evidence(sheet, row, "color", f"row {row.number}: {colour} × {size} repeated",
+                                          f"第 {row.number} 行：{colour} × {size} 重复", expected="each once"))
+        else:
+            seen.add((colour, size))
+    for combo in combos:
+        if combo not in seen:
+            evidence.append(Evidence(f"no variant {combo[0]} × {combo[1]}", f"缺少变体 {combo[0]} × {combo[1]}",
+                                     file=sheet.file, sheet=sheet.name, expected=combos[combo], found="(missing)"))
+    earned = max(0, len(seen) - duplicates - unknown)
+    evidence.insert(0, Evidence(
+        f"{len(seen)} of {len(combos)} variants covered, {duplicates} repeated, {unknown} unknown: "
+        f"{earned}/{len(combos)}", f"覆盖 {len(seen)}/{len(combos)}，重复 {duplicates}，未知 {unknown}",
+        file=sheet.file, sheet=sheet.name, expected=f"{len(combos)} variants once each",
+        found=f"{earned}/{len(combos)}", ok=earned == len(combos)))
+    return Outcome(Fraction(earned, len(combos)), tuple(evidence))
+
+
+@check("variant_skus", needs=("product.parent_sku", "product.colors", "product.sizes"), params=("sheet",),
+       validate=_variants_present)
+def variant_skus_check(ctx: CheckContext) -> Outcome:
+    """Each variant sku is ``<PARENT>-<COLOR>-<SIZE>`` with the materials' codes (case kept, for the
+    row's own colour and size when it names them), and no sku appears twice.
+
+    Okay: ``HKB100-BLK-500`` on the Black 500 ml row. Fails: ``HKB100-BLACK-500``; ``hkb100-blk-500``;
+    ``HKB100-WHT-500`` on the Black row; the same sku on two rows; no rows.
+    """
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
+    if sheet is None:
+        return missing
+    skus = variant_skus(ctx.key)
+    valid = set(skus.values())
+    seen: set[str] = set()
+    evidence = []
+    for row in sheet.rows:
+        sku = nfkc(row.value("sku"))
+        colour, size = variant_of(row, ctx.key)
+        own = skus.get((colour, size)) if colour and size else None
+        if sku not in valid:
+            message = f"row {row.number}: sku {sku or '(empty)'} is not <PARENT>-<COLOR>-<SIZE> with the materials' codes"
+            message_zh = f"第 {row.number} 行：SKU {sku or '(空)'} 不符合编码规则"
+        elif own and sku != own:
+            message, message_zh = f"row {row.number}: sku {sku} does not match its colour and size ({own})", \
+                                  f"第 {row.number} 行：SKU {sku} 与颜色尺码不符（应为 {own}）"
+        elif sku in seen:
+            message, message_zh = f"row {row.number}: sku {sku} repeated", f"第 {row.number} 行：SKU {sku} 重复"
+        else:
+            seen.add(sku)
+            continue
+        evidence.append(_row_evidence(sheet, row, "sku", message, message_zh, expected=own or "<PARENT>-<COLOR>-<SIZE>"))
+    if not sheet.rows:
+        evidence.append(Evidence("no variant rows", "没有变体行", file=sheet.file, sheet=sheet.name, found="(empty)"))
+    if evidence:
+        return Outcome(Fraction(0), tuple(evidence))
+    return Outcome(Fraction(1), (Evidence(f"all {len(seen)} skus well formed and unique", "SKU 均规范且唯一",
+                                          file=sheet.file, sheet=sheet.name, ok=True),))
+
+
+@check("variant_values", needs=("product.base_price_usd",),
+       params=("sheet", "price_tolerance", "min_lead_days", "max_lead_days"), validate=_base_price)
+def variant_values(ctx: CheckContext) -> Outcome:
+    """Each variant row: price_usd > 0 and within ±30% of the base price (ends included), stock a
+    whole number ≥ 0, lead_time_days a whole number 1–7.
+
+    Okay: 24.99 / 80 / 3 with a base price of 24.99. Fails: 32.49 (more than 30% above 24.99);
+    ``12.5`` in stock; lead time 8 or 0; no rows.
+    """
+    p = ctx.params
+    sheet, missing = sheet_or_outcome(ctx, p["sheet"])
+    if sheet is None:
+        return missing
+    base = to_number(ctx.key["product"]["base_price_usd"])
+    tolerance = to_number(p["price_tolerance"])
+    low, high = base - base * tolerance, base + base * tolerance
+    evidence = []
+    for row in sheet.rows:
+        problems = variant_value_problems(row, low, high, p["min_lead_days"], p["max_lead_days"])
+        ref = Cell(None, f"row {row.number}")
+        found = " / ".join(shown(row.value(c)) for c in ("price_usd", "stock", "lead_time_days"))
+        evidence.append(verdict(sheet, ref, f"row {row.number}", f"第 {row.number} 行", problems,
+                                expected=f"price {low}–{high}, stock ≥ 0, lead time "
+                                         f"{p['min_lead_days']}–{p['max_lead_days']}", found=found))
+    if not sheet.rows:
+        evidence.append(Evidence("no variant rows", "没有变体行", file=sheet.file, sheet=sheet.name, found="(empty)"))
+    ok = bool(evidence) and all(e.ok for e in evidence)
+    return Outcome(Fraction(1 if ok else 0), tuple(evidence))
+
+
+def variant_value_problems(row: Row, low: Decimal, high: Decimal, min_lead: int, max_lead: int) -> list[Problem]:
+    problems = []
+    price = to_number(row.value("price_usd"))
+    if price is None or price <= 0 or not low <= price <= high:
+        problems.append(Problem(f"price {shown(row.value('price_usd'))} ({row['price_usd'].ref}) not in {low}–{high}",
+                                f"价格 {shown(row.value('price_usd'))} 不在 {low}–{high}"))
+    stock = to_whole(row.value("stock"))
+    if stock is None or stock < 0:
+        problems.append(Problem(f"stock {shown(row.value('stock'))} ({row['stock'].ref}) is not a whole number ≥ 0",
+                                f"库存 {shown(row.value('stock'))} 不是 ≥ 0 的整数"))
+    lead = to_whole(row.value("lead_time_days"))
+    if lead is None or not min_lead <= lead <= max_lead:
+        problems.append(Problem(f"lead time {shown(row.value('lead_time_days'))} ({row['lead_time_days'].ref}) "
+                                f"not a whole number {min_lead}–{max_lead}",
+                                f"备货期 {shown(row.value('lead_time_days'))} 不在 {min_lead}–{max_lead} 天"))
+    return problems

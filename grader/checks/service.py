@@ -1,0 +1,716 @@
+"""Unit 8 checks: the service mailbox (U8-01, U8-02), the three replies (U8-03), the four templates (U8-04).
+
+Every element is found by the key's phrase lists (``answer_keys/<paper>/service.toml``) with the
+phrase matching of ``grader.text``: contiguous words, case and plural/singular aside, a hyphen
+equal to a space, one typo in a word longer than 5 letters (conventions 11, 12 and 16). Texts are
+read after Unicode NFKC (convention 3: full-width and half-width alike). The evidence quotes the
+sentence that met each element, names each element that is missing, and lists every prohibited
+item with its text.
+
+Scenario data comes from the materials' ``.eml`` files: the buyer's name is the From display name,
+the order id the ``orders.csv`` id the email quotes; ``service.toml`` states both too, and the key
+is refused when they differ.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from grader.checks import CheckContext, check
+from grader.checks.accounts import username_problems
+from grader.checks.common import at
+from grader.model import Evidence, Flag, Outcome
+from grader.paper import Key
+from grader.read.service import ServiceFolder, TextFile, read_email
+from grader.read.tables import Cell, Sheet
+from grader.read.values import nfkc, shown, texts_equal
+from grader.text import Match, find_any, same_word, tokens, words
+
+QUOTE_LIMIT = 200
+PHRASE_LISTS = ("greeting", "titles", "apology", "closing", "review_request", "incentive", "off_platform")
+
+# ---------------------------------------------------------------- the key
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One materials email and what its reply must hold."""
+
+    reply: str  # the slot that answers it: reply_01
+    email: str  # the .eml, relative to the key folder
+    buyer_name: str
+    first_name: str
+    last_name: str
+    order_id: str
+    case_name: str
+    case_name_zh: str
+    case: tuple[str, ...]
+    resolution_name: str
+    resolution_name_zh: str
+    resolution: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TemplateElement:
+    name: str
+    name_zh: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    slot: str  # return, not_shipped, …
+    name_zh: str
+    elements: tuple[TemplateElement, ...]  # the scenario's two elements, (4) and (5)
+
+
+@dataclass(frozen=True)
+class ServiceKey:
+    domain: str
+    tlds: frozenset[str]
+    phrases: dict[str, tuple[str, ...]]
+    order_ids: tuple[str, ...]  # every order id of the materials
+    scenarios: tuple[Scenario, ...]
+    templates: tuple[TemplateSpec, ...]
+
+
+class KeyProblem(ValueError):
+    """The key's unit-8 data breaks a guarantee the checks rely on."""
+
+
+def _phrases(data: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(data, list) or not data or not all(isinstance(p, str) and tokens(p) for p in data):
+        raise KeyProblem(f"{where} must be a non-empty list of phrases")
+    return tuple(data)
+
+
+def _quoted_orders(text: str, order_ids: tuple[str, ...]) -> list[str]:
+    return [o for o in order_ids if _order_pattern(o).search(nfkc(text))]
+
+
+def _scenario(key: Key, data: dict[str, Any], order_ids: tuple[str, ...], n: int) -> Scenario:
+    where = f"service.scenarios[{n}]"
+    for field in ("reply", "email", "case_name", "resolution_name"):
+        if not isinstance(data.get(field), str) or not data[field]:
+            raise KeyProblem(f"{where}.{field} is missing")
+    path = key.path(data["email"])
+    if not path.is_file():
+        raise KeyProblem(f"{where}: {data['email']} does not exist")
+    try:
+        email = read_email(path)
+    except Exception as exc:  # the standard parser rarely raises; a broken file must not pass
+        raise KeyProblem(f"{where}: {data['email']} cannot be parsed ({exc})") from exc
+    name = nfkc(email.buyer_name) or nfkc(data.get("buyer_name", ""))
+    if data.get("buyer_name") and email.buyer_name and not texts_equal(data["buyer_name"], email.buyer_name):
+        raise KeyProblem(f"{where}: buyer_name {data['buyer_name']!r} differs from the email's "
+                         f"{email.buyer_name!r}")
+    if len(name.split()) < 2:
+        raise KeyProblem(f"{where}: the buyer's full name (first and last) is not known")
+    quoted = _quoted_orders(f"{email.subject}\n{email.body}", order_ids)
+    if len(quoted) != 1:
+        raise KeyProblem(f"{where}: {data['email']} quotes {len(quoted)} order ids of orders.csv, not 1")
+    if data.get("order_id") and nfkc(data["order_id"]).upper() != quoted[0]:
+        raise KeyProblem(f"{where}: order_id {data['order_id']!r} differs from the email's {quoted[0]!r}")
+    parts = name.split()
+    return Scenario(
+        reply=data["reply"], email=data["email"], buyer_name=name,
+        first_name=nfkc(data.get("first_name", "")) or parts[0],
+        last_name=nfkc(data.get("last_name", "")) or parts[-1],
+        order_id=quoted[0],
+        case_name=data["case_name"], case_name_zh=data.get("case_name_zh", data["case_name"]),
+        case=_phrases(data.get("case"), f"{where}.case"),
+        resolution_name=data["resolution_name"],
+        resolution_name_zh=data.get("resolution_name_zh", data["resolution_name"]),
+        resolution=_phrases(data.get("resolution"), f"{where}.resolution"),
+    )
+
+
+def _template(slot: str, data: dict[str, Any]) -> TemplateSpec:
+    elements = data.get("elements")
+    if not isinstance(elements, list) or len(elements) != 2:
+        raise KeyProblem(f"service.templates.{slot} must have exactly two elements (U8-04 (4) and (5))")
+    out = []
+    for i, element in enumerate(elements):
+        if not element.get("name"):
+            raise KeyProblem(f"service.templates.{slot}.elements[{i}].name is missing")
+        out.append(TemplateElement(element["name"], element.get("name_zh", element["name"]),
+                                   _phrases(element.get("phrases"), f"service.templates.{slot}.elements[{i}]")))
+    return TemplateSpec(slot, data.get("name_zh", slot), tuple(out))
+
+
+def _load(key: Key) -> ServiceKey:
+    data = key["service"]
+    domain = nfkc(data.get("domain", "")).casefold()
+    tlds = frozenset(nfkc(t).casefold().lstrip(".") for t in data.get("tlds", ()))
+    try:
+        checked = validate_email(f"service@{domain}", check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise KeyProblem(f"service.domain {domain!r} is not a valid domain ({exc})") from exc
+    if checked.domain != domain:
+        raise KeyProblem(f"service.domain {domain!r} is not in its normal form ({checked.domain!r})")
+    if domain.rsplit(".", 1)[-1] not in tlds:
+        raise KeyProblem(f"service.tlds lacks the store domain's top-level domain {domain.rsplit('.', 1)[-1]!r}")
+    phrases = {name: _phrases(data.get("phrases", {}).get(name), f"service.phrases.{name}")
+               for name in PHRASE_LISTS}
+    order_ids = tuple(nfkc(o["order_id"]).upper() for o in key["orders"] if nfkc(o.get("order_id")))
+    scenarios = tuple(_scenario(key, s, order_ids, n) for n, s in enumerate(data.get("scenarios", [])))
+    if not scenarios:
+        raise KeyProblem("service.scenarios is empty")
+    templates = tuple(_template(slot, t) for slot, t in data.get("templates", {}).items())
+    if not templates:
+        raise KeyProblem("service.templates is empty")
+    return ServiceKey(domain, tlds, phrases, order_ids, scenarios, templates)
+
+
+def service_key(key: Key) -> ServiceKey:
+    """The unit-8 materials and phrase lists, parsed once per process."""
+    return key.memo("service", lambda: _load(key))
+
+
+def _key_problems(key: Key, params: dict[str, Any]) -> list[str]:
+    try:
+        service_key(key)
+    except KeyProblem as exc:
+        return [str(exc)]
+    problems = []
+    for name in ("min_words", "max_words"):
+        if name in params and not isinstance(params[name], int):
+            problems.append(f"parameter {name} must be a whole number")
+    return problems
+
+
+# ---------------------------------------------------------------- reading a text
+
+
+def _order_pattern(order_id: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(order_id)}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+_BREAK = re.compile(r"[.!?。！？]+(?=\s)|\n")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def quote(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence around ``text[start:end]`` (at most QUOTE_LIMIT characters) and its line number."""
+    left, right = 0, len(text)
+    for m in _BREAK.finditer(text):
+        if m.end() <= start:
+            left = m.end()
+        elif m.start() >= end:
+            right = m.start() if m.group() == "\n" else m.end()
+            break
+    sentence = " ".join(text[left:right].split())
+    if len(sentence) > QUOTE_LIMIT:
+        found = " ".join(text[start:end].split())
+        at_ = max(0, sentence.find(found))
+        begin = max(0, min(at_ - QUOTE_LIMIT // 3, len(sentence) - QUOTE_LIMIT))
+        sentence = ("…" if begin else "") + sentence[begin:begin + QUOTE_LIMIT] + \
+            ("…" if begin + QUOTE_LIMIT < len(sentence) else "")
+    return sentence, text.count("\n", 0, start) + 1
+
+
+def _all_matches(phrase: str, text: str) -> Iterator[Match]:
+    """Every place ``text`` holds ``phrase`` (the matching of ``grader.text.find_phrase``)."""
+    wanted = [t.key for t in tokens(phrase)]
+    have = tokens(text)
+    for i in range(len(have) - len(wanted) + 1):
+        if wanted and all(same_word(w, have[i + j].text) for j, w in enumerate(wanted)):
+            first, last = have[i], have[i + len(wanted) - 1]
+            yield Match(phrase, text[first.start:last.end], first.start, last.end)
+
+
+def _words_match(name: str, toks: list, at_: int, text: str) -> int | None:
+    """If the name's words stand at token ``at_`` (joined by spaces or hyphens), the next token index."""
+    wanted = [t.key for t in tokens(name)]
+    if not wanted or at_ + len(wanted) > len(toks):
+        return None
+    for j, w in enumerate(wanted):
+        if not same_word(w, toks[at_ + j].text):
+            return None
+        if j and not re.fullmatch(r"[\s\-]+", text[toks[at_ + j - 1].end:toks[at_ + j].start]):
+            return None
+    return at_ + len(wanted)
+
+
+def greeting_by_name(text: str, scenario: Scenario, greetings: tuple[str, ...],
+                     titles: tuple[str, ...]) -> Match | None:
+    """A greeting word followed directly (a comma aside) by the first name, the full name, or a title
+    and the last name (convention 16); a title before the first name is accepted too."""
+    toks = tokens(text)
+    for greeting in greetings:
+        for g in _all_matches(greeting, text):
+            k = next((i for i, t in enumerate(toks) if t.start >= g.end), len(toks))
+            if k >= len(toks) or not re.fullmatch(r"\s*,?\s*", text[g.end:toks[k].start]):
+                continue
+            titled = any(same_word(t, toks[k].text, typos=False) for t in titles)
+            if titled and k + 1 < len(toks) and re.fullmatch(r"\.?\s+|\.", text[toks[k].end:toks[k + 1].start]):
+                after_title = k + 1
+            else:
+                titled, after_title = False, k
+            for name, start in ((scenario.first_name, after_title),
+                                (scenario.last_name, after_title if titled else -1)):
+                end = _words_match(name, toks, start, text) if start >= 0 else None
+                if end is not None:
+                    return Match(greeting, text[g.start:toks[end - 1].end], g.start, toks[end - 1].end)
+    return None
+
+
+def closing_signed(text: str, closings: tuple[str, ...]) -> Match | None:
+    """A closing phrase followed by at least one word (the signature, convention 29)."""
+    for closing in closings:
+        for m in _all_matches(closing, text):
+            signature = words(text[m.end:])
+            if signature:
+                end = text.index(signature[0], m.end) + len(signature[0])
+                return Match(closing, text[m.start:end], m.start, end)
+    return None
+
+
+_PLACEHOLDER = {
+    "buyer_name": re.compile(r"\{buyer[ _]?name\}|\[buyer[ _]?name\]", re.IGNORECASE),
+    "order_id": re.compile(r"\{order[ _]?id\}|\[order[ _]?id\]", re.IGNORECASE),
+}
+
+
+def english(text: str, share: Fraction) -> tuple[bool, str]:
+    """No Han character and at least ``share`` of the letters in A–Z/a–z (convention 16)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    ascii_letters = sum(1 for ch in letters if ch.isascii())
+    han = _HAN.findall(text)
+    if han:
+        return False, f"{len(han)} Chinese characters (first: {''.join(han[:10])})"
+    if not letters:
+        return False, "no letters"
+    ratio = Fraction(ascii_letters, len(letters))
+    percent = f"{float(ratio) * 100:.1f}%"
+    ok = ratio >= share
+    return ok, f"{ascii_letters} of {len(letters)} letters A–Z/a–z ({percent}{'' if ok else f' < {float(share) * 100:g}%'})"
+
+
+# ---------------------------------------------------------------- prohibited content (convention 17)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    kind_zh: str
+    text: str
+    start: int
+    end: int
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+")
+_DATE = re.compile(r"(?<![0-9])([0-9]{4})([-/])([0-9]{2})\2([0-9]{2})(?![0-9])")
+_URL = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"'“”‘’]+")
+_WWW = re.compile(r"(?<![A-Za-z0-9.\-])www\.[A-Za-z0-9][^\s<>\"'“”‘’]*", re.IGNORECASE)
+_DOMAIN = re.compile(r"(?<![A-Za-z0-9\-.@])(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,63})"
+                     r"(?![A-Za-z0-9\-])")
+_DIGITS = re.compile(r"(?<![0-9])\+?\(?[0-9](?:[ \t\u00a0\-‐‑‒–—.()]*[0-9])+")
+DIGIT_RUN = 7
+TRAILING = ".,;:!?)]}'\"’”"
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Remove a span, keeping offsets; a line break so that nothing joins across it."""
+    return text[:start] + "\n" * (end - start) + text[end:]
+
+
+def _valid_date(m: re.Match[str]) -> bool:
+    try:
+        dt.date(int(m[1]), int(m[3]), int(m[4]))
+        return True
+    except ValueError:
+        return False
+
+
+def materials_removed(text: str, sk: ServiceKey) -> str:
+    """The text without the materials' order ids, the store's email addresses and YYYY-MM-DD dates."""
+    for m in list(_EMAIL.finditer(text)):
+        if m.group().rsplit("@", 1)[1].casefold() == sk.domain:
+            text = _blank(text, m.start(), m.end())
+    for order_id in sk.order_ids:
+        for m in list(_order_pattern(order_id).finditer(text)):
+            text = _blank(text, m.start(), m.end())
+    for m in list(_DATE.finditer(text)):
+        if _valid_date(m):
+            text = _blank(text, m.start(), m.end())
+    return text
+
+
+def prohibited(text: str, sk: ServiceKey) -> list[Finding]:
+    """Every prohibited item of the text, in text order (convention 17 and the key's phrase lists)."""
+    clean = materials_removed(text, sk)
+    found: list[Finding] = []
+
+    def take(pattern: re.Pattern[str], kind: str, kind_zh: str, keep=lambda m: True) -> None:
+        nonlocal clean
+        for m in list(pattern.finditer(clean)):
+            if keep(m):
+                end = m.start() + len(m.group().rstrip(TRAILING))  # a sentence's full stop is not the link's
+                found.append(Finding(kind, kind_zh, text[m.start():end], m.start(), end))
+                clean = _blank(clean, m.start(), end)
+
+    take(_URL, "link", "链接")
+    take(_EMAIL, "email address other than the store's", "非店铺邮箱地址")
+    take(_WWW, "www. address", "www. 网址")
+    take(_DOMAIN, "domain name", "域名", lambda m: m.group(1).casefold() in sk.tlds)
+    take(_DIGITS, f"run of {DIGIT_RUN} or more digits (phone number)", f"{DIGIT_RUN} 位以上数字（电话号码）",
+         lambda m: sum(ch.isdigit() for ch in m.group()) >= DIGIT_RUN)
+    for name, kind, kind_zh in (("review_request", "request for a review or positive feedback", "索要好评"),
+                                ("incentive", "incentive for a review", "以利益换取评价"),
+                                ("off_platform", "payment or contact outside the platform", "引导站外交易或联系")):
+        for phrase in sk.phrases[name]:
+            for m in _all_matches(phrase, clean):
+                if not any(f.kind == kind and f.start < m.end and m.start < f.end for f in found):
+                    found.append(Finding(kind, kind_zh, text[m.start:m.end], m.start, m.end))
+    return sorted(found, key=lambda f: (f.start, f.kind))
+
+
+# ---------------------------------------------------------------- elements
+
+
+@dataclass(frozen=True)
+class Element:
+    """One scored element of a text: met or not, with the quote or the measured value."""
+
+    number: int
+    name: str
+    name_zh: str
+    ok: bool
+    found: str = ""
+    expected: str = ""
+    line: int = 0
+    detail: str = ""  # the measured value, or why it failed
+
+
+def _phrase_element(number: int, name: str, name_zh: str, phrases: tuple[str, ...], text: str) -> Element:
+    match = find_any(phrases, text)
+    sample = ", ".join(f"“{p}”" for p in phrases[:4]) + (", …" if len(phrases) > 4 else "")
+    if match is None:
+        return Element(number, name, name_zh, False, "(not found)", f"a phrase such as {sample}")
+    sentence, line = quote(text, match.start, match.end)
+    return Element(number, name, name_zh, True, sentence, f"a phrase such as {sample}", line,
+                   f"“{match.text}”")
+
+
+def _match_element(number: int, name: str, name_zh: str, match: Match | None, text: str,
+                   expected: str) -> Element:
+    if match is None:
+        return Element(number, name, name_zh, False, "(not found)", expected)
+    sentence, line = quote(text, match.start, match.end)
+    return Element(number, name, name_zh, True, sentence, expected, line, f"“{' '.join(match.text.split())}”")
+
+
+def _common_tail(first: int, text: str, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
+    """English, word count and prohibited content: the last three elements of both kinds of text."""
+    ok, detail = english(text, Fraction(str(params["english_share"])))
+    count = len(words(text))
+    low, high = params["min_words"], params["max_words"]
+    items = prohibited(text, sk)
+    return [
+        Element(first, "English", "英文", ok, detail, f"no Chinese character, ≥ {params['english_share']} "
+                f"of letters A–Z/a–z", detail=detail),
+        Element(first + 1, f"{low}–{high} words", f"{low}–{high} 个单词", low <= count <= high,
+                f"{count} words", f"{low}–{high} words", detail=f"{count} words"),
+        Element(first + 2, "no prohibited content", "无违规内容", not items,
+                "; ".join(f"{f.kind}: “{f.text}”" for f in items) or "(none)",
+                "no link, other address, phone number, review request, incentive or off-platform request",
+                detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}"),
+    ]
+
+
+def reply_elements(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
+    """The eight elements of U8-03 for one reply (the text already NFKC-normalised)."""
+    p = sk.phrases
+    names = f"{scenario.first_name}, {scenario.buyer_name} or a title and {scenario.last_name}"
+    order = _order_pattern(scenario.order_id).search(text)
+    return [
+        _match_element(1, "greets the buyer by name", "称呼买家姓名",
+                       greeting_by_name(text, scenario, p["greeting"], p["titles"]), text,
+                       f"a greeting word followed by {names}"),
+        _match_element(2, "cites the order id", "引用订单号",
+                       Match(scenario.order_id, order.group(), order.start(), order.end()) if order else None,
+                       text, scenario.order_id),
+        _phrase_element(3, f"addresses the case ({scenario.case_name})", f"回应问题（{scenario.case_name_zh}）",
+                        scenario.case, text),
+        _phrase_element(4, f"offers a concrete resolution ({scenario.resolution_name})",
+                        f"提出具体解决方案（{scenario.resolution_name_zh}）", scenario.resolution, text),
+        _match_element(5, "closes politely with a signature", "礼貌结束语并署名",
+                       closing_signed(text, p["closing"]), text, "a closing phrase followed by a signature"),
+        *_common_tail(6, text, sk, params),
+    ]
+
+
+def template_elements(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
+    """The nine elements of U8-04 for one template (the text already NFKC-normalised)."""
+    p = sk.phrases
+    buyer = _PLACEHOLDER["buyer_name"].search(text)
+    order = _PLACEHOLDER["order_id"].search(text)
+    missing = [name for name, m in (("{buyer_name}", buyer), ("{order_id}", order)) if m is None]
+    if missing:
+        holders = Element(1, "both placeholders", "两个占位符", False, "(not found)",
+                          "{buyer_name} and {order_id} (or [Buyer Name] and [Order ID])",
+                          detail=f"missing {' and '.join(missing)}")
+    else:
+        sentence, line = quote(text, buyer.start(), buyer.end())
+        holders = Element(1, "both placeholders", "两个占位符", True, sentence,
+                          "{buyer_name} and {order_id}", line, f"“{buyer.group()}” and “{order.group()}”")
+    first, second = spec.elements
+    return [
+        holders,
+        _phrase_element(2, "greeting", "问候语", p["greeting"], text),
+        _phrase_element(3, "apology", "致歉", p["apology"], text),
+        _phrase_element(4, first.name, first.name_zh, first.phrases, text),
+        _phrase_element(5, second.name, second.name_zh, second.phrases, text),
+        _phrase_element(6, "polite closing", "礼貌结束语", p["closing"], text),
+        *_common_tail(7, text, sk, params),
+    ]
+
+
+def is_empty(text: str) -> bool:
+    """Convention 17: a text with no letter or digit earns no element at all."""
+    return not any(ch.isalnum() for ch in text)
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def _where(tf: TextFile) -> str:
+    return tf.file or tf.expected
+
+
+def _element_evidence(tf: TextFile, element: Element, share_text: str) -> Evidence:
+    label = f"{tf.slot} ({element.number}) {element.name}"
+    label_zh = f"{tf.slot}（{element.number}）{element.name_zh}"
+    if element.ok:
+        detail = f": {element.detail} in “{element.found}”" if element.detail.startswith("“") else \
+            f": {element.detail}" if element.detail else ""
+        message, message_zh = f"{label}{detail}", f"{label_zh}：符合"
+    else:
+        why = element.detail or "not found"
+        message = f"{label}: not met ({why}), −{share_text}"
+        message_zh = f"{label_zh}：不符合（{why}），扣 {share_text}"
+    return Evidence(message, message_zh, file=_where(tf), cell=f"line {element.line}" if element.line else "",
+                    expected=element.expected, found=element.found, ok=element.ok)
+
+
+def _prohibited_evidence(tf: TextFile, text: str, sk: ServiceKey) -> list[Evidence]:
+    out = []
+    for f in prohibited(text, sk):
+        sentence, line = quote(text, f.start, f.end)
+        out.append(Evidence(f"{tf.slot}: prohibited {f.kind}: “{f.text}”", f"{tf.slot}：违规内容（{f.kind_zh}）：“{f.text}”",
+                            file=_where(tf), cell=f"line {line}", expected="no prohibited content",
+                            found=sentence))
+    return out
+
+
+def _points_text(value: Fraction) -> str:
+    return str(value) if value.denominator == 1 else f"{float(value):g}"
+
+
+def grade_texts(jobs: list[tuple[TextFile, Any]], element_count: int, score: Any, sk: ServiceKey,
+                params: dict[str, Any], points: Fraction | None) -> Outcome:
+    """Score each text's elements: an equal share per text, an equal share per element within it."""
+    per_element = Fraction(1, len(jobs) * element_count)
+    element_points = f"{_points_text(points * per_element)} point" if points else f"{per_element} of the criterion"
+    earned, evidence = Fraction(0), []
+    for tf, spec in jobs:
+        if not tf.read:
+            evidence.append(Evidence(f"{tf.slot}: {tf.problem}; 0 of {element_count} elements",
+                                     f"{tf.slot}：{'未找到' if tf.problem == 'not found' else '无法读取'}，不得分",
+                                     file=_where(tf), expected=tf.expected, found=tf.problem))
+            continue
+        text = nfkc_lines(tf.text)
+        if is_empty(text):
+            evidence.append(Evidence(f"{tf.slot}: empty text (no letter or digit); 0 of {element_count} elements",
+                                     f"{tf.slot}：空文本，不得分", file=_where(tf), expected="a text",
+                                     found="(empty)"))
+            continue
+        elements = score(text, spec, sk, params)
+        met = sum(1 for e in elements if e.ok)
+        earned += per_element * met
+        evidence.append(Evidence(f"{tf.slot}: {met} of {element_count} elements"
+                                 f"{f' (read as {tf.encoding})' if tf.encoding not in ('utf-8', 'docx') else ''}",
+                                 f"{tf.slot}：{element_count} 项中符合 {met} 项", file=_where(tf),
+                                 found=f"{met}/{element_count}", ok=met == element_count))
+        evidence.extend(_element_evidence(tf, e, element_points) for e in elements)
+        evidence.extend(_prohibited_evidence(tf, text, sk))
+    return Outcome(earned, tuple(evidence))
+
+
+def nfkc_lines(text: str) -> str:
+    """NFKC (convention 3) keeping line breaks, which the quotes and the signature rule rely on."""
+    return "\n".join(nfkc(line) for line in text.split("\n"))
+
+
+def _criterion_points(ctx: CheckContext) -> Fraction | None:
+    """The criterion's points, for messages ("−3/8 point"); None when the check runs without a paper."""
+    paper = getattr(ctx.submission, "paper", None)
+    for criterion in paper.criteria() if paper is not None else ():
+        if criterion.id == ctx.criterion:
+            return criterion.points
+    return None
+
+
+# ---------------------------------------------------------------- the mailbox
+
+
+def _mailbox_field(ctx: CheckContext, field: str) -> tuple[Sheet | None, Cell | None, Outcome | None]:
+    """The mailbox sheet and one of its fields, or a zero outcome saying what is missing."""
+    folder: ServiceFolder = ctx.deliverable
+    expected = f"{folder.folder}/mailbox.xlsx"
+    if folder.mailbox is None:
+        found = folder.mailbox_problem or "not found"
+        return None, None, Outcome(Fraction(0), (Evidence(
+            f"mailbox {found}", f"邮箱设置文件{'未找到' if found == 'not found' else '无法读取'}",
+            file=folder.mailbox_file or expected, expected=expected, found=found),))
+    sheet = folder.mailbox.sheet(ctx.params["sheet"])
+    if sheet is None:
+        return None, None, Outcome(Fraction(0), (Evidence(
+            f"sheet {ctx.params['sheet']!r} not found in {folder.mailbox.file}",
+            f"{folder.mailbox.file} 中缺少工作表 {ctx.params['sheet']}", file=folder.mailbox.file,
+            sheet=ctx.params["sheet"], expected=f"a sheet named {ctx.params['sheet']}", found="(missing)"),))
+    cell = sheet.field(field)
+    if cell.empty:
+        return sheet, cell, Outcome(Fraction(0), (at(
+            sheet, cell, f"{field} is empty or missing", f"{field} 为空或缺失", expected=f"a {field}",
+            found="(empty)"),))
+    return sheet, cell, None
+
+
+@check("service_email", needs=("service.domain",), params=("sheet", "field"), validate=_key_problems)
+def service_email(ctx: CheckContext) -> Outcome:
+    """service_email is a valid address (syntax only, email-validator, no network) on the store's
+    domain exactly; a subdomain is not the store's domain (convention 29).
+
+    Okay: ``support@hanyue-trade.cn``, ``Support@HANYUE-TRADE.CN``. Fails: ``support@mail.hanyue-trade.cn``
+    (a subdomain), ``support@hanyue-trade.com`` (another domain), ``support@hanyue-trade`` (invalid).
+    """
+    sheet, cell, missing = _mailbox_field(ctx, ctx.params["field"])
+    if missing is not None:
+        return missing
+    domain = service_key(ctx.key).domain
+    value = nfkc(cell.value)
+    try:
+        found = validate_email(value, check_deliverability=False).domain.casefold()
+    except EmailNotValidError as exc:
+        return Outcome(Fraction(0), (at(sheet, cell, f"service_email {value!r} is not valid: {exc}",
+                                        f"客服邮箱格式无效：{exc}", expected=f"an address @{domain}"),))
+    if found == domain:
+        return Outcome(Fraction(1), (at(sheet, cell, f"service_email is valid and on the store's domain {domain}",
+                                        f"客服邮箱有效且为店铺域名 {domain}", expected=f"an address @{domain}",
+                                        ok=True),))
+    if found.endswith("." + domain):
+        why, why_zh = f"on {found}, a subdomain of {domain}, not the store's domain", f"{found} 是 {domain} 的子域名"
+    else:
+        why, why_zh = f"on {found}, not the store's domain {domain}", f"域名 {found} 不是店铺域名 {domain}"
+    return Outcome(Fraction(0), (at(sheet, cell, f"service_email is {why}", f"客服邮箱{why_zh}",
+                                    expected=f"an address @{domain}"),))
+
+
+def _unit1_username(ctx: CheckContext) -> tuple[Sheet, Cell] | None:
+    """Unit 1's company username as read (None when there is no readable one)."""
+    p = ctx.params
+    if ctx.submission is None:
+        return None
+    unit = next((u.id for u in ctx.submission.paper.units if u.deliverable == p["unit1"]), "")
+    book = ctx.submission.get(p["unit1"], unit)
+    sheet = book.sheet(p["unit1_sheet"]) if book is not None else None
+    if sheet is None or sheet.field(p["unit1_field"]).empty:
+        return None
+    return sheet, sheet.field(p["unit1_field"])
+
+
+def _username_rule(ctx: CheckContext) -> dict[str, Any]:
+    rule = ctx.params["username_rule"]
+    for criterion in ctx.submission.paper.criteria() if ctx.submission is not None else ():
+        if criterion.id == rule:
+            return criterion.params
+    raise LookupError(f"the rubric has no criterion {rule} for the username rule")
+
+
+@check("store_username", params=("sheet", "field", "unit1", "unit1_sheet", "unit1_field", "username_rule"))
+def store_username(ctx: CheckContext) -> Outcome:
+    """store_username equals unit 1's company username (convention 3: trim, NFKC, case aside). With no
+    readable unit-1 company username the point is earned when store_username meets U1-01's username
+    rule, flagged ``no-unit-1`` (convention 10: one mistake is charged once).
+
+    Okay: ``hanyue_trade01`` where u1_accounts' company username is ``Hanyue_Trade01``; ``hanyue_trade01``
+    with no u1_accounts file. Fails: ``hanyue_trade02`` against ``hanyue_trade01``; ``1hanyue`` with no
+    u1_accounts file (breaks the username rule).
+    """
+    sheet, cell, missing = _mailbox_field(ctx, ctx.params["field"])
+    if missing is not None:
+        return missing
+    unit1 = _unit1_username(ctx)
+    if unit1 is not None:
+        u1_sheet, u1_cell = unit1
+        where = f"{u1_sheet.file} {u1_sheet.name}!{u1_cell.ref}"
+        same = texts_equal(cell.value, u1_cell.value)
+        return Outcome(Fraction(1 if same else 0), (at(
+            sheet, cell, f"store_username {'equals' if same else 'differs from'} unit 1's company username "
+                         f"{shown(u1_cell.value)!r} ({where})",
+            f"店铺用户名与企业账号用户名{'一致' if same else '不一致'}（{where}）",
+            expected=shown(u1_cell.value), ok=same),))
+    rule = _username_rule(ctx)
+    problems = username_problems(cell.value, rule["min_length"], rule["max_length"], rule["platforms"])
+    flag = Flag("no-unit-1", f"no readable unit-1 company username; {ctx.criterion} graded on the username "
+                             f"rule of {ctx.params['username_rule']}", sheet.file)
+    if problems:
+        return Outcome(Fraction(0), (at(sheet, cell, f"no unit-1 company username to compare with, and "
+                                                     f"store_username breaks the username rule: {'; '.join(problems)}",
+                                        f"无第 1 单元企业用户名；店铺用户名不符合用户名规则：{'；'.join(problems)}",
+                                        expected="a username meeting the rule of " + ctx.params["username_rule"]),),
+                       (flag,))
+    return Outcome(Fraction(1), (at(sheet, cell, f"no unit-1 company username to compare with; store_username "
+                                                 f"meets the username rule of {ctx.params['username_rule']}",
+                                    "无第 1 单元企业用户名；店铺用户名符合用户名规则",
+                                    expected="a username meeting the rule", ok=True),), (flag,))
+
+
+# ---------------------------------------------------------------- replies and templates
+
+
+@check("service_replies", needs=("service.scenarios", "orders"), params=("min_words", "max_words", "english_share"),
+       validate=_key_problems)
+def service_replies(ctx: CheckContext) -> Outcome:
+    """Each reply (an equal share) is scored on eight elements, an equal share each: (1) greets the buyer
+    by name, (2) cites the order id, (3) addresses the case, (4) offers a concrete resolution (the
+    scenario's phrase lists), (5) a closing phrase followed by a signature, (6) English, (7) 40–300
+    words, (8) no prohibited content. ``reply_0N`` answers the materials' email N; an empty text
+    earns no element.
+
+    Okay: "Dear Ms. Carter, … order SO26110006 … delayed … will ship within 24 hours … Best regards, Lin".
+    Fails (one element each): "Dear customer," (no name), another order id, "Best regards." with
+    nothing after it, a Chinese sentence, 39 words, "www.hanyue-shop.com", "+86 571 8888 1234",
+    "please leave us a 5-star review", "add us on WhatsApp".
+    """
+    sk = service_key(ctx.key)
+    folder: ServiceFolder = ctx.deliverable
+    jobs = [(folder.replies.get(s.reply) or TextFile(s.reply, problem="not found"), s) for s in sk.scenarios]
+    return grade_texts(jobs, 8, reply_elements, sk, ctx.params, _criterion_points(ctx))
+
+
+@check("service_templates", needs=("service.templates", "orders"),
+       params=("min_words", "max_words", "english_share"), validate=_key_problems)
+def service_templates(ctx: CheckContext) -> Outcome:
+    """Each template (an equal share) is scored on nine elements, an equal share each: (1) both
+    placeholders ``{buyer_name}`` and ``{order_id}`` (``[]`` or ``{}``, any case, words joined by
+    nothing, a space or _), (2) a greeting word, (3) an apology, (4)–(5) the scenario's two elements,
+    (6) a polite closing, (7) English, (8) 40–300 words, (9) no prohibited content.
+
+    Okay: "Dear [Buyer Name], we are sorry … order {ORDER_ID} is out of stock … a full refund …
+    Kind regards". Fails (one element each): only {buyer_name}, "{ buyer_name }", no greeting word,
+    no apology, no refund timing, 301 words, a phone number, "in exchange for a positive review".
+    """
+    sk = service_key(ctx.key)
+    folder: ServiceFolder = ctx.deliverable
+    jobs = [(folder.templates.get(t.slot) or TextFile(t.slot, problem="not found"), t) for t in sk.templates]
+    return grade_texts(jobs, 9, template_elements, sk, ctx.params, _criterion_points(ctx))

@@ -1,0 +1,285 @@
+"""The ``service`` deliverable kind (unit 8): the mailbox workbook and the reply and template texts.
+
+The folder holds ``mailbox.xlsx`` (field/value; ``.xlsx``, ``.xlsm``, ``.xls`` or ``.csv``), and a
+text per slot: ``replies/reply_01`` … and ``templates/return`` … (Chinese names accepted), each a
+``.txt`` or a ``.docx``. The rubric's ``[deliverables.u8_service]`` names every slot and folder.
+
+A slot found under several names or formats is read from one (convention 5: the expected folder
+first, then the English name before the Chinese one, then ``.txt`` before ``.docx``) and flagged
+``duplicate-deliverable``; one found outside its folder is flagged ``misplaced``.
+
+Text is decoded as Windows Notepad saves it: a byte-order mark first (UTF-8, UTF-16 LE/BE), then
+strict UTF-8, then GB18030 (which covers GBK, Notepad's "ANSI" on Chinese Windows), then
+charset-normalizer's guess, flagged ``guessed-encoding``; bytes that are no text at all are an
+``unreadable-file``. A ``.docx`` is read with python-docx, paragraphs and table cells in document order.
+A file is read by its content: a ``.txt`` holding a Word document (or the reverse) is read as what it
+holds and flagged ``wrong-extension``.
+
+>>> decode_text("Dear Emily,".encode("utf-16")).encoding in ("utf-16-le", "utf-16-be")
+True
+>>> decode_text("Dear customer — we’re sorry".encode("gbk"))
+Decoded(text='Dear customer — we’re sorry', encoding='gb18030', guessed=False)
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from grader.errors import ReadError
+from grader.read import reader
+from grader.read.submission import WORKBOOK_SUFFIXES
+from grader.read.tables import Workbook, build_workbook, read_grid
+from grader.read.values import header_key
+
+if TYPE_CHECKING:
+    from grader.paper import DeliverableSpec
+    from grader.read.submission import Located, Submission
+
+TEXT_SUFFIXES = (".txt", ".docx")
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"))
+PLAIN_ENCODINGS = ("utf-8", "gb18030")
+BINARY_SHARE = 0.01  # more than 1% of characters that no text holds (controls, unassigned) is binary
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+# ---------------------------------------------------------------- decoding
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # utf-8, utf-8-sig, utf-16-le, utf-16-be, gb18030, docx, or charset-normalizer's name
+    guessed: bool = False
+
+
+def _looks_binary(text: str) -> bool:
+    """NUL, or too many characters no saved text holds (controls other than whitespace, unassigned)."""
+    if "\x00" in text:
+        return True
+    bad = sum(1 for ch in text if ch not in "\t\n\r\f\v\x1a"
+              and (ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")))
+    return bad > len(text) * BINARY_SHARE
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_text(data: bytes) -> Decoded:
+    """The text of a file saved by a plain-text editor; ReadError when the bytes are not text."""
+    for bom, name, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"starts with a {name} byte-order mark but is not {name} text "
+                                f"(bad byte at {exc.start + len(bom)})") from exc
+            if _looks_binary(text):
+                raise ReadError(f"starts with a {name} byte-order mark but holds binary data")
+            return Decoded(_lines(text), name)
+    for name in PLAIN_ENCODINGS:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if not _looks_binary(text):
+            return Decoded(_lines(text), name)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and not _looks_binary(str(best)):
+        return Decoded(_lines(str(best)), best.encoding, guessed=True)
+    raise ReadError("holds binary data, not text in any encoding")
+
+
+def docx_text(data: bytes) -> str:
+    """The paragraphs and table cells of a .docx, in document order, one per line."""
+    from docx import Document
+    from docx.table import Table
+
+    try:
+        document = Document(io.BytesIO(data))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                for row in block.rows:
+                    seen: list[Any] = []
+                    for cell in row.cells:
+                        if any(cell._tc is s for s in seen):  # a merged cell repeats across the span
+                            continue
+                        seen.append(cell._tc)
+                        lines.append(cell.text)
+            else:
+                lines.append(block.text)
+    except Exception as exc:  # python-docx raises many kinds for a damaged file
+        raise ReadError(f"not a readable .docx document ({type(exc).__name__}: {exc})") from exc
+    return _lines("\n".join(lines))
+
+
+def read_text_bytes(data: bytes, suffix: str) -> tuple[Decoded, bool]:
+    """Decode a text slot's file by its content; also say whether the content disagrees with the suffix."""
+    is_zip = data.startswith(ZIP_MAGIC)
+    decoded = Decoded(docx_text(data), "docx") if is_zip else decode_text(data)
+    return decoded, is_zip != (suffix == ".docx")
+
+
+# ---------------------------------------------------------------- the folder
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """One reply or template as read: ``problem`` says why there is no text ("" when read)."""
+
+    slot: str
+    file: str = ""  # relative to the candidate folder; "" when missing
+    expected: str = ""  # where the rubric expects it ("u8_service/replies/reply_01.txt")
+    text: str = ""
+    encoding: str = ""
+    guessed: bool = False
+    problem: str = ""
+
+    @property
+    def read(self) -> bool:
+        return not self.problem
+
+
+@dataclass(frozen=True)
+class ServiceFolder:
+    folder: str  # relative to the candidate folder
+    mailbox: Workbook | None
+    mailbox_file: str = ""
+    mailbox_problem: str = ""  # "" when read
+    replies: dict[str, TextFile] = field(default_factory=dict)
+    templates: dict[str, TextFile] = field(default_factory=dict)
+
+    def text(self, slot: str) -> TextFile:
+        return self.replies.get(slot) or self.templates.get(slot) or TextFile(slot, problem="not a slot")
+
+
+def _unit_of(submission: Submission, deliverable: str) -> str:
+    return next((u.id for u in submission.paper.units if u.deliverable == deliverable), "")
+
+
+def _find(files: list[Path], root: Path, names: list[str], suffixes: tuple[str, ...],
+          homes: list[str] | None) -> list[Path]:
+    """The files standing for one slot, best first; ``homes`` None means the folder itself."""
+    keys = [header_key(n) for n in names]
+    home_keys = {header_key(h) for h in homes or ()}
+    hits = [p for p in files if p.suffix.lower() in suffixes and header_key(p.stem) in keys]
+
+    def at_home(path: Path) -> bool:
+        parts = path.relative_to(root).parts
+        return len(parts) == 1 if homes is None else len(parts) == 2 and header_key(parts[0]) in home_keys
+
+    return sorted(hits, key=lambda p: (not at_home(p), keys.index(header_key(p.stem)),
+                                       suffixes.index(p.suffix.lower()), p.relative_to(root).as_posix()))
+
+
+class _SlotReader:
+    """Locates and reads the slots of one service folder, raising the flags reading calls for."""
+
+    def __init__(self, submission: Submission, spec: DeliverableSpec, located: Located):
+        self.submission = submission
+        self.spec = spec
+        self.root = located.path
+        self.unit = _unit_of(submission, spec.name)
+        self.files = [p for p in submission.files
+                      if self.root in p.parents and len(p.relative_to(self.root).parts) <= 2]
+
+    def locate(self, label: str, names: list[str], suffixes: tuple[str, ...],
+               homes: list[str] | None) -> Path | None:
+        hits = _find(self.files, self.root, names, suffixes, homes)
+        if not hits:
+            return None
+        chosen = hits[0]
+        rel = self.submission.relative
+        if len(hits) > 1:
+            self.submission.flag("duplicate-deliverable",
+                                 f"{label} found as {', '.join(rel(h) for h in hits)}; graded {rel(chosen)}",
+                                 chosen, self.unit)
+        parts = chosen.relative_to(self.root).parts
+        home_keys = {header_key(h) for h in homes or ()}
+        if (homes is None and len(parts) > 1) or (homes is not None and not (
+                len(parts) == 2 and header_key(parts[0]) in home_keys)):
+            where = f"{self.root.name}/" if homes is None else f"{self.root.name}/{homes[0]}/"
+            self.submission.flag("misplaced", f"{label} found at {rel(chosen)}, expected in {where}",
+                                 chosen, self.unit)
+        return chosen
+
+    def mailbox(self) -> tuple[Workbook | None, str, str]:
+        path = self.locate("mailbox", list(self.spec.options["mailbox"]), WORKBOOK_SUFFIXES, None)
+        if path is None:
+            return None, "", "not found"
+        relative = self.submission.relative(path)
+        self.submission.record(path)
+        try:
+            return build_workbook(relative, read_grid(path), list(self.spec.sheets)), relative, ""
+        except ReadError as exc:
+            self.submission.flag("unreadable-file", str(exc), path, self.unit)
+            return None, relative, f"unreadable: {exc}"
+
+    def text(self, slot: str, names: list[str], homes: list[str]) -> TextFile:
+        expected = f"{self.submission.relative(self.root)}/{homes[0]}/{names[0]}.txt"
+        path = self.locate(slot, names, TEXT_SUFFIXES, homes)
+        if path is None:
+            return TextFile(slot, expected=expected, problem="not found")
+        relative = self.submission.relative(path)
+        data = self.submission.record(path)
+        try:
+            decoded, mismatch = read_text_bytes(data, path.suffix.lower())
+        except ReadError as exc:
+            self.submission.flag("unreadable-file", str(exc), path, self.unit)
+            return TextFile(slot, relative, expected, problem=f"unreadable: {exc}")
+        if mismatch:
+            self.submission.flag("wrong-extension", f"{path.suffix} file holds "
+                                 f"{'a .docx document' if decoded.encoding == 'docx' else 'plain text'}; "
+                                 f"read by its content", path, self.unit)
+        if decoded.guessed:
+            self.submission.flag("guessed-encoding", f"not UTF-8, UTF-16 or GBK; read as {decoded.encoding} "
+                                 f"(guessed)", path, self.unit)
+        return TextFile(slot, relative, expected, decoded.text, decoded.encoding, decoded.guessed)
+
+
+@reader("service")
+def read_service(submission: Submission, spec: DeliverableSpec, located: Located) -> ServiceFolder:
+    slots = _SlotReader(submission, spec, located)
+    options = spec.options
+    mailbox, mailbox_file, problem = slots.mailbox()
+    replies = {slot: slots.text(slot, list(names), list(options["reply_folder"]))
+               for slot, names in options["replies"].items()}
+    templates = {slot: slots.text(slot, list(names), list(options["template_folder"]))
+                 for slot, names in options["templates"].items()}
+    return ServiceFolder(located.relative, mailbox, mailbox_file, problem, replies, templates)
+
+
+# ---------------------------------------------------------------- the key's buyer emails
+
+
+@dataclass(frozen=True)
+class Email:
+    """A materials email: who wrote it and what it says (subject and plain-text body)."""
+
+    buyer_name: str
+    address: str
+    subject: str
+    body: str
+
+
+def read_email(path: Path) -> Email:
+    """Parse a key's ``.eml`` with the standard library (``email.policy.default``)."""
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    sender = message["from"]
+    addresses = getattr(sender, "addresses", ()) if sender is not None else ()
+    name = addresses[0].display_name if addresses else ""
+    address = addresses[0].addr_spec if addresses else ""
+    part = message.get_body(preferencelist=("plain",))
+    body = part.get_content() if part is not None else ""
+    return Email(name, address, str(message.get("subject", "")), body)
