@@ -6,9 +6,9 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from grader.model import STATUS_LABELS, CandidateResult
+from grader.model import STATUS_LABELS, CandidateResult, Flag, fraction_text
 from grader.paper import Paper
 from grader.report import write_atomic
 from grader.score import display
@@ -16,9 +16,27 @@ from grader.score import display
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+class OverrideNote(NamedTuple):
+    """An examiner's override as the class list shows it."""
+
+    criterion: str
+    automatic: Fraction
+    points: Fraction
+    reason: str
+    examiner: str
+
+    def text(self) -> str:
+        return (f"{self.criterion} {fraction_text(self.automatic)}→{fraction_text(self.points)} "
+                f"({self.reason} — {self.examiner})")
+
+
 @dataclass(frozen=True)
 class SummaryRow:
-    """What the class list needs of a candidate; small, so a large run keeps only these in memory."""
+    """What the class list needs of a candidate; small, so a large run keeps only these in memory.
+
+    ``criteria`` holds the points of every criterion in paper order: the compact table the
+    gradebook's statistics are built from.
+    """
 
     user: str
     candidate_no: str
@@ -28,14 +46,23 @@ class SummaryRow:
     total: Fraction
     passed: bool
     flags: tuple[str, ...]
+    criteria: tuple[Fraction, ...] = ()
+    overrides: tuple[OverrideNote, ...] = ()
+    flag_records: tuple[Flag, ...] = ()
 
     @classmethod
     def of(cls, result: CandidateResult) -> SummaryRow:
         flags = tuple(
             f"{f.code}" + (f" ({f.unit} {f.file})" if f.file else (f" ({f.unit})" if f.unit else ""))
             for f in result.flags)
+        criteria = [c for u in result.units for c in u.criteria]
+        overrides = tuple(
+            OverrideNote(c.id, c.automatic or Fraction(0), c.points, c.override.get("reason", ""),
+                         c.override.get("examiner", ""))
+            for c in criteria if c.override is not None)
         return cls(result.user, result.candidate_no, result.name, result.status,
-                   tuple(u.points for u in result.units), result.total, result.passed, flags)
+                   tuple(u.points for u in result.units), result.total, result.passed, flags,
+                   tuple(c.points for c in criteria), overrides, result.flags)
 
 
 def neutral(value: str) -> str:
@@ -46,7 +73,8 @@ def neutral(value: str) -> str:
 def headers(paper: Paper) -> list[tuple[str, str]]:
     head = [("准考证号", "Candidate no."), ("姓名", "Name"), ("用户名", "User")]
     head += [(f"{u.id} {u.title}", f"{u.title_en} ({u.weight})") for u in paper.units]
-    head += [("总分", "Total (100)"), ("合格", "Pass"), ("状态", "Status"), ("标记", "Flags")]
+    head += [("总分", "Total (100)"), ("合格", "Pass"), ("状态", "Status"), ("标记", "Flags"),
+             ("人工改分", "Overrides")]
     return head
 
 
@@ -55,7 +83,8 @@ def row_values(row: SummaryRow, paper: Paper) -> list[Any]:
     return [row.candidate_no, row.name, row.user,
             *[display(p, places) for p in row.units],
             display(row.total, places), "合格 pass" if row.passed else "不合格 fail",
-            STATUS_LABELS.get(row.status, row.status), "; ".join(row.flags)]
+            STATUS_LABELS.get(row.status, row.status), "; ".join(row.flags),
+            "; ".join(o.text() for o in row.overrides)]
 
 
 def write_csv(path: Path, rows: list[SummaryRow], paper: Paper) -> None:
@@ -83,10 +112,8 @@ def write_xlsx(path: Path, rows: list[SummaryRow], paper: Paper, extra_sheets: l
     for r, row in enumerate(rows, start=2):
         for col, value in enumerate(row_values(row, paper), start=1):
             cell = ws.cell(r, col)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            else:
+            put_value(cell, value)
+            if not isinstance(value, str):
                 cell.number_format = "0." + "0" * paper.places if paper.places else "0"
     ws.freeze_panes = "A2"
     for col, (zh, en) in enumerate(head, start=1):
@@ -99,6 +126,18 @@ def write_xlsx(path: Path, rows: list[SummaryRow], paper: Paper, extra_sheets: l
     buffer = io.BytesIO()
     book.save(buffer)
     write_atomic(path, buffer.getvalue())
+
+
+def put_value(cell: Any, value: Any) -> None:
+    """Set an xlsx cell; text is stored as text, never a formula, without the control
+    characters a workbook cannot hold."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    else:
+        cell.value = value
 
 
 def _display_width(text: str) -> int:

@@ -1,0 +1,232 @@
+"""Examiner overrides: points an examiner sets by hand after the automatic scoring.
+
+An overrides file is a CSV with one row per changed criterion::
+
+    candidate,criterion,points,reason,examiner
+    ks07,U3-02,2,"keyword 'insulated' typed with two typos; accepted on review",examiner-01
+
+Every row is checked before any candidate is graded (a known candidate who sat the exam,
+a criterion of the paper, points from 0 to the criterion's maximum, a reason and an
+examiner, no criterion named twice for one candidate); the first bad row stops the run
+with its line number. The file may be saved by Excel (UTF-8 with or without BOM, or GBK);
+blank lines and lines starting with ``#`` are skipped. Headers may be English or Chinese
+(考生, 评分项, 分数, 理由, 阅卷人).
+
+Applied after the automatic scoring, an override replaces the criterion's points; the
+result keeps the automatic value, the reason and the examiner, so every report can show
+all three. Overrides never touch flags.
+
+>>> from fractions import Fraction
+>>> parse_points("1.5"), parse_points("9/4"), parse_points(" 2 ")
+(Fraction(3, 2), Fraction(9, 4), Fraction(2, 1))
+>>> parse_points("two") is None
+True
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+
+from grader.errors import OverridesError
+from grader.model import CandidateResult, UnitResult, fraction_text
+
+COLUMNS = ("candidate", "criterion", "points", "reason", "examiner")
+ALIASES = {
+    "candidate": ("candidate", "user", "username", "考生", "用户名"),
+    "criterion": ("criterion", "criterion id", "评分项", "评分点"),
+    "points": ("points", "score", "分数", "得分"),
+    "reason": ("reason", "理由", "原因"),
+    "examiner": ("examiner", "阅卷人", "评分人", "考评员"),
+}
+
+TEMPLATE = """\
+# Overrides 人工改分 — one row per criterion whose automatic points an examiner changes.
+# candidate 考生 = the user name (ks07); criterion 评分项 = a criterion id of the paper (U3-02);
+# points 分数 = the new points, from 0 to the criterion's maximum (1.5 or 9/4);
+# reason 理由 and examiner 阅卷人 are required. Lines starting with # are ignored.
+# Use:  grade DISC --overrides overrides.csv
+candidate,criterion,points,reason,examiner
+# ks07,U3-02,2,"keyword typed with two typos; accepted on review",examiner-01
+"""
+
+_NUMBER = re.compile(r"\d+(\.\d+)?(/\d+)?")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One row of an overrides file."""
+
+    line: int
+    candidate: str
+    criterion: str
+    points: Fraction
+    reason: str
+    examiner: str
+
+    def record(self) -> dict[str, str]:
+        """What the criterion's result keeps of the override (no line number: results stay stable)."""
+        return {"points": fraction_text(self.points), "reason": self.reason, "examiner": self.examiner}
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """A validated overrides file: its rows by (candidate, criterion), its path and sha256."""
+
+    path: Path
+    sha256: str
+    rows: tuple[Override, ...]
+
+    def for_candidate(self, user: str) -> dict[str, Override]:
+        key = _user_key(user)
+        return {o.criterion: o for o in self.rows if _user_key(o.candidate) == key}
+
+    def apply(self, result: CandidateResult, pass_mark: Fraction) -> CandidateResult:
+        """The result with this candidate's overrides in place of the automatic points."""
+        return apply_overrides(result, self.for_candidate(result.user).values(), pass_mark)
+
+    def manifest_record(self) -> dict[str, object]:
+        return {"path": str(self.path.resolve()), "sha256": self.sha256, "rows": len(self.rows)}
+
+
+def parse_points(text: str) -> Fraction | None:
+    """Points as typed: a decimal or a fraction, full-width digits allowed; None when not a number."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if not _NUMBER.fullmatch(cleaned):
+        return None
+    try:
+        return Fraction(cleaned)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def decode(data: bytes) -> str:
+    """The file's text: UTF-8 (BOM or not), else GB 18030 as Excel on a Chinese Windows saves CSV."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise OverridesError(f"the file is neither UTF-8 nor GBK text ({exc})") from None
+
+
+def load_overrides(path: str | Path, candidates: Iterable[str], maxima: dict[str, Fraction],
+                   absent: Iterable[str] = ()) -> Overrides:
+    """Read and validate an overrides file; raise OverridesError naming the first bad line.
+
+    ``candidates`` are the users of the disc, ``maxima`` every criterion id with its maximum,
+    ``absent`` the users who did not sit the exam (they have no work to re-score).
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OverridesError(f"overrides file {path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = decode(data)
+    except OverridesError as exc:
+        raise OverridesError(f"overrides file {path}: {exc}") from None
+    users = {_user_key(u): u for u in candidates}
+    missing = {_user_key(u) for u in absent}
+    criteria = {c.upper(): c for c in maxima}
+    rows: list[Override] = []
+    seen: dict[tuple[str, str], int] = {}
+    header: dict[str, int] | None = None
+    reader = csv.reader(io.StringIO(text))
+    end = 0
+    for record in reader:
+        line, end = end + 1, reader.line_num  # a quoted value may span lines: cite the row's first
+        where = f"overrides file {path}, line {line}"
+        if not any(v.strip() for v in record) or record[0].lstrip().startswith("#"):
+            continue
+        if header is None:
+            header = _header(record, where)
+            continue
+        row = _row(record, header, line, where, users, missing, criteria, maxima)
+        pair = (_user_key(row.candidate), row.criterion)
+        if pair in seen:
+            raise OverridesError(f"{where}: {row.candidate} {row.criterion} already overridden on "
+                                 f"line {seen[pair]}")
+        seen[pair] = row.line
+        rows.append(row)
+    if header is None:
+        raise OverridesError(f"overrides file {path}: no header row ({','.join(COLUMNS)})")
+    return Overrides(path, hashlib.sha256(data).hexdigest(), tuple(rows))
+
+
+def _header(record: list[str], where: str) -> dict[str, int]:
+    names = [_name_key(v) for v in record]
+    header = {}
+    for column, aliases in ALIASES.items():
+        for index, name in enumerate(names):
+            if name in {_name_key(a) for a in aliases}:
+                header[column] = index
+                break
+        else:
+            raise OverridesError(f"{where}: the header lacks the column {column!r} "
+                                 f"(expected {','.join(COLUMNS)})")
+    return header
+
+
+def _row(record: list[str], header: dict[str, int], line: int, where: str, users: dict[str, str],
+         absent: set[str], criteria: dict[str, str], maxima: dict[str, Fraction]) -> Override:
+    values = {c: (record[i].strip() if i < len(record) else "") for c, i in header.items()}
+    user = unicodedata.normalize("NFKC", values["candidate"]).strip()
+    if not user:
+        raise OverridesError(f"{where}: no candidate")
+    if _user_key(user) not in users:
+        raise OverridesError(f"{where}: candidate {user!r} is not on this disc")
+    if _user_key(user) in absent:
+        raise OverridesError(f"{where}: candidate {user!r} is absent (缺考); there is no work to re-score")
+    typed = unicodedata.normalize("NFKC", values["criterion"]).strip()
+    criterion = criteria.get(typed.upper())
+    if criterion is None:
+        raise OverridesError(f"{where}: {typed!r} is not a criterion of this paper")
+    points = parse_points(values["points"])
+    if points is None:
+        raise OverridesError(f"{where}: points {values['points']!r} is not a number")
+    if not 0 <= points <= maxima[criterion]:
+        raise OverridesError(f"{where}: points {values['points']} outside 0–{fraction_text(maxima[criterion])} "
+                             f"for {criterion}")
+    if not values["reason"]:
+        raise OverridesError(f"{where}: a reason is required")
+    if not values["examiner"]:
+        raise OverridesError(f"{where}: the examiner is required")
+    return Override(line, users[_user_key(user)], criterion, points, values["reason"], values["examiner"])
+
+
+def apply_overrides(result: CandidateResult, overrides: Iterable[Override], pass_mark: Fraction) -> CandidateResult:
+    """Replace the named criteria's points, keeping the automatic value; recompute units and total."""
+    by_criterion = {o.criterion: o for o in overrides}
+    if not by_criterion:
+        return result
+    units: list[UnitResult] = []
+    for unit in result.units:
+        criteria = []
+        for criterion in unit.criteria:
+            override = by_criterion.get(criterion.id)
+            if override is not None:
+                automatic = criterion.automatic if criterion.override is not None else criterion.points
+                criterion = replace(criterion, points=override.points, automatic=automatic,
+                                    override=override.record())
+            criteria.append(criterion)
+        points = sum((c.points for c in criteria), Fraction(0))
+        units.append(replace(unit, points=points, criteria=tuple(criteria)))
+    total = sum((u.points for u in units), Fraction(0))
+    return replace(result, units=tuple(units), total=total, passed=total >= pass_mark)
+
+
+def _user_key(user: str) -> str:
+    return unicodedata.normalize("NFKC", user).strip().casefold()
+
+
+def _name_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()

@@ -1,0 +1,423 @@
+"""HTML reports: ``index.html`` (the class) and ``candidates/<user>.html`` (one candidate).
+
+Rendered with Jinja2, autoescape on: whatever a candidate typed shows as text. The pages
+are self-contained: inline CSS and one inline sorting script, both pinned by their sha256
+in a Content-Security-Policy that refuses any other script, style, font or network fetch.
+Print CSS lays them out for A4.
+
+Reports read results only. Two things come from the disc, read and never written:
+thumbnails of the image files the evidence names (made into ``candidates/thumbs/``, with
+the image's size; the white-frame measure and other figures come from the evidence) and
+the texts of the text files the evidence names (replies, templates), shown with the found
+elements marked and the missing ones listed. Either degrades to nothing when the evidence
+names no such file or the file cannot be read.
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from grader.model import ABSENT, STATUS_LABELS, CandidateResult, CriterionResult, Evidence
+from grader.paper import Paper
+from grader.report import write_atomic
+from grader.report.candidate_json import safe_file_name
+from grader.report.summary import SummaryRow
+from grader.score import display
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
+TEXT_SUFFIXES = (".txt", ".docx")
+THUMB_SIDE = 240
+MAX_PIXELS = 100_000_000  # convention 27: larger images are not decoded
+MAX_TEXT_BYTES = 1_000_000
+MAX_TEXT_CHARS = 200_000
+MAX_SHOWN = 400  # characters of an evidence value shown in a table cell
+
+
+# ---------------------------------------------------------------- environment
+
+
+@lru_cache(maxsize=1)
+def environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("grader.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["shorten"] = shorten
+    return env
+
+
+@lru_cache(maxsize=1)
+def assets() -> dict[str, Any]:
+    """The inline CSS and script, and the policy that admits exactly them."""
+    from markupsafe import Markup
+
+    loader = environment().loader
+    css = loader.get_source(environment(), "report.css")[0]
+    script = loader.get_source(environment(), "sort.js")[0]
+    policy = (f"default-src 'none'; style-src '{_csp_hash(css)}'; script-src '{_csp_hash(script)}'; "
+              f"img-src 'self'; base-uri 'none'; form-action 'none'")
+    return {"css": Markup(css), "script": Markup(script), "policy": policy}
+
+
+def _csp_hash(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def page_name(user: str) -> str:
+    return f"{safe_file_name(user)}.html"
+
+
+def page_href(user: str) -> str:
+    """The link to a candidate's page from ``index.html``."""
+    return "candidates/" + quote(page_name(user))
+
+
+# ---------------------------------------------------------------- index
+
+
+def write_index(out: Path, rows: Sequence[SummaryRow], paper: Paper, exam: dict[str, Any] | None = None) -> Path:
+    """``index.html``: one row per candidate in roster order, sortable, linked to the candidate pages."""
+    from grader.report.gradebook import unit_statistics
+
+    places = paper.places
+    total = unit_statistics(rows, paper)[-1]
+    table = []
+    for order, row in enumerate(rows, start=1):
+        absent = row.status == ABSENT
+        table.append({
+            "order": order,
+            "row": row,
+            "href": page_href(row.user),
+            "units": [_points_cell(p, places, absent) for p in row.units],
+            "total": _points_cell(row.total, places, absent),
+            "status": STATUS_LABELS.get(row.status, row.status),
+            "flag_codes": sorted({f.code for f in row.flag_records}) or
+                          sorted({f.split(" ", 1)[0] for f in row.flags}),
+            "flag_text": "; ".join(row.flags),
+            "overrides": [o.text() for o in row.overrides],
+        })
+    context = {
+        **assets(),
+        "paper": paper,
+        "exam": {k: str((exam or {}).get(k, "")) for k in ("centre", "session")},
+        "units": paper.units,
+        "rows": table,
+        "counts": _counts(rows),
+        "stats": {
+            "n": total.n,
+            "mean": _number(total.mean, places),
+            "median": _number(total.median, places),
+            "pass_rate": _number(total.pass_rate * 100 if total.pass_rate is not None else None, 1),
+        },
+    }
+    path = out / "index.html"
+    write_atomic(path, environment().get_template("index.html").render(context).encode("utf-8"))
+    return path
+
+
+def _points_cell(points: Fraction, places: int, absent: bool) -> dict[str, str]:
+    if absent:
+        return {"text": "—", "sort": "-1"}
+    shown = str(display(points, places))
+    return {"text": shown, "sort": shown}
+
+
+def _number(value: float | None, places: int) -> str:
+    if value is None:
+        return "—"
+    return str(display(Fraction(value).limit_denominator(10 ** 9), places))
+
+
+def _counts(rows: Sequence[SummaryRow]) -> list[tuple[str, int]]:
+    return [(label, sum(1 for r in rows if r.status == status)) for status, label in STATUS_LABELS.items()]
+
+
+# ---------------------------------------------------------------- candidate page
+
+
+@dataclass
+class ImageView:
+    file: str
+    thumb: str = ""  # relative URL from the candidate page; "" when no preview could be made
+    width: int = 0
+    height: int = 0
+    size: int = 0
+    format: str = ""
+    mode: str = ""
+    problem: str = ""
+    notes: list[tuple[str, Evidence]] = field(default_factory=list)
+
+
+@dataclass
+class TextView:
+    file: str
+    segments: list[tuple[str, int]] = field(default_factory=list)  # (text, element number or 0)
+    found: list[tuple[int, str, Evidence, bool]] = field(default_factory=list)  # n, criterion, item, marked
+    missing: list[tuple[str, Evidence]] = field(default_factory=list)
+    problem: str = ""
+    truncated: bool = False
+
+
+def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path | None = None) -> Path:
+    """``candidates/<user>.html``; thumbnails go to ``candidates/thumbs/<user>/``."""
+    places = paper.places
+    titles = {c.id: c.title_en for c in paper.criteria()}
+    folder = (disc_root / result.folder) if disc_root is not None and result.folder else None
+    units = []
+    for unit in result.units:
+        units.append({
+            "unit": unit,
+            "points": display(unit.points, places),
+            "maximum": display(unit.maximum, places),
+            "criteria": [_criterion_view(c, titles.get(c.id, ""), places) for c in unit.criteria],
+        })
+    overrides = [c for u in result.units for c in u.criteria if c.override is not None]
+    context = {
+        **assets(),
+        "paper": paper,
+        "result": result,
+        "status": STATUS_LABELS.get(result.status, result.status),
+        "absent": result.status == ABSENT,
+        "total": display(result.total, places),
+        "units": units,
+        "overrides": [_criterion_view(c, titles.get(c.id, ""), places) for c in overrides],
+        "json_name": quote(f"{safe_file_name(result.user)}.json"),
+        "images": _images(out, result, folder),
+        "texts": _texts(result, folder),
+    }
+    path = out / "candidates" / page_name(result.user)
+    write_atomic(path, environment().get_template("candidate.html").render(context).encode("utf-8"))
+    return path
+
+
+def write_fallback_page(out: Path, result: CandidateResult, problem: str) -> Path:
+    """A plain page for a candidate whose report could not be rendered: the total and the error."""
+    from html import escape
+
+    body = (f"<h1>{escape(result.user)} {escape(result.name)}</h1>"
+            f"<p>总分 Total {escape(str(display(result.total, 2)))} / 100</p>"
+            f"<p>报告无法生成 The report could not be rendered: {escape(problem)}</p>"
+            f"<p><a href=\"{escape(quote(safe_file_name(result.user) + '.json'))}\">JSON</a> · "
+            f"<a href=\"../index.html\">index</a></p>")
+    page = (f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">"
+            f"<title>{escape(result.user)}</title></head><body>{body}</body></html>\n")
+    path = out / "candidates" / page_name(result.user)
+    write_atomic(path, page.encode("utf-8"))
+    return path
+
+
+def _criterion_view(criterion: CriterionResult, title_en: str, places: int) -> dict[str, Any]:
+    lost = criterion.graded and criterion.points < criterion.maximum
+    evidence = sorted(criterion.evidence, key=lambda e: e.ok) if lost else list(criterion.evidence)
+    return {
+        "c": criterion,
+        "title_en": title_en,
+        "points": display(criterion.points, places),
+        "maximum": display(criterion.maximum, places),
+        "lost": lost,
+        "deduction": display(criterion.maximum - criterion.points, places),
+        "overridden": criterion.override is not None,
+        "automatic": display(criterion.automatic, places) if criterion.automatic is not None else "",
+        "evidence": evidence,
+    }
+
+
+def _evidence_files(result: CandidateResult, suffixes: tuple[str, ...]) -> dict[str, list[tuple[str, Evidence]]]:
+    """Files the evidence names with one of ``suffixes``, with every evidence item about each."""
+    files: dict[str, list[tuple[str, Evidence]]] = {}
+    for unit in result.units:
+        for criterion in unit.criteria:
+            for item in criterion.evidence:
+                if item.file and item.file.lower().endswith(suffixes):
+                    files.setdefault(item.file, []).append((criterion.id, item))
+    return files
+
+
+def _inside(folder: Path | None, relative: str) -> Path | None:
+    """The candidate's file, when it is a regular file inside the candidate's folder."""
+    if folder is None:
+        return None
+    try:
+        base = folder.resolve()
+        path = (folder / relative).resolve()
+    except (OSError, RuntimeError):
+        return None
+    if base not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+# ---------------------------------------------------------------- thumbnails
+
+
+def _images(out: Path, result: CandidateResult, folder: Path | None) -> list[ImageView]:
+    views = []
+    target_dir = out / "candidates" / "thumbs" / safe_file_name(result.user)
+    for relative, notes in sorted(_evidence_files(result, IMAGE_SUFFIXES).items()):
+        view = ImageView(relative, notes=notes)
+        source = _inside(folder, relative)
+        if source is None:
+            view.problem = "file not found on the disc 磁盘上未找到该文件"
+        else:
+            name = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16] + ".jpg"
+            view.problem = make_thumbnail(source, target_dir / name, view)
+            if not view.problem:
+                view.thumb = f"thumbs/{quote(safe_file_name(result.user))}/{name}"
+        views.append(view)
+    return views
+
+
+@contextlib.contextmanager
+def _truncated_images_allowed() -> Iterator[None]:
+    """Show a truncated image as a viewer does (convention 27), restoring Pillow's setting after."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
+def make_thumbnail(source: Path, target: Path, view: ImageView) -> str:
+    """Write a JPEG preview of ``source`` to ``target`` and fill in the image's facts; return a
+    problem in words, or "" when the preview was made."""
+    from PIL import Image, ImageOps
+
+    try:
+        view.size = source.stat().st_size
+        with _truncated_images_allowed(), Image.open(source) as image:
+            view.format, view.mode = image.format or "", image.mode
+            width, height = image.size
+            if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientation turns it a quarter
+                width, height = height, width
+            view.width, view.height = width, height
+            if width * height > MAX_PIXELS:
+                return f"{width * height:,} pixels: too large to preview 图片过大，不生成预览"
+            image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))
+            picture = ImageOps.exif_transpose(image)
+            picture = _rgb(picture)
+            picture.thumbnail((THUMB_SIDE, THUMB_SIDE))
+            data = _jpeg(picture)
+    except Exception as exc:  # noqa: BLE001 - a preview is a courtesy: a broken image is shown as unpreviewable
+        return f"no preview 无法预览 ({type(exc).__name__})"
+    write_atomic(target, data)
+    return ""
+
+
+def _rgb(picture: Any) -> Any:
+    from PIL import Image
+
+    if picture.mode in ("RGBA", "LA", "P", "PA"):
+        picture = picture.convert("RGBA")
+        canvas = Image.new("RGB", picture.size, (255, 255, 255))
+        canvas.paste(picture, mask=picture.getchannel("A"))
+        return canvas
+    return picture.convert("RGB")
+
+
+def _jpeg(picture: Any) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- texts
+
+
+def _texts(result: CandidateResult, folder: Path | None) -> list[TextView]:
+    views = []
+    for relative, notes in sorted(_evidence_files(result, TEXT_SUFFIXES).items()):
+        view = TextView(relative)
+        source = _inside(folder, relative)
+        text = ""
+        if source is None:
+            view.problem = "file not found on the disc 磁盘上未找到该文件"
+        else:
+            try:
+                text, view.truncated = read_text_for_display(source)
+            except Exception as exc:  # noqa: BLE001 - shown as unreadable; the grade is in the evidence
+                view.problem = f"cannot be shown 无法显示 ({type(exc).__name__})"
+        found = [(criterion, item) for criterion, item in notes if item.ok]
+        view.missing = [(criterion, item) for criterion, item in notes if not item.ok]
+        spans = []
+        for number, (criterion, item) in enumerate(found, start=1):
+            located = _locate(text, item.found, spans) if text else None
+            if located is not None:
+                spans.append((*located, number))
+            view.found.append((number, criterion, item, located is not None))
+        view.segments = _segments(text, spans)
+        views.append(view)
+    return views
+
+
+def _locate(text: str, phrase: str, taken: list[tuple[int, int, int]]) -> tuple[int, int] | None:
+    """The first case-insensitive occurrence of ``phrase`` that overlaps no earlier mark."""
+    phrase = phrase.strip()
+    if len(phrase) < 2:
+        return None
+    pattern = r"\s+".join(re.escape(word) for word in phrase.split())  # a line break may stand for a space
+    for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+        start, end = match.span()
+        if all(end <= s or start >= e for s, e, _ in taken):
+            return start, end
+    return None
+
+
+def _segments(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, int]]:
+    segments, at = [], 0
+    for start, end, number in sorted(spans):
+        if start > at:
+            segments.append((text[at:start], 0))
+        segments.append((text[start:end], number))
+        at = end
+    if at < len(text):
+        segments.append((text[at:], 0))
+    return segments
+
+
+def read_text_for_display(path: Path) -> tuple[str, bool]:
+    """A candidate's text as Windows Notepad or Word saved it: .docx paragraphs, else bytes
+    decoded as UTF-8 (BOM or not), UTF-16 with a BOM, or GB 18030. Returns (text, cut short)."""
+    if path.suffix.lower() == ".docx":
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+        return text[:MAX_TEXT_CHARS], len(text) > MAX_TEXT_CHARS
+    with path.open("rb") as handle:
+        data = handle.read(MAX_TEXT_BYTES + 1)
+    cut = len(data) > MAX_TEXT_BYTES
+    if cut:  # end on a whole character: an even length for UTF-16, else the last line break
+        data = data[:MAX_TEXT_BYTES - MAX_TEXT_BYTES % 2] if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+            else data[:data.rfind(b"\n", 0, MAX_TEXT_BYTES) + 1 or MAX_TEXT_BYTES]
+    text = _decode(data)
+    return text[:MAX_TEXT_CHARS], cut or len(text) > MAX_TEXT_CHARS
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
