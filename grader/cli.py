@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
 import click
 
 from grader.errors import GraderError
+from grader.limits import MB, Limits
 
 
 class DiscFirstGroup(click.Group):
@@ -27,6 +29,9 @@ def main() -> None:
     \b
     Usage:  grade DISC [options]        grade every candidate folder on DISC
             grade sample OUT            write a demo disc with known expected points
+            grade explain OUT USER      why a candidate got their points
+            grade verify DISC OUT       do the results still belong to this disc?
+            grade overrides-template    print an empty overrides file
     \b
     Example:
       grade sample_submissions/2026A-demo
@@ -34,6 +39,11 @@ def main() -> None:
 
     Run `grade run --help` for the grading options.
     """
+    signal.signal(signal.SIGTERM, _interrupted)  # SIGTERM stops a run like Ctrl-C: cleanly
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command("run")
@@ -45,17 +55,35 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Candidates graded at once (processes). Default: the number of cores.")
 @click.option("--only", default=None, metavar="ks01,ks02", help="Grade only these users.")
+@click.option("--overrides", type=click.Path(path_type=Path), default=None, metavar="CSV",
+              help="Examiner overrides (candidate,criterion,points,reason,examiner), applied after the "
+                   "automatic scoring. See `grade overrides-template`.")
+@click.option("--resume/--fresh", "use_cache", default=True,
+              help="Take candidates whose files are unchanged since the last run into the same --out from "
+                   "its cache, so an interrupted run continues where it stopped (default); --fresh "
+                   "regrades everyone.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=Limits.candidate_seconds, show_default=True,
+              help="Seconds one candidate may take before it is stopped and flagged `timeout` (0: no limit).")
+@click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=Limits.max_file_bytes / MB,
+              show_default=True, help="Files larger than this are not read; the candidate is flagged.")
+@click.option("--dask", default=None, metavar="tcp://HOST:PORT",
+              help="Send the candidates to a dask.distributed scheduler instead of local processes. "
+                   "The disc and --out must be at the same paths on every worker.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
-def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only: str | None, quiet: bool) -> None:
+def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only: str | None,
+        overrides: Path | None, use_cache: bool, timeout: float, max_file_mb: float, dask: str | None,
+        quiet: bool) -> None:
     """Grade every candidate folder on DISC and write the reports.
 
-    DISC is the folder burned from the exam server: candidate folders (ks01, ks02, …) at its
-    root or one level down, with optional exam.toml and roster.csv / roster.xlsx. The disc is
-    only read. Reports: summary.xlsx, summary.csv, candidates/<user>.json, manifest.json.
+    DISC is the folder burned from the exam server (or its .iso image, or a .zip of it):
+    candidate folders (ks01, ks02, …) at its root or one level down, with optional exam.toml
+    and roster.csv / roster.xlsx. The disc is only read. Reports: index.html, candidates/<user>.html and .json, summary.xlsx (with the
+    units, items, flags and overrides sheets and two charts), summary.csv, manifest.json.
 
     \b
     Example:
       grade sample_submissions/2026A-demo --out /tmp/r
+      grade sample_submissions/2026A-demo --out /tmp/r --overrides overrides.csv
     """
     from grader.intake import read_exam
     from grader.paper import load_paper
@@ -79,11 +107,14 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
                 bar.update(1)
 
         users = only.split(",") if only else None
+        limits = Limits(max_file_bytes=int(max_file_mb * MB), candidate_seconds=timeout)
+        options = dict(jobs=jobs, only=users, overrides=overrides, limits=limits, use_cache=use_cache,
+                       dask=dask)
         if bar is not None:
             with bar:
-                result = grade_disc(disc, loaded, out, jobs=jobs, only=users, progress=progress)
+                result = grade_disc(disc, loaded, out, progress=progress, **options)
         else:
-            result = grade_disc(disc, loaded, out, jobs=jobs, only=users)
+            result = grade_disc(disc, loaded, out, **options)
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
@@ -106,8 +137,75 @@ def summary_text(result) -> str:
         rate = display(result.pass_rate * 100, 1)
         lines.append(f"  mean 平均分 {display(result.mean, result.paper.places)}   "
                      f"pass rate 合格率 {rate}% (pass mark {result.paper.pass_mark})")
-    lines.append(f"  reports 报告: {result.out}{os.sep}")
+    if result.overrides is not None:
+        lines.append(f"  overrides 人工改分: {len(result.overrides.rows)} from {result.overrides.path}")
+    if result.cached:
+        lines.append(f"  unchanged since the last run 未变化（缓存）: {result.cached} (use --fresh to regrade)")
+    for warning in result.warnings:
+        lines.append(f"  warning 警告: {warning}")
+    lines.append(f"  reports 报告: {result.out}{os.sep}  (open {result.out / 'index.html'})")
     return "\n".join(lines)
+
+
+@main.command("explain")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("user")
+@click.argument("part", required=False, metavar="[CRITERION|UNIT]")
+def explain(out: Path, user: str, part: str | None) -> None:
+    """Print why USER got their points, from the results in OUT (no regrading): each criterion
+    with points / maximum, the evidence of every deduction, overrides and flags.
+
+    \b
+    Example:
+      grade explain /tmp/r ks07
+      grade explain /tmp/r ks07 U3-02
+    """
+    from grader.report.explain import explain as explain_text
+
+    try:
+        click.echo(explain_text(out, user, part))
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("verify")
+@click.argument("disc", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--paper", default=None, metavar="2026A|PATH",
+              help="Paper to check against. Default: the rubric the run used.")
+@click.option("--overrides", type=click.Path(path_type=Path), default=None, metavar="CSV",
+              help="Overrides file to check against. Default: the file the run used.")
+def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None) -> None:
+    """Check that the results in OUT still belong to DISC, the rubric, the key and the overrides:
+    recompute the sha256 of every input file, the rubric, the key, the overrides file and the
+    result files, and compare with OUT's manifest.json. Exit status 1 when anything differs.
+
+    \b
+    Example:
+      grade verify sample_submissions/2026A-demo /tmp/r
+    """
+    from grader.verify import verify as verify_results
+
+    try:
+        outcome = verify_results(disc, out, paper, overrides)
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("\n".join(outcome.lines()))
+    if not outcome.ok:
+        sys.exit(1)
+
+
+@main.command("overrides-template")
+def overrides_template() -> None:
+    """Print an empty overrides file: the header and a commented example row.
+
+    \b
+    Example:
+      grade overrides-template > overrides.csv
+    """
+    from grader.overrides import TEMPLATE
+
+    click.echo(TEMPLATE, nl=False)
 
 
 @main.command("sample")

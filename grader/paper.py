@@ -26,6 +26,8 @@ from grader.read.tables import SheetSpec
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PAPER_DIRS = (Path.cwd(), REPO_ROOT)
 KEY_SUFFIXES = (".toml", ".json", ".csv", ".xlsx")
+# Similarity between candidates (flags only): a rubric's [similarity] table may change these.
+SIMILARITY = {"text_threshold": 90, "image_distance": 4, "common_share": 0.5}
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,28 @@ class Key:
     def path(self, relative: str) -> Path:
         return self.root / relative
 
+    def texts(self, min_chars: int = 40) -> list[str]:
+        """Every text of the materials long enough to be copied: strings of the sections, and
+        the text files and emails of the key's sub-folders."""
+        found: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, str):
+                if len(node.strip()) >= min_chars:
+                    found.append(node)
+            elif isinstance(node, dict):
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(self._sections)
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and path.suffix.lower() in (".txt", ".eml") and path.parent != self.root:
+                found.append(path.read_text(encoding="utf-8", errors="replace"))
+        return found
+
     def memo(self, name: str, make: Callable[[], Any]) -> Any:
         """Derived data (image hashes, dictionaries) computed once per process."""
         if name not in self._memo:
@@ -117,6 +141,7 @@ class Paper:
     units: tuple[Unit, ...]
     deliverables: dict[str, DeliverableSpec]
     key: Key
+    similarity: dict[str, Any] = field(default_factory=lambda: dict(SIMILARITY))
 
     def criteria(self) -> list[Criterion]:
         return [c for u in self.units for c in u.criteria]
@@ -179,6 +204,7 @@ def load_paper(paper: str | Path = "2026A") -> Paper:
         units=units,
         deliverables=deliverables,
         key=key,
+        similarity={**SIMILARITY, **rubric.get("similarity", {})},
     )
 
 

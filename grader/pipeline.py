@@ -1,42 +1,64 @@
 """The run: intake → (per candidate, in a process pool) read → check → score → report.
 
-Each candidate is graded on its own; whatever goes wrong inside becomes a flag on that
-candidate. Results are streamed to ``candidates/<user>.json`` as they arrive; the summary
-is built from small rows, so memory does not grow with the size of the disc.
+Each candidate is graded on its own, under a time limit; whatever goes wrong inside becomes
+a flag on that candidate. Workers write each candidate's JSON and HTML page as soon as it is
+graded (overrides, validated before any grading, are applied first) and send back only a
+small summary row and the candidate's similarity fingerprints, so memory does not grow with
+the size of the disc. A candidate whose files, rubric, key and grader are unchanged since the
+last run into the same reports folder is taken from the cache instead of being regraded;
+that is also how an interrupted run resumes. After all candidates, the similarity stage adds
+``similar-to`` flags and the class reports (summary, gradebook, index, manifest) are written.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
+import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from grader import cache
 from grader.errors import DiscError
+from grader.fingerprints import fingerprints as take_fingerprints
 from grader.intake import CandidateEntry, Disc, scan_disc
+from grader.limits import Limits
 from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Flag
+from grader.overrides import Overrides, load_overrides
 from grader.paper import Paper, load_paper
 from grader.read import load_all as load_readers
 from grader.read.submission import Submission
-from grader.report.candidate_json import write_candidate
-from grader.report.manifest import write_manifest
+from grader.report import gradebook
+from grader.report.candidate_json import candidate_path, read_candidate, write_candidate
+from grader.report.html import write_candidate_page, write_fallback_page, write_index
+from grader.report.manifest import file_sha256, write_manifest
 from grader.report.summary import SummaryRow, write_csv, write_xlsx
 from grader.score import absent_result, finish, grade_submission
+from grader.similarity import find_similar
+from grader.sources import open_disc
 
 Progress = Callable[[int, int, str], None]
+STAGES = ("intake", "reading", "checks", "reports", "similarity", "class reports")
 
 
 @dataclass
 class Run:
-    """What a run produced: where the reports are and the class's figures."""
+    """What a run produced: where the reports are, the class's figures, where the time went."""
 
     out: Path
     paper: Paper
     rows: list[SummaryRow]
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    overrides: Overrides | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage; worker stages summed over workers
+    cached: int = 0  # candidates taken from the cache
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -65,71 +87,179 @@ class Run:
 
 
 def default_out(disc: Path) -> Path:
-    return Path("reports") / (disc.resolve().name or "disc")
+    name = disc.resolve().name or "disc"
+    return Path("reports") / (name.rsplit(".", 1)[0] if disc.is_file() else name)
 
 
 def deliverable_names(paper: Paper) -> list[str]:
     return [n for spec in paper.deliverables.values() for n in spec.names]
 
 
-def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper) -> CandidateResult:
-    """Grade one candidate; never raises for anything inside the candidate's files."""
-    if entry.folder is None:
-        return absent_result(entry, paper)
-    submission = None
+# ---------------------------------------------------------------- one candidate
+
+
+class CandidateTimeout(BaseException):
+    """Raised inside a candidate's grading when its time is up (a BaseException, so that the
+    checks' own ``except Exception`` walls do not swallow it)."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` of wall time (main thread only; elsewhere no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise CandidateTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        submission = Submission(entry.folder, paper, disc_root=disc.root, exam_end=disc.exam_end)
-        if disc.has_roster and not entry.rostered:
-            submission.flag("not-on-roster", "folder graded, but the user is not on the roster")
-        return grade_submission(entry, submission, paper)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass
+class Graded:
+    """What a worker sends back for one candidate: small, whatever the size of the candidate."""
+
+    index: int
+    row: SummaryRow
+    inputs: tuple[dict[str, Any], ...]
+    fingerprints: dict[str, str]
+    result_file: tuple[str, str]  # candidates/<user>.json and its sha256
+    cached: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper,
+                    limits: Limits | None = None) -> tuple[CandidateResult, dict[str, str], dict[str, float]]:
+    """Grade one candidate: the automatic result, its fingerprints and the seconds spent reading
+    and checking. Never raises for anything inside the candidate's files."""
+    limits = limits or Limits()
+    if entry.folder is None:
+        return absent_result(entry, paper), {}, {}
+    submission = None
+    started = time.perf_counter()
+    try:
+        with time_limit(limits.candidate_seconds):
+            submission = Submission(entry.folder, paper, disc_root=disc.root, exam_end=disc.exam_end,
+                                    limits=limits)
+            if disc.has_roster and not entry.rostered:
+                submission.flag("not-on-roster", "folder graded, but the user is not on the roster")
+            result = grade_submission(entry, submission, paper)
+            prints = take_fingerprints(submission, paper)
+    except CandidateTimeout:
+        reason = f"grading took longer than {limits.candidate_seconds:g} s and was stopped; nothing graded"
+        flags = [Flag("timeout", reason)] + (submission.flags if submission else [])
+        result, prints = finish(entry, absent_result(entry, paper).units, flags, paper, submission), {}
     except Exception as exc:  # the last wall: a reader or scorer bug must not cost other candidates
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"grading stopped: {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
         flags = [Flag("grader-error", reason)] + (submission.flags if submission else [])
-        return finish(entry, absent_result(entry, paper).units, flags, paper, submission)
+        result, prints = finish(entry, absent_result(entry, paper).units, flags, paper, submission), {}
+    total = time.perf_counter() - started
+    reading = submission.read_seconds if submission is not None else 0.0
+    return result, prints, {"reading": reading, "checks": max(0.0, total - reading)}
 
 
-# ---------------------------------------------------------------- workers
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs besides the paper (loaded once per worker)."""
+
+    disc: Disc
+    out: Path
+    limits: Limits
+    overrides: Overrides | None
+    use_cache: bool
+    paper_hashes: tuple[str, str]
+
+
+def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded:
+    """Grade (or take from the cache) one candidate and write its JSON and HTML page."""
+    seconds: dict[str, float] = {}
+    key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits) if job.use_cache else ""
+    hit = cache.load(job.out, entry.user, key) if job.use_cache else None
+    if hit is not None:
+        result, prints = hit
+    else:
+        result, prints, seconds = grade_candidate(entry, job.disc, paper, job.limits)
+        if job.use_cache:
+            cache.store(job.out, entry.user, key, result, prints)
+    started = time.perf_counter()
+    shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
+    path = write_candidate(job.out, shown, paper.places)
+    write_page(job.out, shown, paper, job.disc.root)
+    seconds["reports"] = time.perf_counter() - started
+    return Graded(index, SummaryRow.of(shown), result.inputs, prints,
+                  (path.relative_to(job.out).as_posix(), file_sha256(path)), hit is not None, seconds)
+
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(rubric: str, disc: Disc) -> None:
+def _init_worker(rubric: str, job: Job) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     _WORKER["paper"] = load_paper(rubric)
-    _WORKER["disc"] = disc
+    _WORKER["job"] = job
     load_readers()
 
 
-def _work(index: int, entry: CandidateEntry) -> tuple[int, CandidateResult]:
-    return index, grade_candidate(entry, _WORKER["disc"], _WORKER["paper"])
+def _work(index: int, entry: CandidateEntry) -> Graded:
+    return run_job(index, entry, _WORKER["job"], _WORKER["paper"])
 
 
-def _results(entries: list[CandidateEntry], disc: Disc, paper: Paper,
-             jobs: int) -> Iterator[tuple[int, CandidateResult]]:
-    present = [(i, e) for i, e in enumerate(entries) if e.folder is not None]
-    for i, e in enumerate(entries):
-        if e.folder is None:
-            yield i, absent_result(e, paper)
-    if jobs <= 1 or len(present) <= 1:
-        for i, e in present:
-            yield i, grade_candidate(e, disc, paper)
+def _graded(entries: list[CandidateEntry], job: Job, paper: Paper, jobs: int,
+            dask: str | None) -> Iterator[Graded]:
+    numbered = list(enumerate(entries))
+    if dask:
+        from grader.distributed import run_on_dask
+
+        yield from run_on_dask(dask, numbered, job, paper)
+        return
+    if jobs <= 1 or len(entries) <= 1:
+        for i, e in numbered:
+            yield run_job(i, e, job, paper)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(str(paper.rubric_path), disc)) as pool:
-        chunk = max(1, min(16, len(present) // (jobs * 8) or 1))
-        yield from pool.map(_work, [i for i, _ in present], [e for _, e in present], chunksize=chunk)
+                             initargs=(str(paper.rubric_path), job)) as pool:
+        chunk = max(1, min(8, len(entries) // (jobs * 16) or 1))
+        yield from pool.map(_work, [i for i, _ in numbered], [e for _, e in numbered], chunksize=chunk)
+
+
+# ---------------------------------------------------------------- the run
 
 
 def grade_disc(disc_path: str | Path, paper: Paper | str | Path = "2026A", out: str | Path | None = None,
                *, jobs: int | None = None, only: Iterable[str] | None = None,
-               progress: Progress | None = None) -> Run:
-    """Grade every candidate of a disc and write the reports; return the run's figures."""
+               progress: Progress | None = None, overrides: str | Path | None = None,
+               limits: Limits | None = None, use_cache: bool = True, dask: str | None = None) -> Run:
+    """Grade every candidate of a disc (a folder, an .iso or a .zip) and write the reports.
+
+    ``overrides``: an overrides CSV (see ``grader.overrides``), checked before any grading.
+    ``use_cache=False`` regrades every candidate. ``dask``: a dask.distributed scheduler
+    address (``tcp://host:8786``) to send the candidates to instead of a local process pool.
+    """
     if not isinstance(paper, Paper):
         paper = load_paper(paper)
+    limits = limits or Limits()
     load_readers()
     disc_path = Path(disc_path)
-    disc = scan_disc(disc_path, deliverable_names(paper))
     out = Path(out) if out is not None else default_out(disc_path)
+    with open_disc(disc_path, limits) as source:
+        return _grade_source(source, disc_path, paper, out, jobs=jobs, only=only, progress=progress,
+                             overrides=overrides, limits=limits, use_cache=use_cache, dask=dask)
+
+
+def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int | None,
+                  only: Iterable[str] | None, progress: Progress | None, overrides: str | Path | None,
+                  limits: Limits, use_cache: bool, dask: str | None) -> Run:
+    clock = time.perf_counter()
+    seconds = dict.fromkeys(STAGES, 0.0)
+    disc = scan_disc(source.root, deliverable_names(paper))
     _refuse_out_inside(out, disc.root)
     entries = disc.candidates
     if only:
@@ -137,28 +267,97 @@ def grade_disc(disc_path: str | Path, paper: Paper | str | Path = "2026A", out: 
         entries = [e for e in entries if e.user.casefold() in wanted]
         if not entries:
             raise DiscError(f"none of {', '.join(sorted(wanted))} is a candidate on {disc_path}")
+    changes = None
+    if overrides is not None:
+        changes = load_overrides(overrides, [e.user for e in disc.candidates],
+                                 {c.id: c.points for c in paper.criteria()},
+                                 [e.user for e in disc.candidates if e.folder is None])
     jobs = jobs or os.cpu_count() or 1
     out.mkdir(parents=True, exist_ok=True)
-
-    rows: list[SummaryRow | None] = [None] * len(entries)
     inputs: dict[str, dict[str, Any]] = {}
     for path in disc.inputs:
         data = path.read_bytes()
         inputs[disc.relative(path)] = {"path": disc.relative(path), "sha256": hashlib.sha256(data).hexdigest(),
                                        "size": len(data)}
-    for done, (index, result) in enumerate(_results(entries, disc, paper, jobs), start=1):
-        write_candidate(out, result, paper.places)
-        rows[index] = SummaryRow.of(result)
-        for item in result.inputs:
+    seconds["intake"] = time.perf_counter() - clock
+
+    job = Job(disc, out, limits, changes, use_cache, (paper.rubric_sha256, paper.key_sha256))
+    rows: list[SummaryRow | None] = [None] * len(entries)
+    prints: dict[str, dict[str, str]] = {}
+    written: dict[str, str] = {}
+    cached = 0
+    for done, graded in enumerate(_graded(entries, job, paper, jobs, dask), start=1):
+        rows[graded.index] = graded.row
+        prints[graded.row.user] = graded.fingerprints
+        written[graded.result_file[0]] = graded.result_file[1]
+        cached += graded.cached
+        for stage, spent in graded.seconds.items():
+            seconds[stage] += spent
+        for item in graded.inputs:
             inputs[item["path"]] = item
         if progress:
-            progress(done, len(entries), result.user)
+            progress(done, len(entries), graded.row.user)
     final = [r for r in rows if r is not None]
-    run = Run(out, paper, final, inputs)
+
+    clock = time.perf_counter()
+    if disc.exam.get("similarity", True) is not False:
+        final = _add_similarity(final, prints, paper, job, written)
+    seconds["similarity"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    run = Run(out, paper, final, inputs, changes, seconds, cached, list(source.warnings))
     write_csv(out / "summary.csv", final, paper)
-    write_xlsx(out / "summary.xlsx", final, paper)
-    write_manifest(out, paper, disc_path, inputs)
+    write_xlsx(out / "summary.xlsx", final, paper, extra_sheets=gradebook.sheets(final, paper))
+    write_index(out, final, paper, disc.exam)
+    write_manifest(out, paper, disc_path, inputs, extra={
+        "overrides": changes.manifest_record() if changes is not None else None,
+        "results": dict(sorted(written.items())),
+        "source": {"kind": source.kind, "warnings": source.warnings},
+    })
+    seconds["class reports"] = time.perf_counter() - clock
     return run
+
+
+def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], paper: Paper, job: Job,
+                    written: dict[str, str]) -> list[SummaryRow]:
+    """Flag candidates whose work matches another's; rewrite only their JSON and pages."""
+    options = paper.similarity
+    pairs = find_similar(prints, materials_text=paper.key.memo("material texts", paper.key.texts),
+                         materials_files=set(paper.key.files.values()),
+                         text_threshold=options["text_threshold"], image_distance=options["image_distance"],
+                         common_share=options["common_share"], workers=-1)
+    by_user: dict[str, list[Flag]] = {}
+    for pair in pairs:
+        for user in (pair.a, pair.b):
+            unit = pair.label.split()[0] if pair.kind != "file" else ""
+            file = pair.label if pair.kind == "file" else ""
+            by_user.setdefault(user, []).append(Flag("similar-to", pair.reason_for(user), file, unit))
+    if not by_user:
+        return rows
+    updated = []
+    for row in rows:
+        if row.user not in by_user:
+            updated.append(row)
+            continue
+        path = candidate_path(job.out, row.user)
+        result = read_candidate(path)
+        flags = tuple(sorted(set(result.flags) | set(by_user[row.user]), key=Flag.sort_key))
+        status = NEEDS_REVIEW if result.status == GRADED else result.status
+        result = replace(result, flags=flags, status=status)
+        path = write_candidate(job.out, result, paper.places)
+        written[path.relative_to(job.out).as_posix()] = file_sha256(path)
+        write_page(job.out, result, paper, job.disc.root)
+        updated.append(SummaryRow.of(result))
+    return updated
+
+
+def write_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path) -> None:
+    """The candidate's HTML page; a page that cannot be rendered becomes a plain page saying why,
+    so one candidate's odd data never stops the batch (the JSON result is already written)."""
+    try:
+        write_candidate_page(out, result, paper, disc_root)
+    except Exception as exc:  # noqa: BLE001 - the last wall for reports, as grade_candidate is for grading
+        write_fallback_page(out, result, f"{type(exc).__name__}: {exc}")
 
 
 def _refuse_out_inside(out: Path, disc_root: Path) -> None:

@@ -11,6 +11,9 @@ Pairs are found without comparing everything with everything naively:
 
 What comes from the materials (a file identical to one of the key, a text close to a text of
 the key, such as the old title of unit 5 or a template everyone was given) is left out first.
+A group of alike work shared by more than ``common_share`` of the class (with at least five
+candidates) is taken as common material too: a text half the room hands in is a template
+that went round, not one pair's copying.
 """
 from __future__ import annotations
 
@@ -51,8 +54,9 @@ def _from_materials(text: str, materials: list[str], threshold: int) -> bool:
 
 def find_similar(fingerprints: Mapping[str, Mapping[str, str]], *, materials_text: Iterable[str] = (),
                  materials_files: Iterable[str] = (), text_threshold: int = 90,
-                 image_distance: int = 4, workers: int = 1) -> list[Pair]:
+                 image_distance: int = 4, workers: int = 1, common_share: float = 0.5) -> list[Pair]:
     """Every pair of candidates sharing a file, a near-identical text or a near-identical image."""
+    class_size = len(fingerprints)
     materials = [normalise(t) for t in materials_text if len(t) >= MIN_TEXT_CHARS]
     material_files = set(materials_files)
     by_label: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -63,14 +67,37 @@ def find_similar(fingerprints: Mapping[str, Mapping[str, str]], *, materials_tex
     pairs: set[Pair] = set()
     for (kind, label), items in sorted(by_label.items()):
         if kind == "file":
-            pairs |= _exact(items, label, "file", skip=material_files)
+            found = _exact(items, label, "file", skip=material_files)
         elif kind == "image":
-            pairs |= _images(items, label, image_distance)
+            found = _images(items, label, image_distance)
         elif kind == "text":
             items = [(u, normalise(t)) for u, t in items if len(t.strip()) >= MIN_TEXT_CHARS]
             items = [(u, t) for u, t in items if not _from_materials(t, materials, text_threshold)]
-            pairs |= _texts(items, label, text_threshold, workers)
+            found = _texts(items, label, text_threshold, workers)
+        else:
+            continue
+        pairs |= _without_common(found, class_size, common_share)
     return sorted(pairs)
+
+
+def _without_common(pairs: set[Pair], class_size: int, share: float) -> set[Pair]:
+    """Drop groups of alike work (connected pairs) larger than ``share`` of the class."""
+    if class_size < 5 or not pairs:
+        return pairs
+    parent: dict[str, str] = {}
+
+    def root(user: str) -> str:
+        while parent.setdefault(user, user) != user:
+            parent[user] = parent[parent[user]]
+            user = parent[user]
+        return user
+
+    for pair in pairs:
+        parent[root(pair.a)] = root(pair.b)
+    sizes: dict[str, int] = defaultdict(int)
+    for user in list(parent):
+        sizes[root(user)] += 1
+    return {p for p in pairs if sizes[root(p.a)] <= share * class_size}
 
 
 def _exact(items: list[tuple[str, str]], label: str, kind: str, skip: set[str] = frozenset()) -> set[Pair]:

@@ -9,6 +9,8 @@ from grader.pipeline import grade_disc
 from helpers import make_candidate, result, unit_points
 from hostile import BENIGN, CASES, make_corpus
 
+NO_SIMILARITY = "similarity = false\n"
+
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, paper):
@@ -16,6 +18,7 @@ def graded(tmp_path_factory, paper):
     make_candidate(disc / "ks01", paper)
     make_candidate(disc / "ks02", paper, defects=[])
     make_corpus(disc, paper)
+    (disc / "exam.toml").write_text(NO_SIMILARITY, encoding="utf-8")  # the carriers are copies of one another
     out = tmp_path_factory.mktemp("out")
     started = time.monotonic()
     grade_disc(disc, paper, out, jobs=2)
@@ -43,6 +46,7 @@ def test_hostile_run_is_quick_and_leaves_good_candidates_byte_identical(graded, 
     clean = tmp_path / "clean"
     make_candidate(clean / "ks01", paper)
     make_candidate(clean / "ks02", paper)
+    (clean / "exam.toml").write_text(NO_SIMILARITY, encoding="utf-8")
     clean_out = tmp_path / "clean-out"
     grade_disc(clean, paper, clean_out, jobs=1)
     for user in ("ks01", "ks02"):

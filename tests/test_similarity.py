@@ -64,3 +64,15 @@ def test_a_thousand_candidates_take_seconds():
     pairs = find_similar(prints, workers=2)
     assert time.monotonic() - started < 30
     assert ("ks0001", "ks0999", "U8 reply_01") in {(p.a, p.b, p.label) for p in pairs}
+
+
+def test_work_shared_by_most_of_the_class_is_common_material():
+    shared = {f"ks{n:02d}": {"text:U3 listing.title": REPLY_A} for n in range(1, 8)}
+    shared["ks08"] = {"text:U3 listing.title": REPLY_B}
+    assert find_similar(shared) == []
+    rng = random.Random(3)
+    letters = "abcdefghijklmnopqrstuvwxyz "
+    pair_only = {f"ks{n:02d}": {"text:U3 listing.title": "".join(rng.choice(letters) for _ in range(120))}
+                 for n in range(1, 8)}
+    pair_only["ks01"] = pair_only["ks02"] = {"text:U3 listing.title": REPLY_A}
+    assert [(p.a, p.b) for p in find_similar(pair_only)] == [("ks01", "ks02")]

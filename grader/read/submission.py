@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,7 @@ class Submission:
         self.flags: list[Flag] = []
         self.inputs: dict[str, dict[str, Any]] = {}
         self._parsed: dict[str, Any] = {}
+        self.read_seconds = 0.0  # time spent in readers, for the run's stage figures
         self._state: dict[str, str] = {}
         self._files = self._listing()
 
@@ -173,12 +175,15 @@ class Submission:
             if located is None:
                 self._state[name], self._parsed[name] = MISSING, None
             else:
+                started = time.perf_counter()
                 try:
                     self._parsed[name] = READERS[spec.kind](self, spec, located)
                     self._state[name] = READ
                 except ReadError as exc:
                     self.flag("unreadable-file", str(exc), located.path, unit)
                     self._state[name], self._parsed[name] = UNREADABLE, None
+                finally:
+                    self.read_seconds += time.perf_counter() - started
         return self._parsed[name]
 
     def state(self, name: str) -> str:

@@ -1,0 +1,99 @@
+"""The results cache: a candidate whose files, rubric, key and grader are unchanged is not regraded.
+
+It lives in the reports folder (``.cache/``), never on the disc. Each entry holds the
+candidate's automatic result (before overrides) and its similarity fingerprints, under a key
+made of the grader version, the paper's hashes, the run's settings that change a result, and
+the path, size and sha256 of every file in the candidate folder. An interrupted run resumes
+from it: the candidates already written are taken from the cache, the others are graded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from grader import __version__
+from grader.intake import CandidateEntry, Disc, is_junk
+from grader.limits import Limits
+from grader.model import CandidateResult
+from grader.report import json_bytes, write_atomic
+from grader.report.candidate_json import safe_file_name
+
+CACHE_DIR = ".cache"
+HASH_CHUNK = 1 << 20
+
+
+def folder_state(folder: Path, limits: Limits, with_times: bool = False) -> list[str]:
+    """Path, size and content hash of every file a grading could read, in a stable order.
+
+    File times count only when the exam has an end time (``modified-after-end`` reads them).
+    """
+    lines = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not is_junk(d) and not os.path.islink(os.path.join(root, d)))
+        depth = Path(root).relative_to(folder).parts
+        if len(depth) > 3:
+            dirs[:] = []
+            continue
+        for name in sorted(files):
+            path = Path(root) / name
+            rel = path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape").hex()
+            try:
+                info = path.lstat()
+            except OSError:
+                lines.append(f"{rel} unreadable")
+                continue
+            if not path.is_file() or path.is_symlink():
+                lines.append(f"{rel} special")
+                continue
+            if info.st_size > limits.max_file_bytes:  # never read past the cap, not even to hash
+                lines.append(f"{rel} {info.st_size} {info.st_mtime_ns}")
+                continue
+            digest = hashlib.sha256()
+            try:
+                with path.open("rb") as handle:
+                    for block in iter(lambda: handle.read(HASH_CHUNK), b""):
+                        digest.update(block)
+            except OSError:
+                lines.append(f"{rel} unreadable")
+                continue
+            lines.append(f"{rel} {info.st_size} {digest.hexdigest()} {info.st_mtime_ns if with_times else ''}")
+    return lines
+
+
+def cache_key(entry: CandidateEntry, disc: Disc, paper_hashes: tuple[str, str], limits: Limits) -> str:
+    digest = hashlib.sha256()
+    header = [__version__, *paper_hashes, repr(limits), entry.user, entry.candidate_no, entry.name,
+              entry.relative, str(entry.rostered), str(disc.has_roster),
+              disc.exam_end.isoformat() if disc.exam_end else ""]
+    digest.update("\n".join(header).encode())
+    if entry.folder is not None:
+        for line in folder_state(entry.folder, limits, with_times=disc.exam_end is not None):
+            digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
+
+
+def cache_path(out: Path, user: str) -> Path:
+    return out / CACHE_DIR / f"{safe_file_name(user)}.json"
+
+
+def load(out: Path, user: str, key: str) -> tuple[CandidateResult, dict[str, str]] | None:
+    """The cached automatic result and fingerprints when the key matches, else None."""
+    path = cache_path(out, user)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("key") != key:
+        return None
+    try:
+        return CandidateResult.from_dict(data["result"]), dict(data["fingerprints"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def store(out: Path, user: str, key: str, result: CandidateResult, fingerprints: dict[str, Any]) -> None:
+    write_atomic(cache_path(out, user), json_bytes({"key": key, "result": result.to_dict(),
+                                                     "fingerprints": fingerprints}))
