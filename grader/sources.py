@@ -138,6 +138,9 @@ def _unpack_iso(path: Path, target: Path, limits: Limits, warnings: list[str]) -
             key = "iso_path"
         total = 0
         for dirname, _, files in iso.walk(**{key: "/"}):
+            folder = safe_member(dirname.strip("/"))
+            if folder is not None and dirname.strip("/"):
+                target.joinpath(*folder.parts).mkdir(parents=True, exist_ok=True)  # empty folders count
             for name in files:
                 iso_name = f"{dirname.rstrip('/')}/{name}"
                 local = name.split(";", 1)[0] if key == "iso_path" else name

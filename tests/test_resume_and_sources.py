@@ -1,0 +1,110 @@
+"""Interrupted runs resume, unchanged candidates come from the cache, ISO and zip discs grade like
+the folder, a slow candidate is stopped, and Dask gives the same results."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from discimage import make_iso, make_zip
+from grader.limits import Limits
+from grader.pipeline import grade_disc
+from helpers import flag_codes, make_candidate, result, unit_points
+
+
+def candidate_bytes(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "candidates").glob("*.json"))}
+
+
+def test_second_run_takes_unchanged_candidates_from_the_cache(demo_disc, paper, tmp_path):
+    out = tmp_path / "r"
+    first = grade_disc(demo_disc, paper, out, jobs=1)
+    before = candidate_bytes(out)
+    second = grade_disc(demo_disc, paper, out, jobs=1)
+    assert first.cached == 0
+    assert second.cached == len([r for r in second.rows])
+    assert candidate_bytes(out) == before
+    fresh = grade_disc(demo_disc, paper, out, jobs=1, use_cache=False)
+    assert fresh.cached == 0 and candidate_bytes(out) == before
+
+
+def test_a_changed_file_is_regraded(tmp_path, paper):
+    disc = tmp_path / "disc"
+    make_candidate(disc / "ks01", paper)
+    make_candidate(disc / "ks02", paper)
+    out = tmp_path / "out"
+    grade_disc(disc, paper, out, jobs=1)
+    (disc / "ks02" / "u6_orders.xlsx").unlink()
+    run = grade_disc(disc, paper, out, jobs=1)
+    assert run.cached == 1
+    assert unit_points(out, "ks02")["U6"] == "0" and unit_points(out, "ks01")["U6"] == "5"
+
+
+def test_sigterm_leaves_no_half_written_report_and_resume_matches_a_full_run(demo_disc, paper, tmp_path):
+    out = tmp_path / "r"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "grader.cli", str(demo_disc), "--out", str(out),
+                                "--jobs", "1", "--quiet"], env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((out / "candidates").glob("*.json"))) < 3:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+    for path in (out / "candidates").glob("*.json"):
+        result(out, path.stem)  # every written result is whole JSON
+    if process.returncode == 130:
+        assert b"interrupted" in stderr
+    resumed = grade_disc(demo_disc, paper, out, jobs=1)
+    assert resumed.cached >= 3
+    full = tmp_path / "full"
+    grade_disc(demo_disc, paper, full, jobs=2)
+    assert candidate_bytes(out) == candidate_bytes(full)
+
+
+def test_iso_and_zip_give_the_same_results_as_the_folder(demo_disc, paper, tmp_path):
+    folder_out, iso_out, zip_out = tmp_path / "f", tmp_path / "i", tmp_path / "z"
+    grade_disc(demo_disc, paper, folder_out, jobs=2)
+    grade_disc(make_iso(demo_disc, tmp_path / "demo.iso"), paper, iso_out, jobs=2)
+    grade_disc(make_zip(demo_disc, tmp_path / "demo.zip", prefix="2026A-demo/"), paper, zip_out, jobs=2)
+    assert candidate_bytes(iso_out) == candidate_bytes(folder_out)
+    assert candidate_bytes(zip_out) == candidate_bytes(folder_out)
+
+
+def test_a_candidate_over_the_time_limit_is_stopped_and_flagged(tmp_path, paper, monkeypatch):
+    from grader.checks import REGISTRY
+
+    original = REGISTRY["order_list"]
+
+    def slow(ctx):
+        if ctx.submission.folder.name == "ks02":
+            time.sleep(30)
+        return original.func(ctx)
+
+    monkeypatch.setitem(REGISTRY, "order_list", original.__class__(**{**original.__dict__, "func": slow}))
+    disc = tmp_path / "disc"
+    make_candidate(disc / "ks01", paper)
+    make_candidate(disc / "ks02", paper)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    grade_disc(disc, paper, out, jobs=1, limits=Limits(candidate_seconds=1))
+    assert time.monotonic() - started < 20
+    assert "timeout" in flag_codes(out, "ks02") and result(out, "ks02")["total"] == "0"
+    assert unit_points(out, "ks01")["U6"] == "5" and "timeout" not in flag_codes(out, "ks01")
+
+
+def test_dask_local_cluster_gives_byte_identical_results(demo_disc, paper, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    grade_disc(demo_disc, paper, local, jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        run = grade_disc(demo_disc, paper, remote, dask=client)
+    assert candidate_bytes(remote) == candidate_bytes(local)
+    assert [r.user for r in run.rows] == [p.user for p in grade_disc(demo_disc, paper, local, jobs=1).rows]
