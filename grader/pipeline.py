@@ -181,14 +181,13 @@ class Job:
 def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded:
     """Grade (or take from the cache) one candidate and write its JSON and HTML page."""
     seconds: dict[str, float] = {}
-    key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits) if job.use_cache else ""
-    hit = cache.load(job.out, entry.user, key) if job.use_cache else None
+    key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits)
+    hit = cache.load(job.out, entry.user, key) if job.use_cache else None  # --fresh: not read, still written
     if hit is not None:
         result, prints = hit
     else:
         result, prints, seconds = grade_candidate(entry, job.disc, paper, job.limits)
-        if job.use_cache:
-            cache.store(job.out, entry.user, key, result, prints)
+        cache.store(job.out, entry.user, key, result, prints)
     started = time.perf_counter()
     shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
     path = write_candidate(job.out, shown, paper.places)

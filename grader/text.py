@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from typing import Iterable, Iterator
 
 from rapidfuzz.distance import Levenshtein
 
@@ -56,12 +57,19 @@ def words(text: str) -> list[str]:
     return WORD.findall(text or "")
 
 
-def tokens(text: str) -> list[Token]:
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[Token, ...]:
     """Words for phrase matching: hyphenated words split, with their offsets in the text."""
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text or "")]
+    return tuple(Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text or ""))
 
 
-def _number_forms(word: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(t.key for t in tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def _number_forms(word: str) -> frozenset[str]:
     """The word and its singular/plural partners under the regular -s, -es, -ies endings."""
     forms = {word, word + "s", word + "es"}
     if word.endswith("ies"):
@@ -72,9 +80,10 @@ def _number_forms(word: str) -> set[str]:
         forms.add(word[:-2])
     if word.endswith("s"):
         forms.add(word[:-1])
-    return forms
+    return frozenset(forms)
 
 
+@lru_cache(maxsize=262144)
 def same_word(expected: str, found: str, *, typos: bool = True) -> bool:
     """Does ``found`` stand for ``expected``: case and number aside, one typo in a long word."""
     a = expected.casefold().replace("’", "'")
@@ -86,23 +95,30 @@ def same_word(expected: str, found: str, *, typos: bool = True) -> bool:
     return False
 
 
+def find_all(phrase: str, text: str, *, typos: bool = True) -> Iterator[Match]:
+    """Every place ``text`` holds ``phrase`` as contiguous words (convention 12), in text order."""
+    wanted = _keys(phrase)
+    if not wanted or not text:
+        return
+    have = tokens(text)
+    keys = _keys(text)
+    first, rest = wanted[0], wanted[1:]
+    for i in range(len(keys) - len(wanted) + 1):
+        if same_word(first, keys[i], typos=typos) and \
+                all(same_word(w, keys[i + 1 + j], typos=typos) for j, w in enumerate(rest)):
+            start, end = have[i], have[i + len(wanted) - 1]
+            yield Match(phrase, text[start.start:end.end], start.start, end.end)
+
+
 def find_phrase(phrase: str, text: str, *, typos: bool = True) -> Match | None:
     """The first place ``text`` holds ``phrase`` as contiguous words (convention 12), or None."""
-    wanted = [t.key for t in tokens(phrase)]
-    if not wanted:
-        return None
-    have = tokens(text)
-    for i in range(len(have) - len(wanted) + 1):
-        if all(same_word(w, have[i + j].text, typos=typos) for j, w in enumerate(wanted)):
-            first, last = have[i], have[i + len(wanted) - 1]
-            return Match(phrase, text[first.start:last.end], first.start, last.end)
-    return None
+    return next(find_all(phrase, text, typos=typos), None)
 
 
 def has_all_words(phrase: str, text: str, *, typos: bool = True) -> bool:
     """Every word of ``phrase`` appears somewhere in ``text`` (keywords in search terms)."""
-    have = tokens(text)
-    return all(any(same_word(w.key, h.text, typos=typos) for h in have) for w in tokens(phrase))
+    have = set(_keys(text))
+    return all(any(same_word(w, h, typos=typos) for h in have) for w in _keys(phrase))
 
 
 def find_any(phrases: Iterable[str], text: str, *, typos: bool = True) -> Match | None:

@@ -30,7 +30,7 @@ from grader.paper import Key
 from grader.read.service import ServiceFolder, TextFile, read_email
 from grader.read.tables import Cell, Sheet
 from grader.read.values import nfkc, shown, texts_equal
-from grader.text import Match, find_any, same_word, tokens, words
+from grader.text import Match, find_all, find_any, same_word, tokens, words
 
 QUOTE_LIMIT = 200
 PHRASE_LISTS = ("greeting", "titles", "apology", "closing", "review_request", "incentive", "off_platform")
@@ -215,16 +215,6 @@ def quote(text: str, start: int, end: int) -> tuple[str, int]:
     return sentence, text.count("\n", 0, start) + 1
 
 
-def _all_matches(phrase: str, text: str) -> Iterator[Match]:
-    """Every place ``text`` holds ``phrase`` (the matching of ``grader.text.find_phrase``)."""
-    wanted = [t.key for t in tokens(phrase)]
-    have = tokens(text)
-    for i in range(len(have) - len(wanted) + 1):
-        if wanted and all(same_word(w, have[i + j].text) for j, w in enumerate(wanted)):
-            first, last = have[i], have[i + len(wanted) - 1]
-            yield Match(phrase, text[first.start:last.end], first.start, last.end)
-
-
 def _words_match(name: str, toks: list, at_: int, text: str) -> int | None:
     """If the name's words stand at token ``at_`` (joined by spaces or hyphens), the next token index."""
     wanted = [t.key for t in tokens(name)]
@@ -244,7 +234,7 @@ def greeting_by_name(text: str, scenario: Scenario, greetings: tuple[str, ...],
     and the last name (convention 16); a title before the first name is accepted too."""
     toks = tokens(text)
     for greeting in greetings:
-        for g in _all_matches(greeting, text):
+        for g in find_all(greeting, text):
             k = next((i for i, t in enumerate(toks) if t.start >= g.end), len(toks))
             if k >= len(toks) or not re.fullmatch(r"\s*,?\s*", text[g.end:toks[k].start]):
                 continue
@@ -264,7 +254,7 @@ def greeting_by_name(text: str, scenario: Scenario, greetings: tuple[str, ...],
 def closing_signed(text: str, closings: tuple[str, ...]) -> Match | None:
     """A closing phrase followed by at least one word (the signature, convention 29)."""
     for closing in closings:
-        for m in _all_matches(closing, text):
+        for m in find_all(closing, text):
             signature = words(text[m.end:])
             if signature:
                 end = text.index(signature[0], m.end) + len(signature[0])
@@ -367,7 +357,7 @@ def prohibited(text: str, sk: ServiceKey) -> list[Finding]:
                                 ("incentive", "incentive for a review", "以利益换取评价"),
                                 ("off_platform", "payment or contact outside the platform", "引导站外交易或联系")):
         for phrase in sk.phrases[name]:
-            for m in _all_matches(phrase, clean):
+            for m in find_all(phrase, clean):
                 if not any(f.kind == kind and f.start < m.end and m.start < f.end for f in found):
                     found.append(Finding(kind, kind_zh, text[m.start:m.end], m.start, m.end))
     return sorted(found, key=lambda f: (f.start, f.kind))
