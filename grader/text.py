@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
@@ -95,6 +96,27 @@ def same_word(expected: str, found: str, *, typos: bool = True) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _index(text: str) -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
+    """A text's distinct token keys and where each stands."""
+    positions: dict[str, list[int]] = {}
+    for i, key in enumerate(_keys(text)):
+        positions.setdefault(key, []).append(i)
+    return tuple(positions), {k: tuple(v) for k, v in positions.items()}
+
+
+@lru_cache(maxsize=65536)
+def _starts(word: str, text: str, typos: bool) -> tuple[int, ...]:
+    """Token positions of ``text`` where ``word`` stands (case, number and typo rules applied).
+
+    rapidfuzz narrows the text's distinct words to those within three edits (the most a plural
+    ending adds) in one C call; ``same_word`` then decides.
+    """
+    distinct, positions = _index(text)
+    near = process.extract(word, distinct, scorer=Levenshtein.distance, score_cutoff=3, limit=None)
+    return tuple(sorted(i for key, _, _ in near if same_word(word, key, typos=typos) for i in positions[key]))
+
+
 def find_all(phrase: str, text: str, *, typos: bool = True) -> Iterator[Match]:
     """Every place ``text`` holds ``phrase`` as contiguous words (convention 12), in text order."""
     wanted = _keys(phrase)
@@ -102,9 +124,9 @@ def find_all(phrase: str, text: str, *, typos: bool = True) -> Iterator[Match]:
         return
     have = tokens(text)
     keys = _keys(text)
-    first, rest = wanted[0], wanted[1:]
-    for i in range(len(keys) - len(wanted) + 1):
-        if same_word(first, keys[i], typos=typos) and \
+    rest = wanted[1:]
+    for i in _starts(wanted[0], text, typos):
+        if i + len(wanted) <= len(keys) and \
                 all(same_word(w, keys[i + 1 + j], typos=typos) for j, w in enumerate(rest)):
             start, end = have[i], have[i + len(wanted) - 1]
             yield Match(phrase, text[start.start:end.end], start.start, end.end)
