@@ -69,10 +69,12 @@ def _interrupted(signum: int, frame: object) -> None:
 @click.option("--dask", default=None, metavar="tcp://HOST:PORT",
               help="Send the candidates to a dask.distributed scheduler instead of local processes. "
                    "The disc and --out must be at the same paths on every worker.")
+@click.option("--timings", type=click.Path(path_type=Path), default=None, metavar="JSON",
+              help="Write the seconds spent per stage (intake, reading, checks, reports, …) to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
 def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only: str | None,
         overrides: Path | None, use_cache: bool, timeout: float, max_file_mb: float, dask: str | None,
-        quiet: bool) -> None:
+        timings: Path | None, quiet: bool) -> None:
     """Grade every candidate folder on DISC and write the reports.
 
     DISC is the folder burned from the exam server (or its .iso image, or a .zip of it):
@@ -120,6 +122,11 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
     except KeyboardInterrupt:
         click.echo("interrupted: reports already written are complete; others were not written", err=True)
         sys.exit(130)
+    if timings is not None:
+        import json
+
+        timings.write_text(json.dumps({"seconds": result.seconds, "candidates": len(result.rows),
+                                       "cached": result.cached}, indent=1) + "\n", encoding="utf-8")
     if not quiet:
         click.echo(summary_text(result))
 

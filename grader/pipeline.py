@@ -35,8 +35,8 @@ from grader.paper import Paper, load_paper
 from grader.read import load_all as load_readers
 from grader.read.submission import Submission
 from grader.report import gradebook
-from grader.report.candidate_json import candidate_path, read_candidate, write_candidate
-from grader.report.html import write_candidate_page, write_fallback_page, write_index
+from grader.report.candidate_json import candidate_path, read_candidate, unchanged, write_candidate
+from grader.report.html import page_name, write_candidate_page, write_fallback_page, write_index
 from grader.report.manifest import file_sha256, write_manifest
 from grader.report.summary import SummaryRow, write_csv, write_xlsx
 from grader.score import absent_result, finish, grade_submission
@@ -190,8 +190,11 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
         cache.store(job.out, entry.user, key, result, prints)
     started = time.perf_counter()
     shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
-    path = write_candidate(job.out, shown, paper.places)
-    write_page(job.out, shown, paper, job.disc.root)
+    path = candidate_path(job.out, shown.user)
+    page = job.out / "candidates" / page_name(shown.user)
+    if not (hit is not None and page.is_file() and unchanged(job.out, shown, paper.places)):
+        path = write_candidate(job.out, shown, paper.places)
+        write_page(job.out, shown, paper, job.disc.root)
     seconds["reports"] = time.perf_counter() - started
     return Graded(index, SummaryRow.of(shown), result.inputs, prints,
                   (path.relative_to(job.out).as_posix(), file_sha256(path)), hit is not None, seconds)

@@ -36,6 +36,15 @@ def write_candidate(out: Path, result: CandidateResult, places: int) -> Path:
     return path
 
 
+def unchanged(out: Path, result: CandidateResult, places: int) -> bool:
+    """True when ``candidates/<user>.json`` already holds exactly this result."""
+    path = candidate_path(out, result.user)
+    try:
+        return path.read_bytes() == json_bytes(candidate_document(result, places))
+    except OSError:
+        return False
+
+
 def read_candidate(path: Path) -> CandidateResult:
     data = json.loads(path.read_text(encoding="utf-8"))
     return CandidateResult.from_dict({k: v for k, v in data.items() if k != "total_display"})
