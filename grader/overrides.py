@@ -108,13 +108,12 @@ def parse_points(text: str) -> Fraction | None:
 
 def decode(data: bytes) -> str:
     """The file's text: UTF-8 (BOM or not), else GB 18030 as Excel on a Chinese Windows saves CSV."""
+    from grader.errors import ReadError
+    from grader.read.tables import decode_csv
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
+        return decode_csv(data)
+    except ReadError as exc:
         raise OverridesError(f"the file is neither UTF-8 nor GBK text ({exc})") from None
 
 

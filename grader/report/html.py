@@ -395,12 +395,15 @@ def _segments(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, i
 
 
 def read_text_for_display(path: Path) -> tuple[str, bool]:
-    """A candidate's text as Windows Notepad or Word saved it: .docx paragraphs, else bytes
-    decoded as UTF-8 (BOM or not), UTF-16 with a BOM, or GB 18030. Returns (text, cut short)."""
-    if path.suffix.lower() == ".docx":
-        import docx
+    """A candidate's text decoded as unit 8's reader does (``grader.read.service``), at most
+    ``MAX_TEXT_BYTES`` of it. Returns (text, cut short)."""
+    from grader.errors import ReadError
+    from grader.read.service import decode_text, docx_text
 
-        text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    if path.suffix.lower() == ".docx":
+        if path.stat().st_size > 16 * MAX_TEXT_BYTES:
+            return "", True  # the reader refused it already; a report does not open it either
+        text = docx_text(path.read_bytes())
         return text[:MAX_TEXT_CHARS], len(text) > MAX_TEXT_CHARS
     with path.open("rb") as handle:
         data = handle.read(MAX_TEXT_BYTES + 1)
@@ -408,16 +411,9 @@ def read_text_for_display(path: Path) -> tuple[str, bool]:
     if cut:  # end on a whole character: an even length for UTF-16, else the last line break
         data = data[:MAX_TEXT_BYTES - MAX_TEXT_BYTES % 2] if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
             else data[:data.rfind(b"\n", 0, MAX_TEXT_BYTES) + 1 or MAX_TEXT_BYTES]
-    text = _decode(data)
+    try:
+        text = decode_text(data).text
+    except ReadError:
+        text = data.decode("utf-8", errors="replace")
     return text[:MAX_TEXT_CHARS], cut or len(text) > MAX_TEXT_CHARS
 
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
