@@ -110,8 +110,8 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
 
         users = only.split(",") if only else None
         limits = Limits(max_file_bytes=int(max_file_mb * MB), candidate_seconds=timeout)
-        options = dict(jobs=jobs, only=users, overrides=overrides, limits=limits, use_cache=use_cache,
-                       dask=dask)
+        options = {"jobs": jobs, "only": users, "overrides": overrides, "limits": limits,
+                   "use_cache": use_cache, "dask": dask}
         if bar is not None:
             with bar:
                 result = grade_disc(disc, loaded, out, progress=progress, **options)
@@ -137,8 +137,8 @@ def summary_text(result) -> str:
     counts = result.counts
     lines = [
         f"paper {result.paper.id}: {len(result.rows)} candidates 考生",
-        f"  graded 已评分 {counts['graded']}   needs review 待复核 {counts['needs-review']}   "
-        f"unreadable 无法读取 {counts['unreadable']}   absent 缺考 {counts['absent']}",
+        (f"  graded 已评分 {counts['graded']}   needs review 待复核 {counts['needs-review']}   "
+         f"unreadable 无法读取 {counts['unreadable']}   absent 缺考 {counts['absent']}"),
     ]
     if result.mean is not None:
         rate = display(result.pass_rate * 100, 1)

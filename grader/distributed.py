@@ -9,7 +9,8 @@ thread and does not apply on Dask's worker threads.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from grader.intake import CandidateEntry

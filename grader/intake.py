@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from grader.errors import DiscError, ReadError
 from grader.read.tables import RawSheet, SheetSpec, build_workbook, read_grid
@@ -197,5 +198,5 @@ def scan_disc(root: Path | str, deliverable_names: Iterable[str]) -> Disc:
                                          relative=folder.relative_to(root).as_posix()))
     if not candidates:
         raise DiscError(f"{root} holds no candidate folder (no roster, and no folder with a deliverable "
-                        f"such as {sorted(deliverable_names)[0]}.xlsx)")
+                        f"such as {min(deliverable_names)}.xlsx)")
     return Disc(root, exam, exam_end, roster is not None, candidates, inputs + roster_inputs)

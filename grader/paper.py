@@ -14,12 +14,13 @@ import hashlib
 import io
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from grader.checks import REGISTRY, load_all
+from grader.checks import load_all
 from grader.errors import PaperError
 from grader.read.tables import SheetSpec
 

@@ -17,12 +17,13 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from grader import cache
 from grader.errors import DiscError
@@ -156,7 +157,7 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper,
         reason = f"grading took longer than {limits.candidate_seconds:g} s and was stopped; nothing graded"
         flags = [Flag("timeout", reason)] + (submission.flags if submission else [])
         result, prints = finish(entry, absent_result(entry, paper).units, flags, paper, submission), {}
-    except Exception as exc:  # the last wall: a reader or scorer bug must not cost other candidates
+    except Exception as exc:  # noqa: BLE001 - the last wall: a reader or scorer bug must not cost other candidates
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"grading stopped: {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
         flags = [Flag("grader-error", reason)] + (submission.flags if submission else [])

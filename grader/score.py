@@ -12,10 +12,21 @@ from fractions import Fraction
 
 from grader.checks import REGISTRY, CheckContext
 from grader.intake import CandidateEntry
-from grader.model import (ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, CriterionResult,
-                          Evidence, Flag, Outcome, UnitResult)
+from grader.model import (
+    ABSENT,
+    GRADED,
+    NEEDS_REVIEW,
+    UNREADABLE,
+    CandidateResult,
+    CriterionResult,
+    Evidence,
+    Flag,
+    Outcome,
+    UnitResult,
+)
 from grader.paper import Criterion, Paper, Unit
-from grader.read.submission import READ, UNREADABLE as FILE_UNREADABLE, Submission
+from grader.read.submission import READ, Submission
+from grader.read.submission import UNREADABLE as FILE_UNREADABLE
 
 
 def display(points: Fraction, places: int = 2) -> Decimal:
@@ -46,7 +57,7 @@ def run_criterion(criterion: Criterion, unit: Unit, submission: Submission, pape
         outcome = check.func(context)
         if not isinstance(outcome, Outcome):
             raise TypeError(f"check {check.name} returned {type(outcome).__name__}, not Outcome")
-    except Exception as exc:  # a check's failure is this candidate's flag, never the batch's end
+    except Exception as exc:  # noqa: BLE001 - a check's failure is this candidate's flag, never the batch's end
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"{criterion.id} check {check.name} failed: {type(exc).__name__}: {exc} " \
                  f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})"

@@ -16,9 +16,9 @@ import shutil
 import stat
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from grader.errors import DiscError, describe
 from grader.limits import Limits

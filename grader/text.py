@@ -22,9 +22,9 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein

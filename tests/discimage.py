@@ -13,9 +13,8 @@ def make_iso(folder: Path, target: Path, *, rock_ridge: bool = True, joliet: boo
     iso = pycdlib.PyCdlib()
     iso.new(joliet=3 if joliet else None, rock_ridge="1.09" if rock_ridge else None)
     iso_dirs: dict[Path, str] = {folder: ""}
-    counter = 0
-    for path in sorted(folder.rglob("*"), key=lambda p: (len(p.parts), str(p))):
-        counter += 1
+    ordered = sorted(folder.rglob("*"), key=lambda p: (len(p.parts), str(p)))
+    for counter, path in enumerate(ordered, start=1):
         parent = iso_dirs[path.parent]
         rel = path.relative_to(folder).as_posix()
         names = {}

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import make_candidate, points
 
 from grader.pipeline import grade_disc
-from helpers import make_candidate, points
 
 
 def grade_one(tmp_path, paper, edit):

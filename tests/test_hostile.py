@@ -4,10 +4,10 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from grader.pipeline import grade_disc
 from helpers import make_candidate, result, unit_points
 from hostile import BENIGN, CASES, make_corpus
+
+from grader.pipeline import grade_disc
 
 NO_SIMILARITY = "similarity = false\n"
 
@@ -41,7 +41,7 @@ def test_benign_oddities_are_graded(graded, user):
 
 
 def test_hostile_run_is_quick_and_leaves_good_candidates_byte_identical(graded, paper, tmp_path):
-    disc, out, seconds = graded
+    _, out, seconds = graded
     assert seconds < 60
     clean = tmp_path / "clean"
     make_candidate(clean / "ks01", paper)

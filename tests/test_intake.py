@@ -6,11 +6,11 @@ import os
 import shutil
 
 import pytest
+from helpers import flag_codes, make_candidate, result, unit_points
 
 from grader.errors import DiscError
 from grader.intake import scan_disc
 from grader.pipeline import deliverable_names, grade_disc
-from helpers import flag_codes, make_candidate, result, unit_points
 
 
 def roster(disc, users, encoding="utf-8", header="用户名,准考证号,姓名"):

@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from discimage import make_iso, make_zip
+from helpers import flag_codes, make_candidate, result, unit_points
+
 from grader.limits import Limits
 from grader.pipeline import grade_disc
-from helpers import flag_codes, make_candidate, result, unit_points
 
 
 def candidate_bytes(out: Path) -> dict[str, bytes]:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from grader.pipeline import grade_disc
 from helpers import flag_codes, make_candidate, result, tree_digest, unit_points
+
+from grader.pipeline import grade_disc
 
 
 def test_the_disc_is_never_written(demo_disc, paper, tmp_path):

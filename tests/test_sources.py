@@ -5,8 +5,8 @@ import os
 import zipfile
 
 import pytest
-
 from discimage import make_iso, make_zip
+
 from grader.errors import DiscError
 from grader.limits import Limits
 from grader.sources import open_disc
@@ -68,17 +68,14 @@ def test_zip_with_gbk_names(tmp_path):
 
 def test_zip_expanding_past_the_cap_is_refused(folder, tmp_path):
     archive = make_zip(folder, tmp_path / "results.zip")
-    with pytest.raises(DiscError, match="over the cap"):
-        with open_disc(archive, Limits(max_archive_bytes=10)):
-            pass
+    with pytest.raises(DiscError, match="over the cap"), open_disc(archive, Limits(max_archive_bytes=10)):
+        pass
 
 
 def test_not_an_image_is_refused(tmp_path):
     (tmp_path / "disc.iso").write_bytes(b"not an iso at all" * 100)
-    with pytest.raises(DiscError, match="cannot be read as a iso disc image"):
-        with open_disc(tmp_path / "disc.iso"):
-            pass
+    with pytest.raises(DiscError, match="cannot be read as a iso disc image"), open_disc(tmp_path / "disc.iso"):
+        pass
     (tmp_path / "disc.rar").write_bytes(b"x")
-    with pytest.raises(DiscError, match="neither a folder nor a .iso or .zip"):
-        with open_disc(tmp_path / "disc.rar"):
-            pass
+    with pytest.raises(DiscError, match="neither a folder nor a .iso or .zip"), open_disc(tmp_path / "disc.rar"):
+        pass

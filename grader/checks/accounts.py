@@ -8,8 +8,9 @@ exceptions, and the ``KeyError`` some malformed IDs raise, become "invalid" with
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from stdnum import luhn
@@ -32,7 +33,7 @@ def compact(value: object) -> str:
 def _valid(validator: Callable[[str], Any], value: str) -> bool:
     try:
         return bool(validator(value))
-    except Exception:  # stdnum raises ValidationError subclasses, and KeyError for some malformed IDs
+    except Exception:  # noqa: BLE001 - stdnum raises ValidationError subclasses, and KeyError for some malformed IDs
         return False
 
 

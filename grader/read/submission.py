@@ -126,14 +126,14 @@ class Submission:
         if spec.kind == "workbook":
             hits = [p for p in self._files if p.suffix.lower() in WORKBOOK_SUFFIXES
                     and name_key(p.stem) in names]
-            rank = lambda p: (len(p.relative_to(self.folder).parts),  # noqa: E731
+            rank = lambda p: (len(p.relative_to(self.folder).parts),
                               names.index(name_key(p.stem)),
                               WORKBOOK_SUFFIXES.index(p.suffix.lower()), p.name)
         else:
             dirs = {p.parent for p in self._files} | {self.folder / d for d in self._dirs()}
             hits = [d for d in dirs if d != self.folder and name_key(d.name) in names]
-            rank = lambda p: (len(p.relative_to(self.folder).parts), names.index(name_key(p.name)), p.name)  # noqa: E731
-        hits = [h for h in hits if len(h.relative_to(self.folder).parts) <= (2 if spec.kind == "workbook" else 2)]
+            rank = lambda p: (len(p.relative_to(self.folder).parts), names.index(name_key(p.name)), p.name)
+        hits = [h for h in hits if len(h.relative_to(self.folder).parts) <= 2]  # at most one folder too deep
         if not hits:
             return None
         hits.sort(key=rank)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -122,9 +123,9 @@ def formulas_without_values(path: Path, parts: list[str]) -> list[str]:
     found = []
     with zipfile.ZipFile(path) as archive:
         for name in parts:
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                if _FORMULA_WITHOUT_VALUE.search(archive.read(name)):
-                    found.append(name)
+            if name.startswith("xl/worksheets/") and name.endswith(".xml") and \
+                    _FORMULA_WITHOUT_VALUE.search(archive.read(name)):
+                found.append(name)
     return found
 
 
@@ -145,7 +146,7 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
     handle = path.open("rb")  # a file object: openpyxl then judges by content, not by the extension
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
+    except Exception as exc:
         handle.close()
         raise ReadError(f"not a readable xlsx workbook ({describe(exc, path)})") from exc
     try:
@@ -178,7 +179,7 @@ def _grid_calamine(path: Path) -> list[RawSheet] | None:
             sheets.append((name, [[(None if v == "" else v, isinstance(v, (dt.date, dt.time, dt.timedelta)))
                                    for v in row] for row in rows]))
         return sheets
-    except Exception:  # calamine's errors are its own types; openpyxl then explains the problem
+    except Exception:  # noqa: BLE001 - calamine's errors are its own types; openpyxl then explains the problem
         return None
 
 
@@ -203,11 +204,9 @@ def _grid_xls(path: Path) -> list[RawSheet]:
                     if cell.ctype == xlrd.XL_CELL_DATE:
                         try:
                             out.append((xlrd.xldate.xldate_as_datetime(cell.value, book.datemode), True))
-                        except Exception:
+                        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
                             out.append((cell.value, False))
-                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                        out.append((None, False))
-                    elif cell.ctype == xlrd.XL_CELL_ERROR:
+                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) or cell.ctype == xlrd.XL_CELL_ERROR:
                         out.append((None, False))
                     elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                         out.append((bool(cell.value), False))

@@ -6,6 +6,7 @@ names), ``to_number`` is convention 4 (numbers typed as text) and ``to_date`` is
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -57,7 +58,7 @@ def to_number(value: object, unit: str | None = None) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or math.isinf(value):
             return None
         # repr gives the shortest text that round-trips: 12.99, not 12.9900000000000002131628
         return Decimal(repr(value))
