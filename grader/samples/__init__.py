@@ -122,6 +122,8 @@ def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
     n = len(defect_rounds()) + 2
     empty = f"ks{n:02d}"
     (out / empty).mkdir()
+    # only Windows' thumbnail cache, which intake ignores; it also keeps the folder in git
+    (out / empty / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0 thumbnail cache")
     zero = {k: Fraction(0) for k in full_points(paper)}
     add(empty, "空文件夹考生", zero, base_flags + ["no-deliverables"], "needs-review", ["empty folder"])
 
