@@ -54,3 +54,24 @@ def test_perfect_candidate_scores_every_graded_unit_in_full(demo_results, paper)
 def test_perfect_candidate_units_1_and_6(demo_results, unit_id, points):
     result = load_result(demo_results, "ks01")
     assert next(u for u in result["units"] if u["id"] == unit_id)["points"] == points
+
+
+def test_committed_demo_disc_is_what_the_generator_writes(demo_disc):
+    """sample_submissions/2026A-demo must be regenerated after a scoring change (grade sample)."""
+    import hashlib
+    from pathlib import Path
+
+    committed = Path(__file__).resolve().parent.parent / "sample_submissions" / "2026A-demo"
+
+    def contents(root):
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert contents(committed) == contents(demo_disc)
+
+
+def test_demo_disc_stays_small():
+    from pathlib import Path
+
+    committed = Path(__file__).resolve().parent.parent / "sample_submissions" / "2026A-demo"
+    assert sum(p.stat().st_size for p in committed.rglob("*") if p.is_file()) < 2 * 1024 * 1024
