@@ -163,6 +163,11 @@ class ServiceFolder:
     def text(self, slot: str) -> TextFile:
         return self.replies.get(slot) or self.templates.get(slot) or TextFile(slot, problem="not a slot")
 
+    def fingerprints(self) -> dict[str, str]:
+        """The candidate's own writing, for the similarity stage: each reply and template."""
+        return {f"text:{slot}": item.text for slot, item in {**self.replies, **self.templates}.items()
+                if item.read and item.text.strip()}
+
 
 def _unit_of(submission: Submission, deliverable: str) -> str:
     return next((u.id for u in submission.paper.units if u.deliverable == deliverable), "")
