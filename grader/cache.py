@@ -9,10 +9,11 @@ from it: the candidates already written are taken from the cache, the others are
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from grader import __version__
 from grader.intake import CandidateEntry, Disc, is_junk
@@ -83,7 +84,7 @@ def load(out: Path, user: str, key: str) -> tuple[CandidateResult, dict[str, str
     """The cached automatic result and fingerprints when the key matches, else None."""
     path = cache_path(out, user)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = orjson.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
     if data.get("key") != key:

@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,5 +30,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def json_bytes(data: Any) -> bytes:
-    """The one JSON form of the project: sorted keys, UTF-8, stable across runs and machines."""
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    """The one JSON form of the project: sorted keys, two-space indent, UTF-8, a final newline;
+    stable across runs and machines. orjson writes it (the standard encoder drops to pure Python
+    when it indents, and results are most of a run's output)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    except TypeError:  # a lone surrogate from a file name that is not UTF-8: shown as U+FFFD
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+        return (text.encode("utf-8", "replace").decode("utf-8").encode("utf-8") + b"\n")
