@@ -10,6 +10,7 @@ import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -20,8 +21,12 @@ def nfkc(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub(" ", text).strip()
+    return _nfkc_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=65536)
+def _nfkc_text(text: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def equal_text(value: object) -> str:
