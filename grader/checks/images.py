@@ -1,0 +1,415 @@
+"""Unit 4 checks: the product images (图片编辑与上传) — names, files, sizes, white background, origin.
+
+The reader (``grader.read.images``) has listed every file of ``u4_images/``, found which file
+fills which slot of the naming convention (``<ID>.MAIN``, ``<ID>.PT01`` … ``PT08``; one file per
+slot, jpg before jpeg before png, convention 27) and measured the slot files: real format, full
+decode, colour mode, size as displayed, outer frame, perceptual hashes. These checks judge those
+measures by the rubric's numbers. U4-02…05 grade the slot files only; any other image file in the
+folder costs U4-01 alone, and so does a second file for a slot.
+"""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
+from typing import Any
+
+from grader.checks import CheckContext, check
+from grader.checks.common import all_or_nothing
+from grader.model import Evidence, Outcome
+from grader.paper import Key
+from grader.read.images import (
+    HashMethod,
+    ImageFile,
+    ImageFolder,
+    hash_problems,
+    materials,
+    nearest,
+    same_picture_distance,
+)
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+MODE_NAMES = {"P": "palette (P)", "L": "greyscale (L)", "LA": "greyscale with alpha (LA)", "1": "black and white (1)",
+              "CMYK": "CMYK", "RGBA": "RGBA (with alpha)", "I;16": "16-bit greyscale (I;16)", "I": "32-bit greyscale (I)"}
+
+
+def at_file(file: ImageFile | None, folder: ImageFolder, message: str, message_zh: str, *, expected: Any = "",
+            found: Any = "", ok: bool = False) -> Evidence:
+    """Evidence about one file of the images folder (or the folder itself when ``file`` is None)."""
+    return Evidence(message, message_zh, file=file.path if file else folder.relative,
+                    expected=str(expected), found=str(found), ok=ok)
+
+
+def percent(share: Fraction) -> str:
+    """A share as a percentage, rounded down, so a failing share never reads as the threshold."""
+    value = Decimal(share.numerator * 100) / Decimal(share.denominator)
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_FLOOR)}%"
+
+
+def size_text(size: tuple[int, int] | None) -> str:
+    return f"{size[0]}×{size[1]}" if size else "unknown"
+
+
+def no_slot_file(folder: ImageFolder) -> Evidence:
+    return at_file(None, folder, "no file fills a slot of the naming convention: nothing to grade",
+                   "没有符合命名规则的图片，无可评分", expected=_expected_names(folder), found="(none)")
+
+
+def _expected_names(folder: ImageFolder) -> str:
+    naming = folder.naming
+    extensions = ", ".join(naming.extensions)
+    return f"{naming.identifier}.{naming.main}.jpg and {naming.identifier}.{naming.pt[0]}.jpg … " \
+           f"{naming.identifier}.{naming.pt[-1]}.jpg ({extensions})"
+
+
+# ---------------------------------------------------------------- U4-01
+
+
+def _naming_problems(key: Key, params: dict[str, Any]) -> list[str]:
+    naming = params.get("naming")
+    if not isinstance(naming, dict) or any(k not in naming for k in ("identifier", "main", "pt", "extensions")):
+        return ["naming must give identifier (a key path), main, pt and extensions"]
+    identifier = key.get(naming["identifier"])
+    if not isinstance(identifier, str) or not identifier.strip():
+        return [f"the key lacks the image identifier {naming['identifier']}"]
+    if not naming["pt"] or not naming["extensions"]:
+        return ["naming needs at least one PT code and one extension"]
+    if not 0 <= int(params["min_pt"]) <= len(naming["pt"]):
+        return [f"min_pt {params['min_pt']} is more than the {len(naming['pt'])} PT slots"]
+    return []
+
+
+def _name_hints(file: ImageFile, folder: ImageFolder) -> list[str]:
+    """Why a file name is not a slot name, in words an examiner can pass on."""
+    naming, name = folder.naming, file.name
+    hints = []
+    if "/" in file.inner:
+        hints.append("it is in a sub-folder")
+    if any(c.isspace() for c in name):
+        hints.append("the name contains a space")
+    if _HAN.search(name):
+        hints.append("the name contains Chinese characters")
+    parts = name.split(".")
+    if len(parts) == 3 and parts[0].casefold() == naming.identifier.casefold() \
+            and parts[1].upper() in naming.codes and (parts[0] != naming.identifier or parts[1] not in naming.codes):
+        hints.append(f"identifier and code must be written {naming.identifier}.{parts[1].upper()}")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in naming.extensions:
+        hints.append(f"the extension is {extension or 'missing'}, not {', '.join(naming.extensions)}")
+    return hints or ["not <ID>.MAIN or <ID>.PT01…PT08 with the materials' identifier"]
+
+
+def is_image_file(file: ImageFile, image_extensions: list[str]) -> bool:
+    """An image by its bytes, or by its extension (a broken image is still an image file)."""
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    return file.is_image or extension in {e.lower() for e in image_extensions}
+
+
+@check("image_names", params=("naming", "min_pt", "image_extensions"), validate=_naming_problems)
+def image_names(ctx: CheckContext) -> Outcome:
+    """Every image of the folder is named ``<ID>.MAIN`` or ``<ID>.PT01`` … ``PT08`` with a lower-case
+    ``jpg``, ``jpeg`` or ``png`` extension; MAIN is present with at least 3 PT images; no other image
+    file is in the folder. Files that are no image (a note, a .txt) are not judged.
+
+    Okay: ``HKB100.MAIN.jpg``, ``HKB100.PT01.jpeg``, ``HKB100.PT02.png``, ``HKB100.PT03.jpg``.
+    Fails: ``HKB100.MAIN.JPG`` (upper-case extension), ``HKB100 PT02.jpg`` (a space),
+    ``hkb100.main.jpg`` (wrong case: not the slot), ``主图.jpg``, ``HKB100.MAIN.png`` beside
+    ``HKB100.MAIN.jpg`` (a second file for the slot), only two PT images.
+    """
+    folder: ImageFolder = ctx.deliverable
+    p = ctx.params
+    graded = folder.graded
+    evidence = []
+    for file in folder.files:
+        if file.graded:
+            lower = file.extension == file.extension.lower()
+            evidence.append(at_file(file, folder, f"{file.name} is named by the convention" if lower else
+                                    f"{file.name}: the extension .{file.extension} must be lower case",
+                                    f"{file.name} 命名规范" if lower else f"{file.name} 扩展名须小写",
+                                    expected=f"{folder.naming.identifier}.{file.slot}.{file.extension.lower()}",
+                                    found=file.name, ok=lower))
+        elif file.slot is not None:
+            other = graded[file.slot]
+            evidence.append(at_file(file, folder, f"{file.name} is a second file for {file.slot} "
+                                                  f"(graded: {other.name})",
+                                    f"{file.name} 与 {other.name} 重复占用 {file.slot}",
+                                    expected=f"one file for {file.slot}", found=file.name))
+        elif is_image_file(file, p["image_extensions"]):
+            hints = _name_hints(file, folder)
+            evidence.append(at_file(file, folder, f"{file.inner} is an image not named by the convention: "
+                                                  f"{'; '.join(hints)}",
+                                    f"{file.inner} 不符合图片命名规则", expected=_expected_names(folder),
+                                    found=file.inner))
+    main = folder.main
+    evidence.append(at_file(main, folder, f"MAIN present: {main.name}" if main else
+                            f"no {folder.naming.identifier}.{folder.naming.main} image",
+                            "主图存在" if main else "缺少主图", expected=f"{folder.naming.identifier}."
+                            f"{folder.naming.main}.jpg", found=main.name if main else "(missing)", ok=main is not None))
+    pts = folder.pts
+    enough = len(pts) >= p["min_pt"]
+    evidence.append(at_file(None, folder, f"{len(pts)} PT images ({', '.join(f.name for f in pts) or 'none'}), "
+                                          f"{'≥' if enough else '<'} {p['min_pt']}",
+                            f"附图 {len(pts)} 张，{'满足' if enough else '少于'} {p['min_pt']} 张",
+                            expected=f"at least {p['min_pt']}", found=len(pts), ok=enough))
+    return all_or_nothing(evidence)
+
+
+# ---------------------------------------------------------------- U4-02
+
+
+def _file_problems(file: ImageFile, folder: ImageFolder, p: dict[str, Any]) -> list[str]:
+    found = file.found
+    problems = []
+    if found.refused:
+        problems.append(found.problem)
+    elif found.format is None:
+        problems.append(f"the bytes are not an image ({found.problem})" if found.problem else "not an image")
+    else:
+        allowed = p["formats"][file.extension.lower()]
+        if found.format not in allowed:
+            problems.append(f"the bytes are {found.format}, not {' or '.join(dict.fromkeys(allowed))} as "
+                            f".{file.extension} says")
+        if not found.decoded:
+            problems.append(found.problem)
+        is_pt_png = file.slot != folder.naming.main and found.format == "PNG"
+        modes = p["pt_png_modes"] if is_pt_png else p["modes"]
+        if found.mode not in modes:
+            problems.append(f"colour mode {MODE_NAMES.get(found.mode, found.mode)}, not {' or '.join(modes)}")
+    if file.size > p["max_bytes"]:
+        problems.append(f"{file.size:,} bytes > {p['max_bytes']:,}")
+    return problems
+
+
+def _format_params(key: Key, params: dict[str, Any]) -> list[str]:
+    if not isinstance(params["formats"], dict) or not params["formats"]:
+        return ["formats must map each extension to the formats its bytes may hold"]
+    if not isinstance(params["max_bytes"], int) or params["max_bytes"] <= 0:
+        return ["max_bytes must be a whole number of bytes"]
+    return []
+
+
+@check("image_formats", params=("formats", "modes", "pt_png_modes", "max_bytes"), validate=_format_params)
+def image_formats(ctx: CheckContext) -> Outcome:
+    """Every slot image really is what its extension says (the bytes, not the name: MPO counts as
+    JPEG), decodes fully, is in RGB mode (a PT image saved as PNG may also be RGBA) and is at most
+    5 MB (5 × 1024 × 1024 bytes).
+
+    Okay: an RGB JPEG named ``.jpg`` of 5,242,880 bytes; an RGBA PNG named ``HKB100.PT02.png``.
+    Fails: a PNG named ``.jpg``, a truncated JPEG, CMYK, palette or greyscale, RGBA on MAIN,
+    5,242,881 bytes, an image over the pixel limit (refused unread).
+    """
+    folder: ImageFolder = ctx.deliverable
+    graded = folder.graded
+    if not graded:
+        return Outcome(Fraction(0), (no_slot_file(folder),))
+    evidence = []
+    for file in graded.values():
+        problems = _file_problems(file, folder, ctx.params)
+        kind = " ".join(filter(None, (file.found.format or "not an image", file.found.mode)))
+        found = f"{kind} {size_text(file.shown_size)}, {file.size:,} bytes"
+        evidence.append(at_file(file, folder, f"{file.name}: {'; '.join(problems)}" if problems else
+                                f"{file.name}: {file.found.format} {file.found.mode}, decodes fully, "
+                                f"{file.size:,} bytes",
+                                f"{file.name} 文件格式不合格" if problems else f"{file.name} 格式、色彩模式与大小合格",
+                                expected=f"{file.extension.lower()} bytes, RGB, ≤ {ctx.params['max_bytes']:,} bytes",
+                                found=found, ok=not problems))
+    return all_or_nothing(evidence)
+
+
+# ---------------------------------------------------------------- U4-03
+
+
+def _size_params(key: Key, params: dict[str, Any]) -> list[str]:
+    try:
+        tolerance = Fraction(str(params["tolerance"]))
+    except (ValueError, ZeroDivisionError):
+        return ["tolerance must be a decimal share such as \"0.01\""]
+    if not 0 <= tolerance < 1 or not 0 < params["main_min"] <= params["main_max"] or params["pt_min"] <= 0:
+        return ["tolerance 0–1, 0 < main_min ≤ main_max and pt_min > 0 are needed"]
+    return []
+
+
+@check("image_sizes", params=("tolerance", "main_min", "main_max", "pt_min"), validate=_size_params)
+def image_sizes(ctx: CheckContext) -> Outcome:
+    """MAIN is square (|w − h| ≤ 1% of the longer side) with both sides 1000–10000 px; each PT
+    image's longest side is at least 800 px. Sizes are as displayed (EXIF orientation applied);
+    an image refused for its pixel count is judged by the size in its header. With no PT image
+    the PT condition has nothing to fail.
+
+    Okay: MAIN 1000×1000, 1000×1010, 10000×10000; PT 800×533. Fails: MAIN 1000×1011, 999×999,
+    10001×10001, MAIN missing; PT 799×600.
+    """
+    p = ctx.params
+    folder: ImageFolder = ctx.deliverable
+    tolerance = Fraction(str(p["tolerance"]))
+    evidence = []
+    main = folder.main
+    if main is None:
+        evidence.append(at_file(None, folder, f"no {folder.naming.main} image to measure", "缺少主图",
+                                expected=f"a square MAIN, {p['main_min']}–{p['main_max']} px", found="(missing)"))
+    else:
+        size = main.shown_size
+        problems = []
+        if size is None:
+            problems.append("its size is unknown (not an image)")
+        else:
+            width, height = size
+            if abs(width - height) > tolerance * max(width, height):
+                problems.append(f"not square: |{width} − {height}| = {abs(width - height)} > "
+                                f"{percent(tolerance)} of {max(width, height)}")
+            if not (p["main_min"] <= width <= p["main_max"] and p["main_min"] <= height <= p["main_max"]):
+                problems.append(f"sides outside {p['main_min']}–{p['main_max']} px")
+        evidence.append(at_file(main, folder, f"{main.name} {size_text(size)}: {'; '.join(problems)}" if problems
+                                else f"{main.name} {size_text(size)} is square, sides {p['main_min']}–"
+                                     f"{p['main_max']} px",
+                                f"主图 {size_text(size)} 尺寸不合规" if problems else f"主图 {size_text(size)} 尺寸合规",
+                                expected=f"square within {percent(tolerance)}, {p['main_min']}–{p['main_max']} px",
+                                found=size_text(size), ok=not problems))
+    for file in folder.pts:
+        size = file.shown_size
+        longest = max(size) if size else 0
+        ok = longest >= p["pt_min"]
+        evidence.append(at_file(file, folder, f"{file.name} {size_text(size)}: longest side {longest} "
+                                              f"{'≥' if ok else '<'} {p['pt_min']} px",
+                                f"{file.name} 最长边 {longest} 像素{'合格' if ok else '不足'}",
+                                expected=f"longest side ≥ {p['pt_min']} px", found=size_text(size), ok=ok))
+    return all_or_nothing(evidence)
+
+
+# ---------------------------------------------------------------- U4-04
+
+
+def _frame_params(key: Key, params: dict[str, Any]) -> list[str]:
+    try:
+        frame, share = Fraction(str(params["frame"])), Fraction(str(params["min_share"]))
+    except (ValueError, ZeroDivisionError):
+        return ["frame and min_share must be decimal shares such as \"0.02\""]
+    if not 0 < frame < Fraction(1, 2) or not 0 <= share <= 1 or not 0 <= params["white_level"] <= 255:
+        return ["frame must be below 0.5, min_share 0–1 and white_level 0–255"]
+    return []
+
+
+@check("main_white_frame", params=("frame", "white_level", "min_share"), validate=_frame_params)
+def main_white_frame(ctx: CheckContext) -> Outcome:
+    """MAIN has a pure white background: at least 97% of the pixels of its outer frame
+    (floor(2%) of the width at left and right, floor(2%) of the height at top and bottom, at
+    least 1 px, each pixel counted once) are ≥ 250 in every channel (alpha included).
+
+    Okay: a 1000×1000 MAIN whose 78,400 frame pixels hold 2,352 grey ones (97.00% white).
+    Fails: 2,353 grey ones (96.99%), a grey or coloured backdrop, a transparent frame, MAIN
+    missing, refused for its pixel count, or not decodable at all.
+    """
+    p = ctx.params
+    folder: ImageFolder = ctx.deliverable
+    main = folder.main
+    level, minimum = p["white_level"], Fraction(str(p["min_share"]))
+    expected = f"≥ {percent(minimum)} of the frame ≥ {level} in every channel"
+    if main is None:
+        return Outcome(Fraction(0), (at_file(None, folder, f"no {folder.naming.main} image to measure", "缺少主图",
+                                             expected=expected, found="(missing)"),))
+    frame = main.found.frame
+    if frame is None:
+        why = main.found.problem or "its pixels could not be read"
+        return Outcome(Fraction(0), (at_file(main, folder, f"{main.name}: the frame cannot be measured ({why})",
+                                             f"{main.name} 无法测量白底", expected=expected, found=why),))
+    white, total = frame.white(level), frame.total
+    share = Fraction(white, total)
+    ok = share >= minimum
+    message = (f"{main.name} frame ({frame.columns} px left and right, {frame.rows} px top and bottom, {total:,} "
+               f"pixels): {white:,} white = {percent(share)} {'≥' if ok else '<'} {percent(minimum)}")
+    return Outcome(Fraction(1 if ok else 0), (at_file(main, folder, message,
+                                                      f"主图边框白色像素占 {percent(share)}，"
+                                                      f"{'达到' if ok else '低于'} {percent(minimum)}",
+                                                      expected=expected, found=percent(share), ok=ok),))
+
+
+# ---------------------------------------------------------------- U4-05
+
+
+def _distinct(prints: list[Any], max_distance: int) -> int:
+    """How many of the fingerprints are pictures of their own (none within the threshold of an earlier one)."""
+    kept: list[Any] = []
+    for fingerprint in prints:
+        if all(same_picture_distance(fingerprint, k) > max_distance for k in kept):
+            kept.append(fingerprint)
+    return len(kept)
+
+
+def _materials_guarantee(key: Key, params: dict[str, Any]) -> list[str]:
+    """Convention 21: the photos exist, the main one among them, and at least ``min_photos`` are distinct."""
+    problems = hash_problems(params.get("hash"))
+    if problems:
+        return problems
+    section = key.get(params["materials"])
+    if not isinstance(section, dict) or "main" not in section or not section.get("photos"):
+        return [f"the key lacks {params['materials']}.toml with main and photos"]
+    if section["main"] not in section["photos"]:
+        return [f"the main photo {section['main']} is not among the photos"]
+    found = materials(key, params["materials"], HashMethod.from_params(params["hash"]))
+    unusable = [f"{m.name} ({m.found.problem or 'no hash'})" for m in found if m.found.fingerprint is None]
+    if unusable:
+        return [f"photos that cannot be read: {', '.join(unusable)}"]
+    distinct = _distinct([m.found.fingerprint for m in found], params["max_distance"])
+    if distinct < params["min_photos"]:
+        return [f"only {distinct} distinct photos, fewer than {params['min_photos']}"]
+    return []
+
+
+@check("images_derived", params=("materials", "hash", "max_distance", "min_photos"), validate=_materials_guarantee)
+def images_derived(ctx: CheckContext) -> Outcome:
+    """Each slot image is derived from a materials photo (its perceptual-hash distance to the
+    nearest crop variant of a photo is within ``max_distance``: resizing, re-encoding, white
+    padding and cropping up to 10% per side are tolerated), MAIN from the photo the materials
+    mark as main, and no two slot images are the same picture (within the threshold, either
+    being a crop of the other). The evidence gives every distance. With no MAIN, the MAIN
+    clause has nothing to fail.
+
+    Okay: MAIN = the main photo padded to a white square and resized; PT01–PT03 from three other
+    photos. Fails: an unrelated picture, MAIN made from another photo, PT02 a copy of PT01, an
+    image refused for its pixel count or not decodable at all.
+    """
+    p = ctx.params
+    folder: ImageFolder = ctx.deliverable
+    graded = folder.graded
+    if not graded:
+        return Outcome(Fraction(0), (no_slot_file(folder),))
+    limit = p["max_distance"]
+    method = HashMethod.from_params(p["hash"])
+    photos = [m for m in materials(ctx.key, p["materials"], method) if m.found.fingerprint is not None]
+    main_photo = next(m.name for m in photos if m.main)
+    evidence = []
+    for file in graded.values():
+        fingerprint = file.found.fingerprint
+        if fingerprint is None:
+            why = file.found.problem or "no picture"
+            evidence.append(at_file(file, folder, f"{file.name} cannot be compared with the photos ({why})",
+                                    f"{file.name} 无法与素材比对", expected="derived from a materials photo",
+                                    found=why))
+            continue
+        distances = {m.name: nearest(fingerprint, m.found.fingerprint) for m in photos}
+        listing = ", ".join(f"{name} {d}" for name, d in distances.items())
+        nearest_name = min(distances, key=lambda n: distances[n])
+        if file.slot == folder.naming.main:
+            d = distances[main_photo]
+            ok = d <= limit
+            message = (f"{file.name} derives from the main photo {main_photo}: distance {d} ≤ {limit}" if ok else
+                       f"{file.name} is not derived from the main photo {main_photo}: distance {d} > {limit} "
+                       f"(nearest {nearest_name} at {distances[nearest_name]})")
+            expected = f"distance ≤ {limit} to {main_photo} ({method.describe()})"
+        else:
+            d = distances[nearest_name]
+            ok = d <= limit
+            message = (f"{file.name} derives from {nearest_name}: distance {d} ≤ {limit}" if ok else
+                       f"{file.name} is not derived from any materials photo: nearest {nearest_name} at {d} > {limit}")
+            expected = f"distance ≤ {limit} to a materials photo ({method.describe()})"
+        evidence.append(at_file(file, folder, message, f"{file.name} {'源自素材' if ok else '并非源自素材'}"
+                                f"（距离 {d}）", expected=expected, found=listing, ok=ok))
+    hashed = [f for f in graded.values() if f.found.fingerprint is not None]
+    for i, a in enumerate(hashed):
+        for b in hashed[i + 1:]:
+            d = same_picture_distance(a.found.fingerprint, b.found.fingerprint)
+            if d <= limit:
+                evidence.append(at_file(b, folder, f"{a.name} and {b.name} are the same picture: distance {d} ≤ "
+                                                   f"{limit}", f"{a.name} 与 {b.name} 为同一张图片（距离 {d}）",
+                                        expected=f"distance > {limit} between two images", found=d))
+    return all_or_nothing(evidence)

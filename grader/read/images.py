@@ -1,0 +1,614 @@
+"""The ``images`` deliverable kind (unit 4): a folder of product images, every file read.
+
+Each file under the folder is read once and recorded for the manifest. For every file: its name
+as written, its size on disk, and what Pillow finds in the bytes (the real format, whatever the
+extension says; ``None`` when the bytes are no image), its mode and header size. The file that
+fills a slot of the naming convention (``<ID>.MAIN``, ``<ID>.PT01`` … with a jpg, jpeg or png
+extension in any case, one file per slot, convention 27) is then measured in full; other files
+are only identified, since they cost U4-01 alone:
+
+- a strict full decode; a file that fails it (truncated, corrupt) is decoded again as a viewer
+  shows it (Pillow's ``LOAD_TRUNCATED_IMAGES``) and measured that way;
+- its width × height as displayed (EXIF orientation applied with ``ImageOps.exif_transpose``);
+- its outer frame: the frame pixels counted by their darkest channel (``Frame``), from which U4-04
+  takes its share of white;
+- its perceptual hashes (``HashMethod``): the hash of the picture, and of the crops of a grid,
+  for U4-05. ``materials`` hashes the key's photos the same way, once per process.
+
+Images whose header declares more than ``max_pixels`` (the deliverable's, or the run's
+``Limits.max_image_pixels`` when lower) are refused unread and flagged ``image-too-large``
+(convention 27). Pillow's own ``MAX_IMAGE_PIXELS`` guard stays as it is; its decompression-bomb
+warning and error become that refusal, never a crash.
+
+The settings are the rubric's, each written once: the naming convention is the ``naming``
+parameter of the unit's U4-01 criterion, the frame the ``frame`` parameter of U4-04, the hash
+method the ``hash`` parameter of U4-05; ``max_pixels`` is the deliverable's own.
+
+JPEG draft mode is not used: every measure here needs every pixel (the frame counts exact pixel
+values, the hashes start from a resampling of the whole picture, which draft's DCT scaling would
+change), and U4-02 needs the full decode anyway.
+"""
+from __future__ import annotations
+
+import io
+import itertools
+import math
+import re
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
+from PIL import ImageFile as PILImageFile
+
+from grader.errors import ReadError
+from grader.read import reader
+
+if TYPE_CHECKING:
+    from grader.paper import DeliverableSpec, Key, Paper
+    from grader.read.submission import Located, Submission
+
+TOO_LARGE = "image-too-large"
+
+# Pillow's LOAD_TRUNCATED_IMAGES and the warnings filters are process-wide switches. Every open,
+# decode and EXIF transpose of this module runs under this lock, so a lenient decode in one
+# thread never lets a strict decode in another pass a truncated file.
+_PILLOW = threading.RLock()
+
+
+# ---------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class Naming:
+    """The file-name convention of U4-01: ``<identifier>.<code>.<extension>``."""
+
+    identifier: str
+    main: str
+    pt: tuple[str, ...]
+    extensions: tuple[str, ...]  # lower case, in order of preference (convention 27)
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any], key: Key) -> Naming:
+        return cls(str(key.lookup(params["identifier"])), str(params["main"]), tuple(map(str, params["pt"])),
+                   tuple(str(e).lower() for e in params["extensions"]))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.main, *self.pt)
+
+    def split(self, name: str) -> tuple[str, str] | None:
+        """The slot code and the extension (as written) of a file name that fills a slot, else None.
+
+        The identifier and the code must match exactly; the extension may be in any case.
+
+        >>> n = Naming("HKB100", "MAIN", ("PT01",), ("jpg", "jpeg", "png"))
+        >>> n.split("HKB100.MAIN.JPG"), n.split("HKB100.main.jpg"), n.split("hkb100.PT01.png")
+        (('MAIN', 'JPG'), None, None)
+        """
+        for code in self.codes:
+            prefix = f"{self.identifier}.{code}."
+            if name.startswith(prefix) and name[len(prefix):].lower() in self.extensions:
+                return code, name[len(prefix):]
+        return None
+
+    def rank(self, name: str) -> tuple[int, bool, str]:
+        """Which of several files of one slot is graded: jpg, jpeg, png; then as written in lower case."""
+        extension = name.rsplit(".", 1)[1]
+        return self.extensions.index(extension.lower()), extension != extension.lower(), name
+
+
+HASHES: dict[str, Callable[..., imagehash.ImageHash]] = {
+    "phash": imagehash.phash,
+    "dhash": imagehash.dhash,
+    "average_hash": imagehash.average_hash,
+    "whash": imagehash.whash,
+}
+
+
+@dataclass(frozen=True)
+class HashMethod:
+    """How U4-05 tells that two pictures are the same (the rubric's ``hash`` parameter).
+
+    A picture is first freed of white padding: rows and columns are cut from each side while
+    they hold no more than ``trim`` of the picture's ink (how far each pixel's darkest channel
+    lies below ``white``; white padding holds none), which a soft shadow or JPEG noise hardly
+    moves. The picture is then reduced to ``work`` pixels on its longest side and hashed with
+    ``method`` (an ``imagehash`` function) of ``size``² bits. Its variants are the crops of a
+    grid (each side cut by each share of ``crops``), each trimmed and hashed the same way, so
+    a crop of up to the largest share per side lands within half a step of a variant.
+    """
+
+    method: str
+    size: int
+    white: int
+    trim: Fraction
+    work: int
+    crops: tuple[Fraction, ...]
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> HashMethod:
+        """Build from the rubric's table; raise ValueError naming what is wrong."""
+        problems = hash_problems(params)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return cls(str(params["method"]), int(params["size"]), int(params["white"]), Fraction(str(params["trim"])),
+                   int(params["work"]), tuple(Fraction(str(c)) for c in params["crops"]))
+
+    @property
+    def bits(self) -> int:
+        return self.size * self.size
+
+    def describe(self) -> str:
+        """The method in words, for evidence: 'phash of 256 bits, crops of 0%, 5%, 10% per side'."""
+        crops = ", ".join(f"{float(c):.0%}" for c in self.crops)
+        return f"{self.method} of {self.bits} bits, crops of {crops} per side"
+
+    def fingerprint(self, picture: Image.Image) -> Fingerprint:
+        """The hash of an RGB picture and of its crop variants (the first variant is the picture)."""
+        work = reduced(picture, self.work)
+        grey = work.convert("L")
+        ink = ink_of(work, self.white)
+        width, height = work.size
+        variants = []
+        for left, top, right, bottom in itertools.product(self.crops, repeat=4):
+            box = (math.floor(left * width), math.floor(top * height),
+                   width - math.floor(right * width), height - math.floor(bottom * height))
+            if box[2] <= box[0] or box[3] <= box[1]:
+                continue
+            inner = content_box(ink[box[1]:box[3], box[0]:box[2]], self.trim)
+            if inner is not None:
+                box = (box[0] + inner[0], box[1] + inner[1], box[0] + inner[2], box[1] + inner[3])
+            variants.append(self._hash(grey.crop(box)))
+        return Fingerprint(variants[0], tuple(variants))
+
+    def _hash(self, grey: Image.Image) -> int:
+        return int(str(HASHES[self.method](grey, hash_size=self.size)), 16)
+
+
+def hash_problems(params: Any) -> list[str]:
+    """What is wrong with a rubric ``hash`` table (empty when it is usable)."""
+    if not isinstance(params, dict):
+        return ["hash must be a table (method, size, white, trim, work, crops)"]
+    missing = [k for k in ("method", "size", "white", "trim", "work", "crops") if k not in params]
+    if missing:
+        return [f"hash lacks {', '.join(missing)}"]
+    problems = []
+    if params["method"] not in HASHES:
+        problems.append(f"hash method {params['method']!r} is not one of {', '.join(HASHES)}")
+    if not isinstance(params["size"], int) or not 4 <= params["size"] <= 32:
+        problems.append("hash size must be a whole number from 4 to 32")
+    if not isinstance(params["white"], int) or not 0 <= params["white"] <= 255:
+        problems.append("hash white must be a level from 0 to 255")
+    try:
+        trim = Fraction(str(params["trim"]))
+        crops = [Fraction(str(c)) for c in params["crops"]]
+    except (ValueError, TypeError, ZeroDivisionError):
+        return problems + ["hash trim and crops must be decimal shares such as \"0.05\""]
+    if not 0 <= trim < Fraction(1, 2):
+        problems.append("hash trim must be a share from 0 to below 0.5")
+    if not crops or crops[0] != 0 or any(not 0 <= c < Fraction(1, 2) for c in crops):
+        problems.append("hash crops must start with 0 and hold shares below 0.5")
+    if not isinstance(params["work"], int) or params["work"] < 4 * (params["size"] if isinstance(params["size"], int)
+                                                                    else 0):
+        problems.append("hash work must be a whole number of pixels, at least 4 × size")
+    return problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the reader measures, from the rubric."""
+
+    naming: Naming
+    max_pixels: int
+    frame: Fraction | None = None
+    method: HashMethod | None = None
+
+
+def settings_for(paper: Paper, spec: DeliverableSpec, cap: int | None = None) -> Settings:
+    """The settings of the unit whose deliverable ``spec`` is: each from the criterion that scores it.
+    ``cap`` (the run's ``Limits.max_image_pixels``) may lower the rubric's ``max_pixels``, never raise it."""
+    naming, frame, method = None, None, None
+    for unit in paper.units:
+        if unit.deliverable != spec.name:
+            continue
+        for criterion in unit.criteria:
+            params = criterion.params
+            if "naming" in params:
+                naming = Naming.from_params(params["naming"], paper.key)
+            if "frame" in params:
+                frame = Fraction(str(params["frame"]))
+            if "hash" in params:
+                method = HashMethod.from_params(params["hash"])
+    if naming is None:
+        raise ValueError(f"no criterion of deliverable {spec.name} has the naming parameter")
+    limits = [int(n) for n in (spec.options.get("max_pixels"), cap) if n is not None]
+    return Settings(naming, min(limits) if limits else Image.MAX_IMAGE_PIXELS or sys.maxsize, frame, method)
+
+
+# ---------------------------------------------------------------- measures
+
+
+@dataclass(frozen=True)
+class Frame:
+    """An image's outer frame: ``columns`` wide at left and right, ``rows`` high at top and
+    bottom, each pixel counted once, by the value of its darkest channel (0–255; with alpha,
+    the alpha channel is one of the channels)."""
+
+    columns: int
+    rows: int
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def white(self, level: int) -> int:
+        """Frame pixels whose every channel is at least ``level``."""
+        return sum(self.counts[level:])
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A picture's hash and its crop variants' hashes (the first variant is the picture), as integers."""
+
+    hash: int
+    variants: tuple[int, ...]
+
+
+def distance(a: int, b: int) -> int:
+    """Hamming distance between two hashes held as integers."""
+    return (a ^ b).bit_count()
+
+
+def nearest(target: Fingerprint, source: Fingerprint) -> int:
+    """How far ``target`` is from the nearest crop variant of ``source``."""
+    return min(distance(target.hash, v) for v in source.variants)
+
+
+def same_picture_distance(a: Fingerprint, b: Fingerprint) -> int:
+    """The distance of two pictures, either being a crop of the other."""
+    return min(nearest(a, b), nearest(b, a))
+
+
+def reduced(picture: Image.Image, longest: int) -> Image.Image:
+    """The picture resampled (Lanczos) to ``longest`` pixels on its longest side, if it is larger."""
+    width, height = picture.size
+    side = max(width, height)
+    if side <= longest:
+        return picture
+    size = (max(1, (width * longest + side // 2) // side), max(1, (height * longest + side // 2) // side))
+    return picture.resize(size, Image.Resampling.LANCZOS)
+
+
+def ink_of(picture: Image.Image, white: int) -> np.ndarray:
+    """How far each pixel's darkest channel lies below ``white`` (0 for white padding), as uint8."""
+    darkest = _darkest(as_mode(picture, "RGB"))
+    return np.asarray(darkest.point([max(0, white - v) for v in range(256)]))
+
+
+def content_box(ink: np.ndarray, share: Fraction) -> tuple[int, int, int, int] | None:
+    """The box left after cutting from each side the rows or columns that hold no more than
+    ``share`` of the ink; None when there is no ink at all."""
+    columns, rows = ink.sum(axis=0, dtype=np.int64), ink.sum(axis=1, dtype=np.int64)
+    total = int(columns.sum())
+    if total == 0:
+        return None
+    limit = total * share.numerator
+
+    def cut(profile: np.ndarray) -> tuple[int, int]:
+        low = int(np.searchsorted(np.cumsum(profile) * share.denominator, limit, side="right"))
+        high = len(profile) - int(np.searchsorted(np.cumsum(profile[::-1]) * share.denominator, limit,
+                                                  side="right"))
+        return low, high
+
+    left, right = cut(columns)
+    top, bottom = cut(rows)
+    return left, top, right, bottom
+
+
+def _darkest(picture: Image.Image) -> Image.Image:
+    """An 'L' image of each pixel's darkest channel."""
+    bands = picture.split()
+    darkest = bands[0]
+    for band in bands[1:]:
+        darkest = ImageChops.darker(darkest, band)
+    return darkest
+
+
+def has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in image.info
+
+
+def as_mode(image: Image.Image, mode: str) -> Image.Image:
+    """The image in ``mode``; the image itself when it already is (no copy of a large picture)."""
+    return image if image.mode == mode and "transparency" not in image.info else image.convert(mode)
+
+
+def on_screen(image: Image.Image) -> Image.Image:
+    """The picture's channels as measured: RGBA when it carries transparency, else RGB."""
+    return as_mode(image, "RGBA") if has_alpha(image) else as_mode(image, "RGB")
+
+
+def on_white(image: Image.Image) -> Image.Image:
+    """RGB, transparent parts shown over white (as the marketplace page shows them)."""
+    if not has_alpha(image):
+        return as_mode(image, "RGB")
+    page = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    page.alpha_composite(as_mode(image, "RGBA"))
+    return page.convert("RGB")
+
+
+def measure_frame(picture: Image.Image, share: Fraction) -> Frame:
+    """Count the outer frame's pixels: floor(share × width) columns at left and right, floor(share ×
+    height) rows at top and bottom, at least one each, every pixel once."""
+    width, height = picture.size
+    columns = max(1, math.floor(share * width))
+    rows = max(1, math.floor(share * height))
+    darkest = np.asarray(_darkest(on_screen(picture)))
+    if 2 * columns >= width or 2 * rows >= height:
+        parts = [darkest]
+    else:
+        parts = [darkest[:rows], darkest[height - rows:], darkest[rows:height - rows, :columns],
+                 darkest[rows:height - rows, width - columns:]]
+    counts = sum(np.bincount(p.ravel(), minlength=256) for p in parts)
+    return Frame(columns, rows, tuple(int(c) for c in counts))
+
+
+def picture_fingerprint(picture: Image.Image, method: HashMethod) -> Fingerprint:
+    """Trim the white padding off the displayed picture, then fingerprint what is left."""
+    rgb = on_white(picture)
+    box = content_box(ink_of(rgb, method.white), method.trim)
+    return method.fingerprint(rgb.crop(box) if box is not None else rgb)
+
+
+@dataclass(frozen=True)
+class Examined:
+    """What the bytes of one file hold (measures left empty where they could not be taken)."""
+
+    format: str | None = None  # Pillow's format ("JPEG", "MPO", "PNG" …); None: not an image
+    mode: str | None = None
+    header_size: tuple[int, int] | None = None  # width, height as stored
+    pixels: int = 0  # width × height in the header
+    shown_size: tuple[int, int] | None = None  # width, height as displayed (EXIF orientation applied)
+    orientation: int = 1
+    decoded: bool = False  # the strict full decode succeeded
+    measured: bool = False  # pixels available (decoded, or as a viewer shows a truncated file)
+    refused: bool = False  # over max_pixels: never decoded
+    problem: str = ""
+    frame: Frame | None = None
+    fingerprint: Fingerprint | None = None
+
+
+def _why(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+@contextmanager
+def _pillow() -> Iterator[Callable[[], None]]:
+    """Hold Pillow's process-wide switches for one read: truncated images refused, warnings
+    silenced (the bomb warning becomes a refusal, EXIF noise is no news); restored after.
+    Yields a function that lets truncated images load, as a viewer shows them."""
+    with _PILLOW, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        saved = PILImageFile.LOAD_TRUNCATED_IMAGES
+        PILImageFile.LOAD_TRUNCATED_IMAGES = False
+
+        def lenient() -> None:
+            PILImageFile.LOAD_TRUNCATED_IMAGES = True
+
+        try:
+            yield lenient
+        finally:
+            PILImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
+def _header_only(data: bytes) -> Image.Image | None:
+    """Identify an image from its header alone, without Pillow's decompression-bomb check
+    (for the size of a file ``Image.open`` refuses); None when no plugin accepts it."""
+    Image.init()
+    for name in Image.ID:
+        factory, accept = Image.OPEN[name]
+        try:
+            result = accept(data[:16]) if accept else True
+            if result and not isinstance(result, str):
+                return factory(io.BytesIO(data), "")
+        except Exception:  # noqa: BLE001, S112 - a plugin that rejects the bytes: try the next
+            continue
+    return None
+
+
+def _refused(exc: Exception, data: bytes, max_pixels: int) -> Examined:
+    """A file Pillow refuses as a decompression bomb: its header size, when a plugin can read it."""
+    header = _header_only(data)
+    if header is None:
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = int(found.group(1)) if found else 0
+        return Examined(refused=True, pixels=pixels, problem=f"{pixels:,} pixels > {max_pixels:,}: refused unread")
+    width, height = header.size
+    return Examined(header.format, header.mode, header.size, width * height, refused=True,
+                    problem=f"{width * height:,} pixels > {max_pixels:,}: refused unread")
+
+
+def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, method: HashMethod | None = None,
+            full: bool = True) -> Examined:
+    """Identify the bytes; when ``full``, decode them and take the measures asked for.
+
+    Never raises for bad bytes: what went wrong is in ``problem``.
+    """
+    with _pillow() as lenient:
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError as exc:
+            return _refused(exc, data, max_pixels)
+        except UnidentifiedImageError:
+            return Examined(problem="no image format recognised in the bytes")
+        except Exception as exc:  # noqa: BLE001 - a header too broken to parse
+            return Examined(problem=f"a header too broken to read ({_why(exc)})")
+        found = Examined(image.format, image.mode, image.size, image.size[0] * image.size[1])
+        if found.pixels > max_pixels:
+            return replace(found, refused=True, problem=f"{found.pixels:,} pixels > {max_pixels:,}: refused unread")
+        if not full:
+            return found
+        try:
+            image.load()
+            found = replace(found, decoded=True)
+        except Exception as exc:  # noqa: BLE001 - truncated or corrupt data, whatever the decoder raises
+            found = replace(found, problem=f"does not decode fully ({_why(exc)})")
+            lenient()
+            try:
+                image = Image.open(io.BytesIO(data))
+                image.load()
+            except Exception as again:  # noqa: BLE001 - not even a viewer could show it
+                return replace(found, problem=f"{found.problem}; cannot be shown ({_why(again)})")
+        try:
+            orientation = int(image.getexif().get(0x0112, 1) or 1)
+            shown = ImageOps.exif_transpose(image) if orientation in range(2, 9) else image
+        except Exception:  # noqa: BLE001 - a broken EXIF block: a viewer shows the pixels as stored
+            orientation, shown = 1, image
+        found = replace(found, orientation=orientation)
+        del image  # the transposed copy is all that is measured
+    found = replace(found, measured=True, shown_size=shown.size)
+    if frame is not None:
+        found = replace(found, frame=measure_frame(shown, frame))
+    if method is not None:
+        found = replace(found, fingerprint=picture_fingerprint(shown, method))
+    return found
+
+
+# ---------------------------------------------------------------- the deliverable
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """One file of the images folder and what was found in it."""
+
+    name: str  # as written
+    path: str  # relative to the candidate folder
+    inner: str  # relative to the images folder ("sub/x.jpg" for a file in a sub-folder)
+    size: int  # bytes
+    slot: str | None = None  # the slot code its name fills, directly in the folder
+    extension: str = ""  # as written, for a slot file
+    graded: bool = False  # the one file graded for its slot
+    found: Examined = field(default_factory=Examined)
+
+    @property
+    def is_image(self) -> bool:
+        return self.found.format is not None
+
+    @property
+    def shown_size(self) -> tuple[int, int] | None:
+        return self.found.shown_size or self.found.header_size
+
+
+@dataclass(frozen=True)
+class ImageFolder:
+    path: Path
+    relative: str
+    naming: Naming
+    files: tuple[ImageFile, ...]
+    method: HashMethod | None = None
+
+    @property
+    def graded(self) -> dict[str, ImageFile]:
+        """Slot code → the file graded for it, in slot order."""
+        by_slot = {f.slot: f for f in self.files if f.graded}
+        return {code: by_slot[code] for code in self.naming.codes if code in by_slot}
+
+    @property
+    def main(self) -> ImageFile | None:
+        return self.graded.get(self.naming.main)
+
+    @property
+    def pts(self) -> list[ImageFile]:
+        return [f for code, f in self.graded.items() if code != self.naming.main]
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each slot image's perceptual hash in hex, for the similarity stage between candidates."""
+        if self.method is None:
+            return {}
+        width = self.method.bits // 4
+        return {f"image:{code}": f"{f.found.fingerprint.hash:0{width}x}" for code, f in self.graded.items()
+                if f.found.fingerprint is not None}
+
+
+def _size_on_disk(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _chosen(paths: list[Path], naming: Naming) -> set[Path]:
+    """For each slot, the one file graded (convention 27's preference)."""
+    by_slot: dict[str, list[Path]] = {}
+    for path in paths:
+        split = naming.split(path.name)
+        if split is not None:
+            by_slot.setdefault(split[0], []).append(path)
+    return {min(group, key=lambda p: naming.rank(p.name)) for group in by_slot.values()}
+
+
+@reader("images")
+def read_images(submission: Submission, spec: DeliverableSpec, located: Located) -> ImageFolder:
+    settings = settings_for(submission.paper, spec, submission.limits.max_image_pixels)
+    unit = next((u.id for u in submission.paper.units if u.deliverable == spec.name), "")
+    paths = sorted(p for p in submission.files if located.path in p.parents)
+    chosen = _chosen([p for p in paths if p.parent == located.path], settings.naming)
+    files = []
+    for path in paths:
+        split = settings.naming.split(path.name) if path.parent == located.path else None
+        slot, extension = split if split is not None else (None, "")
+        where = {"name": path.name, "path": submission.relative(path), "slot": slot, "extension": extension,
+                 "inner": path.relative_to(located.path).as_posix(), "graded": path in chosen}
+        try:
+            data = submission.record(path)
+        except ReadError as exc:  # over the run's size cap, or not readable at all
+            submission.flag("unreadable-file", str(exc), path, unit)
+            files.append(ImageFile(size=_size_on_disk(path), found=Examined(problem=str(exc)), **where))
+            continue
+        found = examine(data, max_pixels=settings.max_pixels, frame=settings.frame, method=settings.method,
+                        full=path in chosen)
+        if path in chosen and found.refused:
+            submission.flag(TOO_LARGE, f"{found.pixels:,} pixels in the header, over {settings.max_pixels:,}: "
+                                       "refused unread", path, unit)
+        files.append(ImageFile(size=len(data), found=found, **where))
+    return ImageFolder(located.path, located.relative, settings.naming, tuple(files), settings.method)
+
+
+# ---------------------------------------------------------------- the materials
+
+
+@dataclass(frozen=True)
+class Material:
+    """One of the key's photos, measured like a candidate's image."""
+
+    name: str
+    main: bool
+    found: Examined
+
+
+def materials(key: Key, section: str, method: HashMethod) -> tuple[Material, ...]:
+    """The key's photos (``<section>.folder``, ``.photos``, ``.main``), hashed once per process.
+
+    The key is the paper's own: no pixel limit but Pillow's decompression-bomb guard."""
+
+    def make() -> tuple[Material, ...]:
+        data = key[section]
+        found = []
+        for name in data["photos"]:
+            path = key.path(f"{data.get('folder', 'photos')}/{name}")
+            examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method) if path.is_file()
+                        else Examined(problem=f"{path} is missing"))
+            found.append(Material(name, name == data["main"], examined))
+        return tuple(found)
+
+    return key.memo(f"images.materials:{section}:{method}", make)
