@@ -79,17 +79,18 @@ def test_work_shared_by_most_of_the_class_is_common_material():
 
 def test_a_copied_reply_on_a_disc_is_flagged_for_both_candidates(tmp_path, paper):
     """End to end: ks02 hands in ks01's reply with a word changed; the others wrote their own."""
-    from grader.pipeline import grade_disc
     from helpers import flag_codes, make_candidate, result
+
+    from grader.pipeline import grade_disc
 
     disc = tmp_path / "disc"
     for n in range(1, 6):
         make_candidate(disc / f"ks{n:02d}", paper, only=("u8_service",))
     replies = [REPLY_A, REPLY_A_EDITED, REPLY_B,
-               "Hi Emily, sorry that SO26110006 is late. The courier had a backlog at the hub; it moved again "
-               "today and you will have it within three days. Thanks for waiting, Chen",
-               "Good morning Ms. Carter, your order SO26110006 is on its way after a short hold at customs. "
-               "Expect it early next week; we apologise for the inconvenience. Yours, Zhao"]
+               ("Hi Emily, sorry that SO26110006 is late. The courier had a backlog at the hub; it moved again "
+                "today and you will have it within three days. Thanks for waiting, Chen"),
+               ("Good morning Ms. Carter, your order SO26110006 is on its way after a short hold at customs. "
+                "Expect it early next week; we apologise for the inconvenience. Yours, Zhao")]
     for n, text in enumerate(replies, start=1):
         (disc / f"ks{n:02d}" / "u8_service" / "replies" / "reply_01.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "out"

@@ -284,15 +284,13 @@ def _images(out: Path, result: CandidateResult, folder: Path | None) -> list[Ima
 
 @contextlib.contextmanager
 def _truncated_images_allowed() -> Iterator[None]:
-    """Show a truncated image as a viewer does (convention 27), restoring Pillow's setting after."""
-    from PIL import ImageFile
+    """Show a truncated image as a viewer does (convention 27), under the image reader's lock so a
+    grading in another thread never sees Pillow's switch turned on."""
+    from grader.read.images import _pillow
 
-    before = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = True
-    try:
+    with _pillow() as lenient:
+        lenient()
         yield
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def make_thumbnail(source: Path, target: Path, view: ImageView) -> str:
