@@ -178,8 +178,90 @@ BENIGN = [
 ]
 
 
+
+
+
+# ---------------------------------------------------------------- images and texts (units 4 and 8)
+
+
+def _with_images(edit: Callable[[Path], None]) -> Callable[[Path, object], None]:
+    def make(folder: Path, paper) -> None:
+        make_candidate(folder, paper, only=("u1_accounts", "u6_orders", "u4_images", "u8_service"))
+        edit(folder)
+    return make
+
+
+def _main(folder: Path) -> Path:
+    return next((folder / "u4_images").glob("*.MAIN.jpg"))
+
+
+def _truncated_jpeg(folder: Path) -> None:
+    main = _main(folder)
+    main.write_bytes(main.read_bytes()[: main.stat().st_size // 2])
+
+
+def _png_bomb(folder: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 100000, 100000, 8, 2, 0, 0, 0)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + \
+        chunk(b"IEND", b"")
+    _main(folder).write_bytes(data)
+
+
+def _as_format(fmt: str, mode: str = "RGB"):
+    def edit(folder: Path) -> None:
+        from PIL import Image
+
+        main = _main(folder)
+        with Image.open(main) as picture:
+            converted = picture.convert(mode)
+        buffer = io.BytesIO()
+        converted.save(buffer, fmt)
+        main.write_bytes(buffer.getvalue())
+    return edit
+
+
+def _sixteen_bit_png(folder: Path) -> None:
+    import numpy as np
+    from PIL import Image
+
+    pt = next((folder / "u4_images").glob("*.PT01.jpg"))
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((900, 900), 40000, dtype=np.uint16)).save(buffer, "PNG")
+    pt.with_suffix(".png").write_bytes(buffer.getvalue())
+    pt.unlink()
+
+
+def _garbage_txt(folder: Path) -> None:
+    (folder / "u8_service" / "replies" / "reply_01.txt").write_bytes(os.urandom(3000) + b"\x00" * 10)
+
+
+def _invalid_utf8(folder: Path) -> None:
+    (folder / "u8_service" / "replies" / "reply_02.txt").write_bytes(b"Dear Emily \xff\xfe\xfa\x00\x81 order")
+
+
+CASES += [
+    Case("i01", "damaged-image", "u4_images/HKB100.MAIN.jpg", _with_images(_truncated_jpeg)),
+    Case("i02", "image-too-large", "u4_images/HKB100.MAIN.jpg", _with_images(_png_bomb)),
+    Case("t01", "unreadable-file", "u8_service/replies/reply_01.txt", _with_images(_garbage_txt)),
+    Case("t02", "unreadable-file", "u8_service/replies/reply_02.txt", _with_images(_invalid_utf8)),
+]
+
+# graded without a flag, the points saying what is wrong (U4-02 reads the real format)
+BENIGN_IMAGES = [
+    ("b05", _with_images(_as_format("GIF", "P"))),
+    ("b06", _with_images(_as_format("WEBP"))),
+    ("b07", _with_images(_sixteen_bit_png)),
+]
+
+
 def make_corpus(disc: Path, paper) -> None:
     for case in CASES:
         case.make(disc / case.user, paper)
-    for user, make in BENIGN:
+    for user, make in BENIGN + BENIGN_IMAGES:
         make(disc / user, paper)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 from helpers import make_candidate, result, unit_points
-from hostile import BENIGN, CASES, make_corpus
+from hostile import BENIGN, BENIGN_IMAGES, CASES, make_corpus
 
 from grader.pipeline import grade_disc
 
@@ -59,3 +59,11 @@ def test_billion_laughs_and_external_entity_are_not_expanded(graded):
     for user in ("h03", "h04"):
         text = (out / "candidates" / f"{user}.json").read_text(encoding="utf-8")
         assert "lollollol" not in text and "root:x:0" not in text
+
+
+@pytest.mark.parametrize("user", [u for u, _ in BENIGN_IMAGES])
+def test_images_in_other_formats_are_graded_by_their_real_format(graded, user):
+    _, out, _ = graded
+    points = {c["id"]: c["points"] for u in result(out, user)["units"] for c in u["criteria"]}
+    assert points["U4-02"] == "0"  # a GIF, WebP or 16-bit PNG named .jpg/.png is not what U4-02 asks
+    assert unit_points(out, user)["U1"] == "10"

@@ -580,6 +580,8 @@ def read_images(submission: Submission, spec: DeliverableSpec, located: Located)
         if path in chosen and found.refused:
             submission.flag(TOO_LARGE, f"{found.pixels:,} pixels in the header, over {settings.max_pixels:,}: "
                                        "refused unread", path, unit)
+        elif path in chosen and not found.decoded and found.problem:
+            submission.flag("damaged-image", found.problem, path, unit)  # truncated, corrupt, not an image
         files.append(ImageFile(size=len(data), found=found, **where))
     return ImageFolder(located.path, located.relative, settings.naming, tuple(files), settings.method)
 
