@@ -48,3 +48,18 @@ def unit_points(out: Path, user: str) -> dict[str, str]:
 
 def flag_codes(out: Path, user: str) -> list[str]:
     return sorted({f["code"] for f in result(out, user)["flags"]})
+
+
+def run_check(paper, criterion_id: str, deliverable, key=None, submission=None):
+    """(points, outcome) of one criterion of the paper on an already parsed deliverable."""
+    from grader.checks import REGISTRY, CheckContext
+
+    criterion = next(c for c in paper.criteria() if c.id == criterion_id)
+    context = CheckContext(criterion.id, deliverable, key or paper.key, criterion.params, submission)
+    outcome = REGISTRY[criterion.check].func(context)
+    return criterion.points * outcome.share, outcome
+
+
+def failing(outcome) -> list:
+    """The evidence items that cost points."""
+    return [e for e in outcome.evidence if not e.ok]

@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from helpers import failing, run_check
 from rapidfuzz import fuzz
 
 from grader.checks import REGISTRY, CheckContext
@@ -40,10 +41,7 @@ def workbook(paper, sheets):
 
 def grade(paper, criterion_id, sheets, *, key=None):
     """(points, outcome) of one criterion on the given sheets."""
-    criterion = next(c for c in paper.criteria() if c.id == criterion_id)
-    context = CheckContext(criterion.id, workbook(paper, sheets), key or paper.key, criterion.params)
-    outcome = REGISTRY[criterion.check].func(context)
-    return criterion.points * outcome.share, outcome
+    return run_check(paper, criterion_id, workbook(paper, sheets), key)
 
 
 def points(paper, criterion_id, sheets, **kwargs):
@@ -62,9 +60,6 @@ def cell(sheets, row, header, value):
     table = sheets[u3.VARIANTS]
     table[row + 1][table[0].index(header)] = value
 
-
-def failing(outcome):
-    return [e for e in outcome.evidence if not e.ok]
 
 
 def title_of(length: int) -> str:

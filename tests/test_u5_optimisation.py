@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from helpers import failing, run_check
 
 from grader.checks import REGISTRY, CheckContext
 from grader.checks import optimisation as O
@@ -66,10 +67,8 @@ def workbook(paper, sheets):
 
 
 def grade(paper, criterion_id, sheets, *, key=None):
-    criterion = next(c for c in paper.criteria() if c.id == criterion_id)
-    context = CheckContext(criterion.id, workbook(paper, sheets), key or paper.key, criterion.params)
-    outcome = REGISTRY[criterion.check].func(context)
-    return criterion.points * outcome.share, outcome
+    """(points, outcome) of one criterion on the given sheets."""
+    return run_check(paper, criterion_id, workbook(paper, sheets), key)
 
 
 def points(paper, criterion_id, sheets, **kwargs):
@@ -88,9 +87,6 @@ def cell(sheets, row, header, value):
     table = sheets[u5.PRICING]
     table[row + 1][table[0].index(header)] = value
 
-
-def failing(outcome):
-    return [e for e in outcome.evidence if not e.ok]
 
 
 TITLE = u5.TITLE.format(brand="HydroKeep")
