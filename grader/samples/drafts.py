@@ -167,3 +167,13 @@ def _xls_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def together(*edits: Callable[[Drafts, Any], None]) -> Callable[[Drafts, Any], None]:
+    """One defect made of several edits, applied in order."""
+
+    def apply(drafts: Drafts, key: Any) -> None:
+        for edit in edits:
+            edit(drafts, key)
+
+    return apply

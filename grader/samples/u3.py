@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from grader.samples.drafts import Defect, Drafts, WorkbookDraft
+from grader.samples.drafts import Defect, Drafts, WorkbookDraft, together
 
 UNIT = "U3"
 DELIVERABLE = "u3_listing"
@@ -67,14 +67,6 @@ def _set(label: str, value) -> callable:
     def apply(drafts: Drafts, key) -> None:
         text = value(key) if callable(value) else value
         drafts[DELIVERABLE].set_field(LISTING, label, text)
-
-    return apply
-
-
-def _both(*edits) -> callable:
-    def apply(drafts: Drafts, key) -> None:
-        for edit in edits:
-            edit(drafts, key)
 
     return apply
 
@@ -150,7 +142,7 @@ DEFECTS = [
            {"U3-12": 0}, description="a lead time of 8 days"),
     Defect("title-201-characters", UNIT, _set("标题", lambda k: TITLE_201.format(brand=k["product"]["brand"])),
            {"U3-01": 0}, description="title of 201 characters"),
-    Defect("boundaries-that-pass", UNIT, _both(
+    Defect("boundaries-that-pass", UNIT, together(
         _set("标题", lambda k: TITLE_200.format(brand=k["product"]["brand"])),
         _set("五点描述5", BULLET_AT_89),
         _set("搜索词", SEARCH_TERMS_249),
@@ -166,7 +158,7 @@ DEFECTS = [
     Defect("variant-unknown-colour", UNIT, _unknown_colour,
            {"U3-10": Fraction(7, 4), "U3-11": 0},
            description="an extra variant in a colour the materials do not have: 2 × (8 − 1) / 8"),
-    Defect("title-typos-count", UNIT, _both(
+    Defect("title-typos-count", UNIT, together(
         _set("标题", lambda k: TITLE_TYPOS.format(brand=k["product"]["brand"])),
         _set("商品描述", DESCRIPTION_199)),
            {"U3-02": 2, "U3-08": 0},

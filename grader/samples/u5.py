@@ -12,7 +12,7 @@ import math
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
-from grader.samples.drafts import Defect, Drafts, WorkbookDraft
+from grader.samples.drafts import Defect, Drafts, WorkbookDraft, together
 
 UNIT = "U5"
 DELIVERABLE = "u5_optimization"
@@ -94,14 +94,6 @@ def _cell(row: int, column: str, value) -> callable:
     return apply
 
 
-def _both(*edits) -> callable:
-    def apply(drafts: Drafts, key) -> None:
-        for edit in edits:
-            edit(drafts, key)
-
-    return apply
-
-
 def _data(key, row: int) -> dict:
     return list(key["optimization"]["skus"].values())[row]
 
@@ -152,7 +144,7 @@ DEFECTS = [
            {"U5-07": 3 - PER_SKU_7_HALF}, description="one promotion starting the day before the exam date"),
     Defect("promo-date-not-a-date", UNIT, _cell(4, "促销开始日期", lambda k: _exam(k).strftime("%d/%m/%Y")),
            {"U5-07": 3 - PER_SKU_7_HALF}, description="one promo start typed 25/11/2026, which is not a date"),
-    Defect("stock-below-30-days", UNIT, _both(_cell(0, "库存", lambda k: _need(k, 0) - 1),
+    Defect("stock-below-30-days", UNIT, together(_cell(0, "库存", lambda k: _need(k, 0) - 1),
                                              _cell(5, "库存", lambda k: _need(k, 5) - 1)),
            {"U5-08": Fraction(3, 2)}, description="two SKUs one unit short of 30 days of sales"),
     Defect("lead-time-4", UNIT, _cell(6, "备货期(天)", 4),
@@ -160,7 +152,7 @@ DEFECTS = [
     Defect("sku-row-missing", UNIT, _drop_row(7),
            {"U5-06": 3 - PER_SKU_6, "U5-07": 3 - 2 * PER_SKU_7_HALF, "U5-08": Fraction(7, 4), "U5-09": 0},
            description="the last SKU has no row"),
-    Defect("boundaries-that-pass", UNIT, _both(
+    Defect("boundaries-that-pass", UNIT, together(
         _cell(3, "新价格", 24.49), _cell(3, "促销价", 19.59),
         _cell(0, "促销结束日期", lambda k: _exam(k) + dt.timedelta(days=30)),
         _cell(1, "库存", lambda k: _need(k, 1)),
