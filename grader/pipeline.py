@@ -34,7 +34,7 @@ from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResu
 from grader.overrides import Overrides, load_overrides
 from grader.paper import Paper, load_paper
 from grader.read import load_all as load_readers
-from grader.read.submission import Submission
+from grader.read.submission import READ, Submission
 from grader.report import gradebook
 from grader.report.candidate_json import candidate_path, read_candidate, unchanged, write_candidate
 from grader.report.html import page_name, write_candidate_page, write_fallback_page, write_index
@@ -136,14 +136,27 @@ class Graded:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper,
-                    limits: Limits | None = None) -> tuple[CandidateResult, dict[str, str], dict[str, float]]:
-    """Grade one candidate: the automatic result, its fingerprints and the seconds spent reading
-    and checking. Never raises for anything inside the candidate's files."""
+def previews(submission: Submission, paper: Paper) -> dict[str, bytes]:
+    """The previews the readers made of the candidate's pictures (by path in the folder), so the
+    report need not decode them again."""
+    found: dict[str, bytes] = {}
+    for unit in paper.units:
+        if submission.state(unit.deliverable) == READ:
+            parsed = submission.get(unit.deliverable, unit.id)
+            if hasattr(parsed, "previews"):
+                found.update(parsed.previews())
+    return found
+
+
+def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Limits | None = None
+                    ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, bytes]]:
+    """Grade one candidate: the automatic result, its fingerprints, the seconds spent reading
+    and checking, and previews of its pictures. Never raises for anything inside the candidate's files."""
     limits = limits or Limits()
     if entry.folder is None:
-        return absent_result(entry, paper), {}, {}
+        return absent_result(entry, paper), {}, {}, {}
     submission = None
+    shown: dict[str, bytes] = {}
     started = time.perf_counter()
     try:
         with time_limit(limits.candidate_seconds):
@@ -153,6 +166,7 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper,
                 submission.flag("not-on-roster", "folder graded, but the user is not on the roster")
             result = grade_submission(entry, submission, paper)
             prints = take_fingerprints(submission, paper)
+            shown = previews(submission, paper)
     except CandidateTimeout:
         reason = f"grading took longer than {limits.candidate_seconds:g} s and was stopped; nothing graded"
         flags = [Flag("timeout", reason)] + (submission.flags if submission else [])
@@ -164,7 +178,7 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper,
         result, prints = finish(entry, absent_result(entry, paper).units, flags, paper, submission), {}
     total = time.perf_counter() - started
     reading = submission.read_seconds if submission is not None else 0.0
-    return result, prints, {"reading": reading, "checks": max(0.0, total - reading)}
+    return result, prints, {"reading": reading, "checks": max(0.0, total - reading)}, shown
 
 
 @dataclass(frozen=True)
@@ -184,10 +198,11 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     seconds: dict[str, float] = {}
     key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits)
     hit = cache.load(job.out, entry.user, key) if job.use_cache else None  # --fresh: not read, still written
+    shown_pictures: dict[str, bytes] = {}  # on a cache hit the page makes its previews from the disc
     if hit is not None:
         result, prints = hit
     else:
-        result, prints, seconds = grade_candidate(entry, job.disc, paper, job.limits)
+        result, prints, seconds, shown_pictures = grade_candidate(entry, job.disc, paper, job.limits)
         cache.store(job.out, entry.user, key, result, prints)
     started = time.perf_counter()
     shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
@@ -195,7 +210,7 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     page = job.out / "candidates" / page_name(shown.user)
     if not (hit is not None and page.is_file() and unchanged(job.out, shown, paper.places)):
         path = write_candidate(job.out, shown, paper.places)
-        write_page(job.out, shown, paper, job.disc.root)
+        write_page(job.out, shown, paper, job.disc.root, shown_pictures)
     seconds["reports"] = time.perf_counter() - started
     return Graded(index, SummaryRow.of(shown), result.inputs, prints,
                   (path.relative_to(job.out).as_posix(), file_sha256(path)), hit is not None, seconds)
@@ -354,11 +369,12 @@ def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], p
     return updated
 
 
-def write_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path) -> None:
+def write_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path,
+               pictures: dict[str, bytes] | None = None) -> None:
     """The candidate's HTML page; a page that cannot be rendered becomes a plain page saying why,
     so one candidate's odd data never stops the batch (the JSON result is already written)."""
     try:
-        write_candidate_page(out, result, paper, disc_root)
+        write_candidate_page(out, result, paper, disc_root, pictures)
     except Exception as exc:  # noqa: BLE001 - the last wall for reports, as grade_candidate is for grading
         write_fallback_page(out, result, f"{type(exc).__name__}: {exc}")
 

@@ -218,7 +218,9 @@ def test_thumbnails_load_under_the_policy(browser, paper, tmp_path):
     path = write_candidate_page(tmp_path / "out", image_result(), paper, disc)
     page = Page(browser, path.as_uri())
     assert page.problems() == []
-    assert page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth)") == [240]
+    # the 1200 px JPEG's quarter-scale decode (300 px) is the preview, shown 240 px wide
+    [(natural, shown)] = page.evaluate("[...document.images].map(i => [i.complete && i.naturalWidth, i.width])")
+    assert natural == 300 and 230 <= shown <= 240  # its 1 px border inside the 240 px box
     assert_png(page.screenshot(tmp_path / "images.png"))
 
 

@@ -243,7 +243,7 @@ def test_thumbnails_are_made_in_out_never_on_the_disc(image_disc, paper, tmp_pat
     assert len(thumbs) == 4  # MAIN, PT01, PT02 (CMYK), PT03 (truncated)
     for thumb in thumbs:
         with Image.open(thumb) as image:
-            assert image.format == "JPEG" and image.mode == "RGB" and max(image.size) <= 240
+            assert image.format == "JPEG" and image.mode == "RGB" and max(image.size) <= 2 * 240  # shown at 240
     assert len(re.findall(r'<img src="thumbs/ks01/[0-9a-f]{16}\.jpg"', page)) == 4
     assert "1000 × 1200 px · JPEG RGB" in page  # EXIF orientation applied
     assert "800 × 800 px · JPEG CMYK" in page and "900 × 600 px · PNG RGBA" in page
@@ -251,6 +251,16 @@ def test_thumbnails_are_made_in_out_never_on_the_disc(image_disc, paper, tmp_pat
     assert "U4-04: MAIN frame 96.10% white &lt; 97%" in figure and "96.10% (4,612 of 4,800 pixels)" in figure
     assert "no preview 无法预览 (UnidentifiedImageError)" in page  # PT04 is not a picture
     assert page.count("file not found on the disc") == 2  # PT05 missing; ../../outside.jpg is not the candidate's
+
+
+def test_the_readers_previews_are_used_as_they_are(image_disc, paper, tmp_path):
+    """A picture the reader already decoded is not decoded again: its preview is written as given;
+    the others are made from the disc."""
+    given = {"u4_images/HKB100.MAIN.jpg": b"\xff\xd8 the reader's preview"}
+    page = write_candidate_page(tmp_path, image_result(), paper, image_disc, given).read_text(encoding="utf-8")
+    thumbs = {p.read_bytes() for p in (tmp_path / "candidates" / "thumbs" / "ks01").glob("*.jpg")}
+    assert len(thumbs) == 4 and given["u4_images/HKB100.MAIN.jpg"] in thumbs
+    assert "1000 × 1200 px · JPEG RGB" in page  # the facts still come from the file's header
 
 
 def test_no_image_evidence_no_gallery(image_disc, paper, tmp_path):
@@ -308,7 +318,7 @@ def test_a_page_that_cannot_be_rendered_does_not_stop_the_run(tmp_path, paper, m
     import grader.pipeline
     from grader.pipeline import grade_disc
 
-    def broken(out, result, paper, disc_root):
+    def broken(out, result, paper, disc_root, previews=None):
         if result.user == "ks02":
             raise ValueError("a <b>bad</b> page")
         return write_candidate_page(out, result, paper, disc_root)

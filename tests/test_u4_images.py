@@ -27,7 +27,7 @@ from PIL import ImageFile as PILImageFile
 import grader.read.images as reading
 from grader.checks import REGISTRY, CheckContext
 from grader.limits import Limits
-from grader.model import Evidence, Flag
+from grader.model import Evidence, Flag, Outcome
 from grader.paper import load_key
 from grader.read import load_all as load_readers
 from grader.read.images import (
@@ -638,39 +638,81 @@ def hashed_folder(paper, hashes: dict[str, int]) -> ImageFolder:
     return replace(folder, files=files)
 
 
-@pytest.fixture
-def two_photos(monkeypatch, method):
-    """Materials of two photos: the main one hashing to all zeros, the other to all ones."""
-    ones = (1 << method.bits) - 1
-    made = (reading.Material("main.jpg", True, Examined(fingerprint=Fingerprint(0, (0,)))),
-            reading.Material("other.jpg", False, Examined(fingerprint=Fingerprint(ones, (ones,)))))
-    monkeypatch.setattr("grader.checks.images.materials", lambda *args: made)
-    return ones
-
-
 def bits(n: int, start: int = 0) -> int:
     return ((1 << n) - 1) << start
 
 
+# hashes of four synthetic photos: main.jpg all zeros, the others each half ones, 128 bits from
+# main.jpg and from one another
+PHOTOS = {"main.jpg": 0, "left.jpg": bits(128), "right.jpg": bits(128, 128), "middle.jpg": bits(128, 64)}
+
+
+@pytest.fixture
+def synthetic_photos(monkeypatch):
+    """Materials of the four PHOTOS, each with its hash as its only variant."""
+    made = tuple(reading.Material(name, name == "main.jpg", Examined(fingerprint=Fingerprint(h, (h,))))
+                 for name, h in PHOTOS.items())
+    monkeypatch.setattr("grader.checks.images.materials", lambda *args: made)
+    return made
+
+
+def u4_05(paper, hashes: dict[str, int]) -> Outcome:
+    ctx = CheckContext("U4-05", hashed_folder(paper, hashes), paper.key, paper_params(paper, "U4-05"))
+    return REGISTRY["images_derived"].func(ctx)
+
+
+def failed(outcome: Outcome) -> list[str]:
+    return [e.message for e in outcome.evidence if not e.ok]
+
+
+# PT images 40 bits from left, right and middle: 80 or more bits apart
+PTS = {"PT01": PHOTOS["left.jpg"] ^ bits(40), "PT02": PHOTOS["right.jpg"] ^ bits(40, 216),
+       "PT03": PHOTOS["middle.jpg"] ^ bits(20, 64) ^ bits(20, 172)}
+
+
 @pytest.mark.parametrize("main_bits, ok", [(64, True), (65, False)])
-def test_derived_within_the_threshold_ends_included(paper, two_photos, main_bits, ok):
-    pts = {f"PT0{n}": two_photos ^ bits(40, 40 * n) for n in (1, 2, 3)}  # 40 from the other photo, 80 apart
-    folder = hashed_folder(paper, {"MAIN": bits(main_bits), **pts})
-    ctx = CheckContext("U4-05", folder, paper.key, paper_params(paper, "U4-05"))
-    outcome = REGISTRY["images_derived"].func(ctx)
-    assert outcome.share == (ONE if ok else ZERO), [e.message for e in outcome.evidence if not e.ok]
+def test_derived_within_the_threshold_ends_included(paper, synthetic_photos, main_bits, ok):
+    main = bits(32, 32) | bits(main_bits - 32, 192)  # 127 or more from every other photo
+    outcome = u4_05(paper, {"MAIN": main, **PTS})
+    assert outcome.share == (ONE if ok else ZERO), failed(outcome)
     assert outcome.evidence[0].message.endswith(f"distance {main_bits} {'≤' if ok else '>'} 64" +
                                                 ("" if ok else " (nearest main.jpg at 65)"))
+    assert [e.message for e in outcome.evidence[1:]] == [
+        f"{ID}.PT01.jpg derives from left.jpg: distance 40 ≤ 64", f"{ID}.PT02.jpg derives from right.jpg: distance 40 ≤ 64",
+        f"{ID}.PT03.jpg derives from middle.jpg: distance 40 ≤ 64"]
 
 
 @pytest.mark.parametrize("apart, ok", [(64, False), (65, True)])
-def test_same_picture_within_the_threshold_ends_included(paper, two_photos, apart, ok):
-    pts = {"PT01": two_photos ^ bits(32), "PT02": two_photos ^ bits(apart - 32, 32), "PT03": two_photos ^ bits(40, 100)}
-    ctx = CheckContext("U4-05", hashed_folder(paper, {"MAIN": 0, **pts}), paper.key, paper_params(paper, "U4-05"))
-    outcome = REGISTRY["images_derived"].func(ctx)
-    assert outcome.share == (ONE if ok else ZERO)
-    assert [e.message for e in outcome.evidence if not e.ok] == (
-        [] if ok else [f"{PT01} and {PT02} are the same picture: distance 64 ≤ 64"])
+def test_same_picture_within_the_threshold_ends_included(paper, synthetic_photos, apart, ok):
+    """Two pictures derived from no photo at all (U4-05 is lost either way) are the same picture
+    within the threshold of each other."""
+    stray = bits(64, 96) | bits(10, 0)  # 74 or more from every photo
+    outcome = u4_05(paper, {"MAIN": 0, "PT01": stray, "PT02": stray ^ bits(apart, 160)})
+    same = [m for m in failed(outcome) if "same picture" in m]
+    assert same == ([] if ok else [f"{PT01} and {PT02} are the same picture: distance 64 ≤ 64"])
+
+
+def test_two_images_derived_from_one_photo_are_the_same_picture(paper, synthetic_photos):
+    """However far apart they are: a crop of a photo and another crop of it."""
+    outcome = u4_05(paper, {"MAIN": 0, "PT01": PTS["PT01"], "PT02": PHOTOS["left.jpg"] ^ bits(40, 60),
+                            "PT03": PTS["PT03"]})
+    assert outcome.share == ZERO
+    assert failed(outcome) == [(f"{PT01} and {PT02} are the same picture: both derive from left.jpg "
+                               "(distances 40 and 40; 80 apart)")]
+    assert outcome.evidence[-1].message_zh == f"{PT01} 与 {PT02} 为同一张图片（均源自 left.jpg）"
+
+
+def test_images_from_two_photos_that_are_one_picture_are_the_same_picture(paper, monkeypatch):
+    """A key whose photos hold a near copy (allowed beside four distinct ones): an image from
+    each is one picture."""
+    photos = {**PHOTOS, "left copy.jpg": PHOTOS["left.jpg"] ^ bits(30, 200)}
+    made = tuple(reading.Material(name, name == "main.jpg", Examined(fingerprint=Fingerprint(h, (h,))))
+                 for name, h in photos.items())
+    monkeypatch.setattr("grader.checks.images.materials", lambda *args: made)
+    copy_pt = photos["left copy.jpg"] ^ bits(40, 128)  # 40 from the copy, 70 from left.jpg
+    outcome = u4_05(paper, {"MAIN": 0, "PT01": PTS["PT01"], "PT02": copy_pt, "PT03": PTS["PT03"]})
+    assert failed(outcome) == [(f"{PT01} and {PT02} are the same picture: both derive from left.jpg and "
+                               "left copy.jpg, the same picture (distances 40 and 40; 110 apart)")]
 
 
 # ---------------------------------------------------------------- the pixel limit

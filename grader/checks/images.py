@@ -22,6 +22,7 @@ from grader.read.images import (
     HashMethod,
     ImageFile,
     ImageFolder,
+    distance,
     hash_problems,
     materials,
     nearest,
@@ -360,13 +361,14 @@ def images_derived(ctx: CheckContext) -> Outcome:
     """Each slot image is derived from a materials photo (its perceptual-hash distance to the
     nearest crop variant of a photo is within ``max_distance``: resizing, re-encoding, white
     padding and cropping up to 10% per side are tolerated), MAIN from the photo the materials
-    mark as main, and no two slot images are the same picture (within the threshold, either
-    being a crop of the other). The evidence gives every distance. With no MAIN, the MAIN
-    clause has nothing to fail.
+    mark as main, and no two slot images are the same picture: their hashes within the
+    threshold of each other, or both derived from one photo (the photo they are nearest, or
+    photos that are the same picture), so a crop of another slot image is caught too. The
+    evidence gives every distance. With no MAIN, the MAIN clause has nothing to fail.
 
     Okay: MAIN = the main photo padded to a white square and resized; PT01–PT03 from three other
-    photos. Fails: an unrelated picture, MAIN made from another photo, PT02 a copy of PT01, an
-    image refused for its pixel count or not decodable at all.
+    photos. Fails: an unrelated picture, MAIN made from another photo, PT02 a copy or a crop of
+    PT01, an image refused for its pixel count or not decodable at all.
     """
     p = ctx.params
     folder: ImageFolder = ctx.deliverable
@@ -378,6 +380,8 @@ def images_derived(ctx: CheckContext) -> Outcome:
     photos = [m for m in materials(ctx.key, p["materials"], method) if m.found.fingerprint is not None]
     main_photo = next(m.name for m in photos if m.main)
     evidence = []
+    by_name = {m.name: m.found.fingerprint for m in photos}
+    source: dict[str, tuple[str, int]] = {}  # slot file → the photo it derives from, and its distance
     for file in graded.values():
         fingerprint = file.found.fingerprint
         if fingerprint is None:
@@ -389,6 +393,8 @@ def images_derived(ctx: CheckContext) -> Outcome:
         distances = {m.name: nearest(fingerprint, m.found.fingerprint) for m in photos}
         listing = ", ".join(f"{name} {d}" for name, d in distances.items())
         nearest_name = min(distances, key=lambda n: distances[n])
+        if distances[nearest_name] <= limit:
+            source[file.name] = nearest_name, distances[nearest_name]
         if file.slot == folder.naming.main:
             d = distances[main_photo]
             ok = d <= limit
@@ -407,9 +413,18 @@ def images_derived(ctx: CheckContext) -> Outcome:
     hashed = [f for f in graded.values() if f.found.fingerprint is not None]
     for i, a in enumerate(hashed):
         for b in hashed[i + 1:]:
-            d = same_picture_distance(a.found.fingerprint, b.found.fingerprint)
+            d = distance(a.found.fingerprint.hash, b.found.fingerprint.hash)
+            (pa, da), (pb, db) = source.get(a.name, ("", 0)), source.get(b.name, ("", 0))
             if d <= limit:
-                evidence.append(at_file(b, folder, f"{a.name} and {b.name} are the same picture: distance {d} ≤ "
-                                                   f"{limit}", f"{a.name} 与 {b.name} 为同一张图片（距离 {d}）",
-                                        expected=f"distance > {limit} between two images", found=d))
+                message, message_zh = f"distance {d} ≤ {limit}", f"距离 {d}"
+            elif pa and pb and (pa == pb or same_picture_distance(by_name[pa], by_name[pb]) <= limit):
+                origin = f"{pa}" if pa == pb else f"{pa} and {pb}, the same picture"
+                message = f"both derive from {origin} (distances {da} and {db}; {d} apart)"
+                message_zh = f"均源自 {pa if pa == pb else pa + '、' + pb}"
+            else:
+                continue
+            evidence.append(at_file(b, folder, f"{a.name} and {b.name} are the same picture: {message}",
+                                    f"{a.name} 与 {b.name} 为同一张图片（{message_zh}）",
+                                    expected=f"distance > {limit} between two images, each from a photo of its own",
+                                    found=d))
     return all_or_nothing(evidence)

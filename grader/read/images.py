@@ -12,8 +12,8 @@ are only identified, since they cost U4-01 alone:
 - its width × height as displayed (EXIF orientation applied with ``ImageOps.exif_transpose``);
 - its outer frame: the frame pixels counted by their darkest channel (``Frame``), from which U4-04
   takes its share of white;
-- its perceptual hashes (``HashMethod``): the hash of the picture, and of the crops of a grid,
-  for U4-05. ``materials`` hashes the key's photos the same way, once per process.
+- its perceptual hash (``HashMethod``) for U4-05. ``materials`` hashes the key's photos the same
+  way, once per process, together with the hashes of the crops of a grid (their variants).
 
 Images whose header declares more than ``max_pixels`` (the deliverable's, or the run's
 ``Limits.max_image_pixels`` when lower) are refused unread and flagged ``image-too-large``
@@ -24,9 +24,12 @@ The settings are the rubric's, each written once: the naming convention is the `
 parameter of the unit's U4-01 criterion, the frame the ``frame`` parameter of U4-04, the hash
 method the ``hash`` parameter of U4-05; ``max_pixels`` is the deliverable's own.
 
-JPEG draft mode is not used: every measure here needs every pixel (the frame counts exact pixel
-values, the hashes start from a resampling of the whole picture, which draft's DCT scaling would
-change), and U4-02 needs the full decode anyway.
+Only the frame needs every pixel, and it is measured on MAIN alone. A JPEG is hashed from the
+decoder's own scaled decode (draft mode: DCT scaling by 1/2, 1/4 or 1/8, the most that keeps both
+sides at least the hash's ``work`` pixels), the key's photos as much as the candidates' images, so
+every picture is hashed the same way; the scaled decode still reads every byte of the picture, so
+a truncated or corrupt file fails it as it fails a full decode (U4-02). Sizes are the header's,
+turned by the EXIF orientation.
 """
 from __future__ import annotations
 
@@ -46,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import imagehash
 import numpy as np
-from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import ImageFile as PILImageFile
 
 from grader.errors import ReadError
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
     from grader.read.submission import Located, Submission
 
 TOO_LARGE = "image-too-large"
+PREVIEW_SIDE = 240  # the longest side at which the reports show a picture, in pixels
 
 # Pillow's LOAD_TRUNCATED_IMAGES and the warnings filters are process-wide switches. Every open,
 # decode and EXIF transpose of this module runs under this lock, so a lenient decode in one
@@ -152,14 +156,16 @@ class HashMethod:
         crops = ", ".join(f"{float(c):.0%}" for c in self.crops)
         return f"{self.method} of {self.bits} bits, crops of {crops} per side"
 
-    def fingerprint(self, picture: Image.Image) -> Fingerprint:
-        """The hash of an RGB picture and of its crop variants (the first variant is the picture)."""
+    def fingerprint(self, picture: Image.Image, variants: bool = True) -> Fingerprint:
+        """The hash of an RGB picture and, when ``variants``, of its crop variants (the first
+        variant is the picture; without, it is the only one)."""
         work = reduced(picture, self.work)
         grey = work.convert("L")
         ink = ink_of(work, self.white)
         width, height = work.size
-        variants = []
-        for left, top, right, bottom in itertools.product(self.crops, repeat=4):
+        hashes = []
+        crops = itertools.product(self.crops, repeat=4) if variants else [(0, 0, 0, 0)]
+        for left, top, right, bottom in crops:
             box = (math.floor(left * width), math.floor(top * height),
                    width - math.floor(right * width), height - math.floor(bottom * height))
             if box[2] <= box[0] or box[3] <= box[1]:
@@ -167,8 +173,8 @@ class HashMethod:
             inner = content_box(ink[box[1]:box[3], box[0]:box[2]], self.trim)
             if inner is not None:
                 box = (box[0] + inner[0], box[1] + inner[1], box[0] + inner[2], box[1] + inner[3])
-            variants.append(self._hash(grey.crop(box)))
-        return Fingerprint(variants[0], tuple(variants))
+            hashes.append(self._hash(grey.crop(box)))
+        return Fingerprint(hashes[0], tuple(hashes))
 
     def _hash(self, grey: Image.Image) -> int:
         return int(str(HASHES[self.method](grey, hash_size=self.size)), 16)
@@ -291,8 +297,8 @@ def reduced(picture: Image.Image, longest: int) -> Image.Image:
 
 def ink_of(picture: Image.Image, white: int) -> np.ndarray:
     """How far each pixel's darkest channel lies below ``white`` (0 for white padding), as uint8."""
-    darkest = _darkest(as_mode(picture, "RGB"))
-    return np.asarray(darkest.point([max(0, white - v) for v in range(256)]))
+    darkest = _darkest(np.asarray(as_mode(picture, "RGB")))
+    return (white - np.minimum(darkest, white)).astype(np.uint8)
 
 
 def content_box(ink: np.ndarray, share: Fraction) -> tuple[int, int, int, int] | None:
@@ -315,12 +321,13 @@ def content_box(ink: np.ndarray, share: Fraction) -> tuple[int, int, int, int] |
     return left, top, right, bottom
 
 
-def _darkest(picture: Image.Image) -> Image.Image:
-    """An 'L' image of each pixel's darkest channel."""
-    bands = picture.split()
-    darkest = bands[0]
-    for band in bands[1:]:
-        darkest = ImageChops.darker(darkest, band)
+def _darkest(pixels: np.ndarray) -> np.ndarray:
+    """Each pixel's darkest channel, from an array of pixels (height × width × channels)."""
+    if pixels.ndim == 2:
+        return pixels
+    darkest = pixels[:, :, 0]
+    for channel in range(1, pixels.shape[2]):  # channel by channel: far quicker than min(axis=2)
+        darkest = np.minimum(darkest, pixels[:, :, channel])
     return darkest
 
 
@@ -353,21 +360,21 @@ def measure_frame(picture: Image.Image, share: Fraction) -> Frame:
     width, height = picture.size
     columns = max(1, math.floor(share * width))
     rows = max(1, math.floor(share * height))
-    darkest = np.asarray(_darkest(on_screen(picture)))
+    shown = on_screen(picture)
     if 2 * columns >= width or 2 * rows >= height:
-        parts = [darkest]
-    else:
-        parts = [darkest[:rows], darkest[height - rows:], darkest[rows:height - rows, :columns],
-                 darkest[rows:height - rows, width - columns:]]
-    counts = sum(np.bincount(p.ravel(), minlength=256) for p in parts)
+        boxes = [(0, 0, width, height)]
+    else:  # top, bottom, then left and right between them: only the frame's pixels are taken
+        boxes = [(0, 0, width, rows), (0, height - rows, width, height), (0, rows, columns, height - rows),
+                 (width - columns, rows, width, height - rows)]
+    counts = sum(np.bincount(_darkest(np.asarray(shown.crop(box))).ravel(), minlength=256) for box in boxes)
     return Frame(columns, rows, tuple(int(c) for c in counts))
 
 
-def picture_fingerprint(picture: Image.Image, method: HashMethod) -> Fingerprint:
+def picture_fingerprint(picture: Image.Image, method: HashMethod, variants: bool = True) -> Fingerprint:
     """Trim the white padding off the displayed picture, then fingerprint what is left."""
     rgb = on_white(picture)
     box = content_box(ink_of(rgb, method.white), method.trim)
-    return method.fingerprint(rgb.crop(box) if box is not None else rgb)
+    return method.fingerprint(rgb.crop(box) if box is not None else rgb, variants)
 
 
 @dataclass(frozen=True)
@@ -386,6 +393,7 @@ class Examined:
     problem: str = ""
     frame: Frame | None = None
     fingerprint: Fingerprint | None = None
+    preview: bytes = b""  # a small JPEG of the picture as shown, for the reports (PREVIEW_SIDE)
 
 
 def _why(exc: BaseException) -> str:
@@ -438,9 +446,45 @@ def _refused(exc: Exception, data: bytes, max_pixels: int) -> Examined:
                     problem=f"{width * height:,} pixels > {max_pixels:,}: refused unread")
 
 
+JPEGS = ("JPEG", "MPO")  # formats whose decoder can scale down while decoding (MPO: a camera JPEG)
+
+
+def _decode(data: bytes, scale_to: int | None) -> Image.Image:
+    """Open and decode the bytes; a JPEG at the smallest DCT scale keeping both sides ≥ ``scale_to``."""
+    image = Image.open(io.BytesIO(data))
+    if scale_to is not None and image.format in JPEGS:
+        image.draft(None, (scale_to, scale_to))
+    image.load()
+    return image
+
+
+def _turned(image: Image.Image) -> tuple[int, Image.Image]:
+    """The EXIF orientation and the picture as displayed (a broken EXIF block: shown as stored)."""
+    try:
+        orientation = int(image.getexif().get(0x0112, 1) or 1)
+        return orientation, (ImageOps.exif_transpose(image) if orientation in range(2, 9) else image)
+    except Exception:  # noqa: BLE001 - a viewer shows the pixels as stored
+        return 1, image
+
+
+def preview_of(picture: Image.Image) -> bytes:
+    """A JPEG of the picture (transparency over white) for a report that shows it at most
+    PREVIEW_SIDE pixels wide: a picture up to twice that is kept as it is (sharp on a dense
+    screen; a JPEG's scaled decode usually is), a larger one is reduced to twice that."""
+    small = on_white(picture)
+    if max(small.size) > 2 * PREVIEW_SIDE:
+        small = small.copy()
+        small.thumbnail((2 * PREVIEW_SIDE, 2 * PREVIEW_SIDE))
+    buffer = io.BytesIO()
+    small.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
 def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, method: HashMethod | None = None,
-            full: bool = True) -> Examined:
-    """Identify the bytes; when ``full``, decode them and take the measures asked for.
+            variants: bool = False, preview: bool = False, full: bool = True) -> Examined:
+    """Identify the bytes; when ``full``, decode them and take the measures asked for: the
+    ``frame`` (every pixel), the hash by ``method`` (with its crop ``variants`` when asked), a
+    ``preview`` for the reports (from the scaled decode when there is one).
 
     Never raises for bad bytes: what went wrong is in ``problem``.
     """
@@ -458,29 +502,35 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
             return replace(found, refused=True, problem=f"{found.pixels:,} pixels > {max_pixels:,}: refused unread")
         if not full:
             return found
+        # the first decode is the U4-02 test: in full when the frame is measured, else scaled for the hash
+        scale_to = method.work if method is not None and frame is None else None
         try:
-            image.load()
+            image = _decode(data, scale_to)
             found = replace(found, decoded=True)
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt data, whatever the decoder raises
             found = replace(found, problem=f"does not decode fully ({_why(exc)})")
             lenient()
             try:
-                image = Image.open(io.BytesIO(data))
-                image.load()
+                image = _decode(data, scale_to)
             except Exception as again:  # noqa: BLE001 - not even a viewer could show it
                 return replace(found, problem=f"{found.problem}; cannot be shown ({_why(again)})")
-        try:
-            orientation = int(image.getexif().get(0x0112, 1) or 1)
-            shown = ImageOps.exif_transpose(image) if orientation in range(2, 9) else image
-        except Exception:  # noqa: BLE001 - a broken EXIF block: a viewer shows the pixels as stored
-            orientation, shown = 1, image
-        found = replace(found, orientation=orientation)
-        del image  # the transposed copy is all that is measured
-    found = replace(found, measured=True, shown_size=shown.size)
+        orientation, shown = _turned(image)
+        hashed = shown
+        if method is not None and scale_to is None and found.format in JPEGS:
+            try:  # the hash is always taken from the scaled decode, as a viewer shows it
+                hashed = _turned(_decode(data, method.work))[1]
+            except Exception:  # noqa: BLE001 - the full decode showed it; the scaled one does too
+                hashed = None
+        del image  # the turned copy is all that is measured
+    width, height = found.header_size
+    found = replace(found, measured=True, orientation=orientation,
+                    shown_size=(height, width) if orientation in range(5, 9) else (width, height))
     if frame is not None:
         found = replace(found, frame=measure_frame(shown, frame))
-    if method is not None:
-        found = replace(found, fingerprint=picture_fingerprint(shown, method))
+    if method is not None and hashed is not None:
+        found = replace(found, fingerprint=picture_fingerprint(hashed, method, variants))
+    if preview:
+        found = replace(found, preview=preview_of(hashed if hashed is not None else shown))
     return found
 
 
@@ -531,6 +581,10 @@ class ImageFolder:
     def pts(self) -> list[ImageFile]:
         return [f for code, f in self.graded.items() if code != self.naming.main]
 
+    def previews(self) -> dict[str, bytes]:
+        """Each measured file's preview JPEG by its path in the candidate folder, for the reports."""
+        return {f.path: f.found.preview for f in self.files if f.found.preview}
+
     def fingerprints(self) -> dict[str, str]:
         """Each slot image's perceptual hash in hex, for the similarity stage between candidates."""
         if self.method is None:
@@ -575,8 +629,8 @@ def read_images(submission: Submission, spec: DeliverableSpec, located: Located)
             submission.flag("unreadable-file", str(exc), path, unit)
             files.append(ImageFile(size=_size_on_disk(path), found=Examined(problem=str(exc)), **where))
             continue
-        found = examine(data, max_pixels=settings.max_pixels, frame=settings.frame, method=settings.method,
-                        full=path in chosen)
+        found = examine(data, max_pixels=settings.max_pixels, method=settings.method, full=path in chosen,
+                        frame=settings.frame if slot == settings.naming.main else None, preview=True)
         if path in chosen and found.refused:
             submission.flag(TOO_LARGE, f"{found.pixels:,} pixels in the header, over {settings.max_pixels:,}: "
                                        "refused unread", path, unit)
@@ -608,7 +662,7 @@ def materials(key: Key, section: str, method: HashMethod) -> tuple[Material, ...
         found = []
         for name in data["photos"]:
             path = key.path(f"{data.get('folder', 'photos')}/{name}")
-            examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method) if path.is_file()
+            examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method, variants=True) if path.is_file()
                         else Examined(problem=f"{path} is missing"))
             found.append(Material(name, name == data["main"], examined))
         return tuple(found)

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from grader.model import ABSENT, STATUS_LABELS, CandidateResult, CriterionResult, Evidence
 from grader.paper import Paper
+from grader.read.images import PREVIEW_SIDE, preview_of
 from grader.report import write_atomic
 from grader.report.candidate_json import safe_file_name
 from grader.report.summary import SummaryRow
@@ -35,7 +36,7 @@ from grader.score import display
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
 TEXT_SUFFIXES = (".txt", ".docx")
-THUMB_SIDE = 240
+THUMB_SIDE = PREVIEW_SIDE  # the reader makes the previews of graded pictures at this size
 MAX_PIXELS = 100_000_000  # convention 27: larger images are not decoded
 MAX_TEXT_BYTES = 1_000_000
 MAX_TEXT_CHARS = 200_000
@@ -172,8 +173,10 @@ class TextView:
     truncated: bool = False
 
 
-def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path | None = None) -> Path:
-    """``candidates/<user>.html``; thumbnails go to ``candidates/thumbs/<user>/``."""
+def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path | None = None,
+                         previews: dict[str, bytes] | None = None) -> Path:
+    """``candidates/<user>.html``; thumbnails go to ``candidates/thumbs/<user>/``: the reader's
+    ``previews`` (by path in the candidate folder) where given, else made from the disc."""
     places = paper.places
     titles = {c.id: c.title_en for c in paper.criteria()}
     folder = (disc_root / result.folder) if disc_root is not None and result.folder else None
@@ -196,7 +199,7 @@ def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_
         "units": units,
         "overrides": [_criterion_view(c, titles.get(c.id, ""), places) for c in overrides],
         "json_name": quote(f"{safe_file_name(result.user)}.json"),
-        "images": _images(out, result, folder),
+        "images": _images(out, result, folder, previews or {}),
         "texts": _texts(result, folder),
     }
     path = out / "candidates" / page_name(result.user)
@@ -265,7 +268,7 @@ def _inside(folder: Path | None, relative: str) -> Path | None:
 # ---------------------------------------------------------------- thumbnails
 
 
-def _images(out: Path, result: CandidateResult, folder: Path | None) -> list[ImageView]:
+def _images(out: Path, result: CandidateResult, folder: Path | None, previews: dict[str, bytes]) -> list[ImageView]:
     views = []
     target_dir = out / "candidates" / "thumbs" / safe_file_name(result.user)
     for relative, notes in sorted(_evidence_files(result, IMAGE_SUFFIXES).items()):
@@ -275,7 +278,7 @@ def _images(out: Path, result: CandidateResult, folder: Path | None) -> list[Ima
             view.problem = "file not found on the disc 磁盘上未找到该文件"
         else:
             name = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16] + ".jpg"
-            view.problem = make_thumbnail(source, target_dir / name, view)
+            view.problem = make_thumbnail(source, target_dir / name, view, previews.get(relative))
             if not view.problem:
                 view.thumb = f"thumbs/{quote(safe_file_name(result.user))}/{name}"
         views.append(view)
@@ -293,9 +296,9 @@ def _truncated_images_allowed() -> Iterator[None]:
         yield
 
 
-def make_thumbnail(source: Path, target: Path, view: ImageView) -> str:
-    """Write a JPEG preview of ``source`` to ``target`` and fill in the image's facts; return a
-    problem in words, or "" when the preview was made."""
+def make_thumbnail(source: Path, target: Path, view: ImageView, preview: bytes | None = None) -> str:
+    """Write a JPEG preview of ``source`` to ``target`` (``preview`` when the reader made one, else
+    decoded here) and fill in the image's facts; return a problem in words, or "" when done."""
     from PIL import Image, ImageOps
 
     try:
@@ -308,34 +311,15 @@ def make_thumbnail(source: Path, target: Path, view: ImageView) -> str:
             view.width, view.height = width, height
             if width * height > MAX_PIXELS:
                 return f"{width * height:,} pixels: too large to preview 图片过大，不生成预览"
+            if preview:
+                write_atomic(target, preview)
+                return ""
             image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))
-            picture = ImageOps.exif_transpose(image)
-            picture = _rgb(picture)
-            picture.thumbnail((THUMB_SIDE, THUMB_SIDE))
-            data = _jpeg(picture)
+            data = preview_of(ImageOps.exif_transpose(image))
     except Exception as exc:  # noqa: BLE001 - a preview is a courtesy: a broken image is shown as unpreviewable
         return f"no preview 无法预览 ({type(exc).__name__})"
     write_atomic(target, data)
     return ""
-
-
-def _rgb(picture: Any) -> Any:
-    from PIL import Image
-
-    if picture.mode in ("RGBA", "LA", "P", "PA"):
-        picture = picture.convert("RGBA")
-        canvas = Image.new("RGB", picture.size, (255, 255, 255))
-        canvas.paste(picture, mask=picture.getchannel("A"))
-        return canvas
-    return picture.convert("RGB")
-
-
-def _jpeg(picture: Any) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- texts
