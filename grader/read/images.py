@@ -25,8 +25,8 @@ parameter of the unit's U4-01 criterion, the frame the ``frame`` parameter of U4
 method the ``hash`` parameter of U4-05; ``max_pixels`` is the deliverable's own.
 
 Only the frame needs every pixel, and it is measured on MAIN alone. A JPEG is hashed from the
-decoder's own scaled decode (draft mode: DCT scaling by 1/2, 1/4 or 1/8, the most that keeps both
-sides at least the hash's ``work`` pixels), the key's photos as much as the candidates' images, so
+decoder's own scaled decode (draft mode: DCT scaling by 1/2, 1/4 or 1/8, the most that keeps the
+longest side at least the hash's ``work`` pixels), the key's photos as much as the candidates' images, so
 every picture is hashed the same way; the scaled decode still reads every byte of the picture, so
 a truncated or corrupt file fails it as it fails a full decode (U4-02). Sizes are the header's,
 turned by the EXIF orientation.
@@ -450,10 +450,11 @@ JPEGS = ("JPEG", "MPO")  # formats whose decoder can scale down while decoding (
 
 
 def _decode(data: bytes, scale_to: int | None) -> Image.Image:
-    """Open and decode the bytes; a JPEG at the smallest DCT scale keeping both sides ≥ ``scale_to``."""
+    """Open and decode the bytes; a JPEG at the smallest DCT scale keeping its longest side ≥ ``scale_to``."""
     image = Image.open(io.BytesIO(data))
     if scale_to is not None and image.format in JPEGS:
-        image.draft(None, (scale_to, scale_to))
+        width, height = image.size  # draft keeps each side at least the size asked for it
+        image.draft(None, (scale_to, 1) if width >= height else (1, scale_to))
     image.load()
     return image
 
