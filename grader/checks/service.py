@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -187,8 +188,16 @@ def _key_problems(key: Key, params: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- reading a text
 
 
+@lru_cache(maxsize=256)
 def _order_pattern(order_id: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(order_id)}(?![A-Za-z0-9])", re.IGNORECASE)
+    return _orders_pattern((order_id,))
+
+
+@lru_cache(maxsize=16)
+def _orders_pattern(order_ids: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the order ids, standing alone (longest first, so that one id inside another is not cut)."""
+    alternatives = "|".join(re.escape(o) for o in sorted(order_ids, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 _BREAK = re.compile(r"[.!?。！？]+(?=\s)|\n")
@@ -324,9 +333,8 @@ def materials_removed(text: str, sk: ServiceKey) -> str:
     for m in list(_EMAIL.finditer(text)):
         if m.group().rsplit("@", 1)[1].casefold() == sk.domain:
             text = _blank(text, m.start(), m.end())
-    for order_id in sk.order_ids:
-        for m in list(_order_pattern(order_id).finditer(text)):
-            text = _blank(text, m.start(), m.end())
+    for m in list(_orders_pattern(sk.order_ids).finditer(text)) if sk.order_ids else ():
+        text = _blank(text, m.start(), m.end())
     for m in list(_DATE.finditer(text)):
         if _valid_date(m):
             text = _blank(text, m.start(), m.end())
@@ -377,6 +385,7 @@ class Element:
     expected: str = ""
     line: int = 0
     detail: str = ""  # the measured value, or why it failed
+    findings: tuple[Finding, ...] = ()  # the prohibited items, for the element that looks for them
 
 
 def _phrase_element(number: int, name: str, name_zh: str, phrases: tuple[str, ...], text: str) -> Element:
@@ -411,7 +420,7 @@ def _common_tail(first: int, text: str, sk: ServiceKey, params: dict[str, Any]) 
         Element(first + 2, "no prohibited content", "无违规内容", not items,
                 "; ".join(f"{f.kind}: “{f.text}”" for f in items) or "(none)",
                 "no link, other address, phone number, review request, incentive or off-platform request",
-                detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}"),
+                detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}", findings=tuple(items)),
     ]
 
 
@@ -490,9 +499,9 @@ def _element_evidence(tf: TextFile, element: Element, share_text: str) -> Eviden
                     expected=element.expected, found=element.found, ok=element.ok)
 
 
-def _prohibited_evidence(tf: TextFile, text: str, sk: ServiceKey) -> list[Evidence]:
+def _prohibited_evidence(tf: TextFile, text: str, findings: list[Finding]) -> list[Evidence]:
     out = []
-    for f in prohibited(text, sk):
+    for f in findings:
         sentence, line = quote(text, f.start, f.end)
         out.append(Evidence(f"{tf.slot}: prohibited {f.kind}: “{f.text}”", f"{tf.slot}：违规内容（{f.kind_zh}）：“{f.text}”",
                             file=_where(tf), cell=f"line {line}", expected="no prohibited content",
@@ -530,7 +539,7 @@ def grade_texts(jobs: list[tuple[TextFile, Any]], element_count: int, score: Any
                                  f"{tf.slot}：{element_count} 项中符合 {met} 项", file=_where(tf),
                                  found=f"{met}/{element_count}", ok=met == element_count))
         evidence.extend(_element_evidence(tf, e, element_points) for e in elements)
-        evidence.extend(_prohibited_evidence(tf, text, sk))
+        evidence.extend(_prohibited_evidence(tf, text, [f for e in elements for f in e.findings]))
     return Outcome(earned, tuple(evidence))
 
 
