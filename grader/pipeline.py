@@ -221,7 +221,9 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(rubric: str, job: Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
-    _WORKER["paper"] = load_paper(rubric)
+    inherited = _WORKER.get("paper")
+    if inherited is None or str(inherited.rubric_path) != rubric:  # a forked worker has the parent's, loaded
+        _WORKER["paper"] = load_paper(rubric)
     _WORKER["job"] = job
     load_readers()
 
@@ -242,6 +244,7 @@ def _graded(entries: list[CandidateEntry], job: Job, paper: Paper, jobs: int,
         for i, e in numbered:
             yield run_job(i, e, job, paper)
         return
+    _WORKER["paper"] = paper  # a forked worker starts with it (materials hashed, key loaded); others load it
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                              initargs=(str(paper.rubric_path), job)) as pool:
         chunk = max(1, min(8, len(entries) // (jobs * 16) or 1))

@@ -161,7 +161,7 @@ def method_of(value: Any, labels: dict[str, list[str]]) -> str | None:
     if not text:
         return None
     for ident, names in labels.items():
-        if text in {equal_text(n) for n in (ident, *names)}:
+        if text == equal_text(ident) or any(text == equal_text(n) for n in names):
             return ident
     return None
 

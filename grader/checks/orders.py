@@ -67,7 +67,7 @@ def label_of(value: object, labels: dict[str, list[str]]) -> str | None:
     """The canonical label a cell's text stands for ('已发货' → 'shipped'), or None."""
     text = equal_text(value)
     for canonical, names in labels.items():
-        if text in {equal_text(n) for n in (canonical, *names)}:
+        if text == equal_text(canonical) or any(text == equal_text(n) for n in names):
             return canonical
     return None
 

@@ -31,7 +31,12 @@ def _nfkc_text(text: str) -> str:
 
 def equal_text(value: object) -> str:
     """The comparison form of convention 3: NFKC, trimmed, spaces collapsed, case folded."""
-    return nfkc(value).casefold()
+    return _equal_text(value) if isinstance(value, str) else nfkc(value).casefold()
+
+
+@lru_cache(maxsize=65536)
+def _equal_text(text: str) -> str:
+    return _nfkc_text(text).casefold()
 
 
 def texts_equal(a: object, b: object, *, case: bool = False) -> bool:
@@ -41,9 +46,17 @@ def texts_equal(a: object, b: object, *, case: bool = False) -> bool:
     return equal_text(a) == equal_text(b)
 
 
+_JOINERS = re.compile(r"[\s_\-]+")
+
+
 def header_key(value: object) -> str:
     """Convention 30: case, spaces, full-width forms, underscores and hyphens ignored."""
-    return re.sub(r"[\s_\-]+", "", equal_text(value))
+    return _header_key(value) if isinstance(value, str) else _JOINERS.sub("", equal_text(value))
+
+
+@lru_cache(maxsize=65536)
+def _header_key(text: str) -> str:
+    return _JOINERS.sub("", _equal_text(text))
 
 
 _CURRENCY = re.compile(r"^(?:\$|¥|￥|usd|cny|rmb|元)\s*|\s*(?:\$|¥|￥|usd|cny|rmb|元)$", re.IGNORECASE)
