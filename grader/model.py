@@ -1,7 +1,8 @@
 """The records that flow through the pipeline: evidence, flags, outcomes, results.
 
 Every record is frozen. Checks build ``Outcome``; the scorer turns outcomes into
-``CriterionResult``; report writers read ``CandidateResult`` and nothing else.
+``CriterionResult``; report writers read ``CandidateResult``, and the ``Exhibit`` of a file a
+reader already decoded, so that a page shows it without reading it again.
 """
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ STATUS_LABELS = {
     NEEDS_REVIEW: "待复核 needs review",
     UNREADABLE: "无法读取 unreadable",
 }
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    """What a reader holds of one of the candidate's files, for the candidate's page: a picture's
+    preview (a small JPEG) and facts, or a text as decoded."""
+
+    preview: bytes = b""
+    width: int = 0  # as displayed (EXIF orientation applied)
+    height: int = 0
+    size: int = 0  # bytes on disk
+    format: str = ""
+    mode: str = ""
+    text: str | None = None
 
 
 @dataclass(frozen=True)

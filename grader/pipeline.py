@@ -30,7 +30,7 @@ from grader.errors import DiscError
 from grader.fingerprints import fingerprints as take_fingerprints
 from grader.intake import CandidateEntry, Disc, scan_disc
 from grader.limits import Limits
-from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Flag
+from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Exhibit, Flag
 from grader.overrides import Overrides, load_overrides
 from grader.paper import Paper, load_paper
 from grader.read import load_all as load_readers
@@ -136,27 +136,27 @@ class Graded:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def previews(submission: Submission, paper: Paper) -> dict[str, bytes]:
-    """The previews the readers made of the candidate's pictures (by path in the folder), so the
-    report need not decode them again."""
-    found: dict[str, bytes] = {}
+def exhibits(submission: Submission, paper: Paper) -> dict[str, Exhibit]:
+    """What the readers decoded of the candidate's pictures and texts (by path in the folder), so
+    the candidate's page need not read those files again."""
+    found: dict[str, Exhibit] = {}
     for unit in paper.units:
         if submission.state(unit.deliverable) == READ:
             parsed = submission.get(unit.deliverable, unit.id)
-            if hasattr(parsed, "previews"):
-                found.update(parsed.previews())
+            if hasattr(parsed, "exhibits"):
+                found.update(parsed.exhibits())
     return found
 
 
 def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Limits | None = None
-                    ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, bytes]]:
+                    ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, Exhibit]]:
     """Grade one candidate: the automatic result, its fingerprints, the seconds spent reading
-    and checking, and previews of its pictures. Never raises for anything inside the candidate's files."""
+    and checking, and the exhibits of its files. Never raises for anything inside the candidate's files."""
     limits = limits or Limits()
     if entry.folder is None:
         return absent_result(entry, paper), {}, {}, {}
     submission = None
-    shown: dict[str, bytes] = {}
+    shown: dict[str, Exhibit] = {}
     started = time.perf_counter()
     try:
         with time_limit(limits.candidate_seconds):
@@ -166,7 +166,7 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Lim
                 submission.flag("not-on-roster", "folder graded, but the user is not on the roster")
             result = grade_submission(entry, submission, paper)
             prints = take_fingerprints(submission, paper)
-            shown = previews(submission, paper)
+            shown = exhibits(submission, paper)
     except CandidateTimeout:
         reason = f"grading took longer than {limits.candidate_seconds:g} s and was stopped; nothing graded"
         flags = [Flag("timeout", reason)] + (submission.flags if submission else [])
@@ -198,11 +198,11 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     seconds: dict[str, float] = {}
     key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits)
     hit = cache.load(job.out, entry.user, key) if job.use_cache else None  # --fresh: not read, still written
-    shown_pictures: dict[str, bytes] = {}  # on a cache hit the page makes its previews from the disc
+    shown_files: dict[str, Exhibit] = {}  # on a cache hit the page reads the files from the disc
     if hit is not None:
         result, prints = hit
     else:
-        result, prints, seconds, shown_pictures = grade_candidate(entry, job.disc, paper, job.limits)
+        result, prints, seconds, shown_files = grade_candidate(entry, job.disc, paper, job.limits)
         cache.store(job.out, entry.user, key, result, prints)
     started = time.perf_counter()
     shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
@@ -210,7 +210,7 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     page = job.out / "candidates" / page_name(shown.user)
     if not (hit is not None and page.is_file() and unchanged(job.out, shown, paper.places)):
         path = write_candidate(job.out, shown, paper.places)
-        write_page(job.out, shown, paper, job.disc.root, shown_pictures)
+        write_page(job.out, shown, paper, job.disc.root, shown_files)
     seconds["reports"] = time.perf_counter() - started
     return Graded(index, SummaryRow.of(shown), result.inputs, prints,
                   (path.relative_to(job.out).as_posix(), file_sha256(path)), hit is not None, seconds)
@@ -373,11 +373,11 @@ def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], p
 
 
 def write_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path,
-               pictures: dict[str, bytes] | None = None) -> None:
+               exhibits: dict[str, Exhibit] | None = None) -> None:
     """The candidate's HTML page; a page that cannot be rendered becomes a plain page saying why,
     so one candidate's odd data never stops the batch (the JSON result is already written)."""
     try:
-        write_candidate_page(out, result, paper, disc_root, pictures)
+        write_candidate_page(out, result, paper, disc_root, exhibits)
     except Exception as exc:  # noqa: BLE001 - the last wall for reports, as grade_candidate is for grading
         write_fallback_page(out, result, f"{type(exc).__name__}: {exc}")
 

@@ -17,7 +17,7 @@ from markupsafe import escape
 from PIL import Image
 from test_gradebook import order_rows, write_small_disc
 
-from grader.model import CandidateResult, CriterionResult, Evidence, Flag, UnitResult
+from grader.model import CandidateResult, CriterionResult, Evidence, Exhibit, Flag, UnitResult
 from grader.report.html import assets, write_candidate_page
 
 HOSTILE_NAMES = {"ks01": "=1+2", "ks02": "@SUM(A1)", "ks03": "+cmd|' /C calc'!A0", "ks04": "-2+3"}
@@ -253,14 +253,17 @@ def test_thumbnails_are_made_in_out_never_on_the_disc(image_disc, paper, tmp_pat
     assert page.count("file not found on the disc") == 2  # PT05 missing; ../../outside.jpg is not the candidate's
 
 
-def test_the_readers_previews_are_used_as_they_are(image_disc, paper, tmp_path):
-    """A picture the reader already decoded is not decoded again: its preview is written as given;
-    the others are made from the disc."""
-    given = {"u4_images/HKB100.MAIN.jpg": b"\xff\xd8 the reader's preview"}
+def test_the_readers_exhibits_are_used_as_they_are(image_disc, paper, tmp_path):
+    """A picture or text a reader already decoded is not read again: its preview and facts (here
+    made different from the file's, to tell them apart) are shown as given; the others come from
+    the disc."""
+    preview = b"\xff\xd8 the reader's preview"
+    given = {"u4_images/HKB100.MAIN.jpg": Exhibit(preview, 1001, 1201, 52100, "MPO", "RGB")}
     page = write_candidate_page(tmp_path, image_result(), paper, image_disc, given).read_text(encoding="utf-8")
     thumbs = {p.read_bytes() for p in (tmp_path / "candidates" / "thumbs" / "ks01").glob("*.jpg")}
-    assert len(thumbs) == 4 and given["u4_images/HKB100.MAIN.jpg"] in thumbs
-    assert "1000 × 1200 px · JPEG RGB" in page  # the facts still come from the file's header
+    assert len(thumbs) == 4 and preview in thumbs
+    assert "1001 × 1201 px · JPEG" not in page and "1001 × 1201 px · MPO RGB" in page
+    assert "800 × 800 px · JPEG CMYK" in page  # PT02 from the disc
 
 
 def test_no_image_evidence_no_gallery(image_disc, paper, tmp_path):
@@ -313,15 +316,21 @@ def test_texts_with_found_elements_marked_and_missing_listed(tmp_path, paper):
     assert '<mark title="element 1">sorry<sup>1</sup></mark>' in page  # GBK text
     assert '<mark title="element 1">apologise<sup>1</sup></mark>' in page  # .docx
 
+    # the reader's decoding, when given, is what the page shows: the file is not read again
+    given = {"u8_service/templates/退货.txt": Exhibit(text="Dear {buyer_name}, so sorry (as the reader read it).")}
+    page = write_candidate_page(tmp_path / "out2", result, paper, disc, given).read_text(encoding="utf-8")
+    assert "so <mark title=\"element 1\">sorry<sup>1</sup></mark> (as the reader read it)." in page
+    assert "很抱歉" not in page
+
 
 def test_a_page_that_cannot_be_rendered_does_not_stop_the_run(tmp_path, paper, monkeypatch):
     import grader.pipeline
     from grader.pipeline import grade_disc
 
-    def broken(out, result, paper, disc_root, previews=None):
+    def broken(out, result, paper, disc_root, exhibits=None):
         if result.user == "ks02":
             raise ValueError("a <b>bad</b> page")
-        return write_candidate_page(out, result, paper, disc_root)
+        return write_candidate_page(out, result, paper, disc_root, exhibits)
 
     monkeypatch.setattr(grader.pipeline, "write_candidate_page", broken)
     disc = write_small_disc(tmp_path / "disc", paper.key)

@@ -53,6 +53,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import ImageFile as PILImageFile
 
 from grader.errors import ReadError
+from grader.model import Exhibit
 from grader.read import reader
 
 if TYPE_CHECKING:
@@ -582,9 +583,10 @@ class ImageFolder:
     def pts(self) -> list[ImageFile]:
         return [f for code, f in self.graded.items() if code != self.naming.main]
 
-    def previews(self) -> dict[str, bytes]:
-        """Each measured file's preview JPEG by its path in the candidate folder, for the reports."""
-        return {f.path: f.found.preview for f in self.files if f.found.preview}
+    def exhibits(self) -> dict[str, Exhibit]:
+        """Each measured file's preview and facts by its path in the candidate folder, for its page."""
+        return {f.path: Exhibit(f.found.preview, *f.shown_size, f.size, f.found.format or "", f.found.mode or "")
+                for f in self.files if f.found.preview and f.shown_size}
 
     def fingerprints(self) -> dict[str, str]:
         """Each slot image's perceptual hash in hex, for the similarity stage between candidates."""

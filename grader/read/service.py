@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.errors import ReadError
+from grader.model import Exhibit
 from grader.read import reader
 from grader.read.submission import WORKBOOK_SUFFIXES
 from grader.read.tables import Workbook, build_workbook, read_grid
@@ -162,6 +163,11 @@ class ServiceFolder:
 
     def text(self, slot: str) -> TextFile:
         return self.replies.get(slot) or self.templates.get(slot) or TextFile(slot, problem="not a slot")
+
+    def exhibits(self) -> dict[str, Exhibit]:
+        """Each reply and template as decoded, by its path in the candidate folder, for its page."""
+        return {item.file: Exhibit(text=item.text) for item in {**self.replies, **self.templates}.values()
+                if item.read and item.file}
 
     def fingerprints(self) -> dict[str, str]:
         """The candidate's own writing, for the similarity stage: each reply and template."""

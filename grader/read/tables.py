@@ -97,47 +97,43 @@ RawCell = tuple[Any, bool]  # (value, is_date)
 RawSheet = tuple[str, list[list[RawCell]]]
 
 
-def check_zip(path: Path, limits: Limits, what: str = "zip container") -> list[str]:
-    """Refuse a zip container (xlsx, docx) whose parts expand past the cap; return its part names."""
+def check_zip(path: Path, limits: Limits, what: str = "zip container") -> tuple[list[str], list[str]]:
+    """Refuse a zip container (xlsx) whose parts expand past the cap; return its part names and,
+    from the same opening, the worksheets holding formulas without cached values."""
     import zipfile
+    import zlib
 
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            expanded = sum(i.file_size for i in infos)
+            if expanded > limits.max_unzipped_bytes:
+                raise ReadError(f"parts expand to {expanded:,} bytes, over the cap of "
+                                f"{limits.max_unzipped_bytes:,} (a zip bomb?)")
+            names = [i.filename for i in infos]
+            return names, formulas_without_values(archive, names)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
         raise ReadError(f"not a readable {what} ({describe(exc, path)})") from exc
-    expanded = sum(i.file_size for i in infos)
-    if expanded > limits.max_unzipped_bytes:
-        raise ReadError(f"parts expand to {expanded:,} bytes, over the cap of {limits.max_unzipped_bytes:,} "
-                        f"(a zip bomb?)")
-    return [i.filename for i in infos]
 
 
 _FORMULA_WITHOUT_VALUE = re.compile(rb"(?:</f>|<f[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 
 
-def formulas_without_values(path: Path, parts: list[str]) -> list[str]:
+def formulas_without_values(archive: Any, parts: list[str]) -> list[str]:
     """Sheets (part names) holding formulas with no cached value: the grader reads those cells as empty."""
-    import zipfile
-
-    found = []
-    with zipfile.ZipFile(path) as archive:
-        for name in parts:
-            if name.startswith("xl/worksheets/") and name.endswith(".xml") and \
-                    _FORMULA_WITHOUT_VALUE.search(archive.read(name)):
-                found.append(name)
-    return found
+    return [name for name in parts if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            and _FORMULA_WITHOUT_VALUE.search(archive.read(name))]
 
 
 def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet]:
     import openpyxl  # defusedxml, when installed, makes openpyxl parse the XML safely
 
-    parts = check_zip(path, limits, "xlsx workbook")
+    parts, formulas = check_zip(path, limits, "xlsx workbook")
     if "EncryptedPackage" in parts:
         raise ReadError("password-protected workbook")
     if "xl/workbook.xml" not in parts:
         raise ReadError("a zip file, but not an Excel workbook (no xl/workbook.xml)")
-    if formulas_without_values(path, parts):
+    if formulas:
         warnings.append("formulas without cached values (saved by a program that does not calculate); "
                         "those cells are read as empty")
     fast = _grid_calamine(path)

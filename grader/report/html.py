@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from grader.model import ABSENT, STATUS_LABELS, CandidateResult, CriterionResult, Evidence
+from grader.model import ABSENT, STATUS_LABELS, CandidateResult, CriterionResult, Evidence, Exhibit
 from grader.paper import Paper
 from grader.read.images import PREVIEW_SIDE, preview_of
 from grader.report import write_atomic
@@ -174,9 +174,10 @@ class TextView:
 
 
 def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path | None = None,
-                         previews: dict[str, bytes] | None = None) -> Path:
+                         exhibits: dict[str, Exhibit] | None = None) -> Path:
     """``candidates/<user>.html``; thumbnails go to ``candidates/thumbs/<user>/``: the reader's
-    ``previews`` (by path in the candidate folder) where given, else made from the disc."""
+    ``exhibits`` (the readers' previews and decoded texts, by path in the candidate folder) where
+    given, else made from the files on the disc."""
     places = paper.places
     titles = {c.id: c.title_en for c in paper.criteria()}
     folder = (disc_root / result.folder) if disc_root is not None and result.folder else None
@@ -199,8 +200,8 @@ def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_
         "units": units,
         "overrides": [_criterion_view(c, titles.get(c.id, ""), places) for c in overrides],
         "json_name": quote(f"{safe_file_name(result.user)}.json"),
-        "images": _images(out, result, folder, previews or {}),
-        "texts": _texts(result, folder),
+        "images": _images(out, result, folder, exhibits or {}),
+        "texts": _texts(result, folder, exhibits or {}),
     }
     path = out / "candidates" / page_name(result.user)
     write_atomic(path, environment().get_template("candidate.html").render(context).encode("utf-8"))
@@ -268,19 +269,25 @@ def _inside(folder: Path | None, relative: str) -> Path | None:
 # ---------------------------------------------------------------- thumbnails
 
 
-def _images(out: Path, result: CandidateResult, folder: Path | None, previews: dict[str, bytes]) -> list[ImageView]:
+def _images(out: Path, result: CandidateResult, folder: Path | None,
+            exhibits: dict[str, Exhibit]) -> list[ImageView]:
     views = []
     target_dir = out / "candidates" / "thumbs" / safe_file_name(result.user)
     for relative, notes in sorted(_evidence_files(result, IMAGE_SUFFIXES).items()):
         view = ImageView(relative, notes=notes)
-        source = _inside(folder, relative)
-        if source is None:
+        name = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16] + ".jpg"
+        shown = exhibits.get(relative)
+        source = _inside(folder, relative) if shown is None or not shown.preview else None
+        if shown is not None and shown.preview:  # the reader read it inside the folder and made its preview
+            view.width, view.height, view.size, view.format, view.mode = (
+                shown.width, shown.height, shown.size, shown.format, shown.mode)
+            write_atomic(target_dir / name, shown.preview)
+        elif source is None:
             view.problem = "file not found on the disc 磁盘上未找到该文件"
         else:
-            name = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16] + ".jpg"
-            view.problem = make_thumbnail(source, target_dir / name, view, previews.get(relative))
-            if not view.problem:
-                view.thumb = f"thumbs/{quote(safe_file_name(result.user))}/{name}"
+            view.problem = make_thumbnail(source, target_dir / name, view)
+        if not view.problem:
+            view.thumb = f"thumbs/{quote(safe_file_name(result.user))}/{name}"
         views.append(view)
     return views
 
@@ -296,9 +303,9 @@ def _truncated_images_allowed() -> Iterator[None]:
         yield
 
 
-def make_thumbnail(source: Path, target: Path, view: ImageView, preview: bytes | None = None) -> str:
-    """Write a JPEG preview of ``source`` to ``target`` (``preview`` when the reader made one, else
-    decoded here) and fill in the image's facts; return a problem in words, or "" when done."""
+def make_thumbnail(source: Path, target: Path, view: ImageView) -> str:
+    """Write a JPEG preview of ``source`` to ``target`` and fill in the image's facts; return a
+    problem in words, or "" when the preview was made."""
     from PIL import Image, ImageOps
 
     try:
@@ -311,9 +318,6 @@ def make_thumbnail(source: Path, target: Path, view: ImageView, preview: bytes |
             view.width, view.height = width, height
             if width * height > MAX_PIXELS:
                 return f"{width * height:,} pixels: too large to preview 图片过大，不生成预览"
-            if preview:
-                write_atomic(target, preview)
-                return ""
             image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))
             data = preview_of(ImageOps.exif_transpose(image))
     except Exception as exc:  # noqa: BLE001 - a preview is a courtesy: a broken image is shown as unpreviewable
@@ -325,13 +329,16 @@ def make_thumbnail(source: Path, target: Path, view: ImageView, preview: bytes |
 # ---------------------------------------------------------------- texts
 
 
-def _texts(result: CandidateResult, folder: Path | None) -> list[TextView]:
+def _texts(result: CandidateResult, folder: Path | None, exhibits: dict[str, Exhibit]) -> list[TextView]:
     views = []
     for relative, notes in sorted(_evidence_files(result, TEXT_SUFFIXES).items()):
         view = TextView(relative)
-        source = _inside(folder, relative)
+        shown = exhibits.get(relative)
+        source = _inside(folder, relative) if shown is None or shown.text is None else None
         text = ""
-        if source is None:
+        if shown is not None and shown.text is not None:  # as unit 8's reader decoded it
+            text, view.truncated = shown.text[:MAX_TEXT_CHARS], len(shown.text) > MAX_TEXT_CHARS
+        elif source is None:
             view.problem = "file not found on the disc 磁盘上未找到该文件"
         else:
             try:
