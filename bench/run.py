@@ -122,7 +122,11 @@ def tree_rss(pid: int) -> tuple[int, int]:
 
 
 def timed_grade(disc: Path, out: Path, jobs: int, fresh: bool) -> dict:
+    """Grade the disc in a subprocess, sampling the memory of its process tree. A fresh run starts
+    from an empty reports folder, as a centre's first run does; a second run reuses it."""
     timings = out.with_suffix(".timings.json")
+    if fresh and out.exists():
+        shutil.rmtree(out)
     command = [sys.executable, "-m", "grader.cli", str(disc), "--out", str(out), "--jobs", str(jobs),
                "--quiet", "--timings", str(timings)] + (["--fresh"] if fresh else [])
     started = time.perf_counter()

@@ -25,6 +25,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from grader import cache
 from grader.errors import DiscError
 from grader.fingerprints import fingerprints as take_fingerprints
@@ -304,12 +306,16 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
 
     job = Job(disc, out, limits, changes, use_cache, (paper.rubric_sha256, paper.key_sha256))
     rows: list[SummaryRow | None] = [None] * len(entries)
-    prints: dict[str, dict[str, str]] = {}
+    similar = disc.exam.get("similarity", True) is not False
+    # one compact blob per candidate: thousands of texts kept as separate strings while the same
+    # process grades (--jobs 1) pinned the heap and grew it by a third of a MiB a candidate
+    prints: dict[str, bytes] = {}
     written: dict[str, str] = {}
     cached = 0
     for done, graded in enumerate(_graded(entries, job, paper, jobs, dask), start=1):
         rows[graded.index] = graded.row
-        prints[graded.row.user] = graded.fingerprints
+        if similar:
+            prints[graded.row.user] = orjson.dumps(graded.fingerprints)
         written[graded.result_file[0]] = graded.result_file[1]
         cached += graded.cached
         for stage, spent in graded.seconds.items():
@@ -321,8 +327,9 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
     final = [r for r in rows if r is not None]
 
     clock = time.perf_counter()
-    if disc.exam.get("similarity", True) is not False:
-        final = _add_similarity(final, prints, paper, job, written)
+    if similar:
+        final = _add_similarity(final, {user: orjson.loads(blob) for user, blob in prints.items()}, paper, job,
+                                written)
     seconds["similarity"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
