@@ -450,9 +450,10 @@ def _refused(exc: Exception, data: bytes, max_pixels: int) -> Examined:
 JPEGS = ("JPEG", "MPO")  # formats whose decoder can scale down while decoding (MPO: a camera JPEG)
 
 
-def _decode(data: bytes, scale_to: int | None) -> Image.Image:
-    """Open and decode the bytes; a JPEG at the smallest DCT scale keeping its longest side ≥ ``scale_to``."""
-    image = Image.open(io.BytesIO(data))
+def _decode(data: bytes, scale_to: int | None, opened: Image.Image | None = None) -> Image.Image:
+    """Decode the bytes (``opened``: their image as just opened, not yet loaded); a JPEG at the
+    smallest DCT scale keeping its longest side ≥ ``scale_to``."""
+    image = opened if opened is not None else Image.open(io.BytesIO(data))
     if scale_to is not None and image.format in JPEGS:
         width, height = image.size  # draft keeps each side at least the size asked for it
         image.draft(None, (scale_to, 1) if width >= height else (1, scale_to))
@@ -460,13 +461,23 @@ def _decode(data: bytes, scale_to: int | None) -> Image.Image:
     return image
 
 
-def _turned(image: Image.Image) -> tuple[int, Image.Image]:
-    """The EXIF orientation and the picture as displayed (a broken EXIF block: shown as stored)."""
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1 when there is none, or the EXIF block is broken: a viewer then
+    shows the pixels as stored)."""
     try:
-        orientation = int(image.getexif().get(0x0112, 1) or 1)
-        return orientation, (ImageOps.exif_transpose(image) if orientation in range(2, 9) else image)
+        return int(image.getexif().get(0x0112, 1) or 1)
+    except Exception:  # noqa: BLE001 - a broken EXIF block
+        return 1
+
+
+def _turned(image: Image.Image, orientation: int) -> Image.Image:
+    """The picture as displayed."""
+    if orientation not in range(2, 9):
+        return image
+    try:
+        return ImageOps.exif_transpose(image)
     except Exception:  # noqa: BLE001 - a viewer shows the pixels as stored
-        return 1, image
+        return image
 
 
 def preview_of(picture: Image.Image) -> bytes:
@@ -506,8 +517,9 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
             return found
         # the first decode is the U4-02 test: in full when the frame is measured, else scaled for the hash
         scale_to = method.work if method is not None and frame is None else None
+        orientation = _orientation(image)
         try:
-            image = _decode(data, scale_to)
+            image = _decode(data, scale_to, image)
             found = replace(found, decoded=True)
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt data, whatever the decoder raises
             found = replace(found, problem=f"does not decode fully ({_why(exc)})")
@@ -516,11 +528,11 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
                 image = _decode(data, scale_to)
             except Exception as again:  # noqa: BLE001 - not even a viewer could show it
                 return replace(found, problem=f"{found.problem}; cannot be shown ({_why(again)})")
-        orientation, shown = _turned(image)
+        shown = _turned(image, orientation)
         hashed = shown
         if method is not None and scale_to is None and found.format in JPEGS:
             try:  # the hash is always taken from the scaled decode, as a viewer shows it
-                hashed = _turned(_decode(data, method.work))[1]
+                hashed = _turned(_decode(data, method.work), orientation)
             except Exception:  # noqa: BLE001 - the full decode showed it; the scaled one does too
                 hashed = None
         del image  # the turned copy is all that is measured
