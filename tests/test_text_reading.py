@@ -301,3 +301,26 @@ def test_missing_slots_are_reported_not_flagged(tmp_path, paper):
     assert all(t.problem == "not found" for t in [*service.replies.values(), *service.templates.values()])
     assert service.templates["wrong_item"].expected == "u8_service/templates/wrong_item.txt"
     assert codes(submission) == []
+
+
+def test_binary_guess_counts_what_the_unicode_categories_say():
+    """The quick count (a pattern for controls, categories only past them) gives the verdict of
+    the plain definition: controls other than whitespace, U+FFFD, unassigned, private, surrogates."""
+    import random
+    import unicodedata
+
+    from grader.read.service import BINARY_SHARE, _looks_binary
+
+    def by_categories(text: str) -> bool:
+        bad = sum(1 for ch in text if ch not in "\t\n\r\f\v\x1a"
+                  and (ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")))
+        return "\x00" in text or bad > len(text) * BINARY_SHARE
+
+    rng = random.Random(2026)
+    odd = [chr(i) for i in range(1, 0x250)] + ["\ufffd", "\ue000", "\U0010ffff", "\ud800", "\u0378", "中", "\x1a"]
+    texts = ["", "Dear Anna,\r\nthanks.\x1a", "\x85" * 3 + "abc", "中文" * 10 + "\ue000"]
+    texts += ["".join(rng.choice(odd) if rng.random() < 0.3 else rng.choice("ab d\n") for _ in range(rng.randint(1, 40)))
+              for _ in range(3000)]
+    verdicts = [_looks_binary(t) for t in texts]
+    assert verdicts == [by_categories(t) for t in texts]
+    assert any(verdicts) and not all(verdicts)

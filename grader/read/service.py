@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from email import policy
@@ -61,12 +62,20 @@ class Decoded:
     guessed: bool = False
 
 
+# control characters (Cc) no saved text holds: all but tab, line breaks, form feed and DOS's end of file
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f\ufffd]")
+_BEYOND_CONTROLS = re.compile(r"[^\x00-\x9f]")
+
+
 def _looks_binary(text: str) -> bool:
-    """NUL, or too many characters no saved text holds (controls other than whitespace, unassigned)."""
+    """NUL, or too many characters no saved text holds: controls other than whitespace, U+FFFD
+    (bytes that did not decode), unassigned, private-use or surrogate code points."""
     if "\x00" in text:
         return True
-    bad = sum(1 for ch in text if ch not in "\t\n\r\f\v\x1a"
-              and (ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")))
+    bad = len(_CONTROLS.findall(text))
+    if not text.isascii():  # only the characters past the controls can be unassigned or private
+        bad += sum(1 for ch in _BEYOND_CONTROLS.findall(text)
+                   if ch != "\ufffd" and unicodedata.category(ch) in ("Cn", "Co", "Cs"))
     return bad > len(text) * BINARY_SHARE
 
 
