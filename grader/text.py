@@ -152,6 +152,7 @@ def find_any(phrases: Iterable[str], text: str, *, typos: bool = True) -> Match 
     return None
 
 
+@lru_cache(maxsize=4096)
 def banned_pattern(term: str) -> re.Pattern[str]:
     """A banned term between non-alphanumeric boundaries, hyphen and space alike (convention 13)."""
     parts = [re.escape(p) for p in re.split(r"[\s\-]+", term.strip()) if p]
