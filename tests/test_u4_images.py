@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
+import imagehash
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -906,3 +907,26 @@ def test_the_photos_are_what_the_generator_draws(tmp_path, paper):
     assert sum(p.stat().st_size for p in (paper.key.root / "photos").iterdir()) < 1024 * 1024
     with Image.open(paper.key.root / "photos" / "hkb100_lid_cmyk.jpg") as image:
         assert image.mode == "CMYK"
+
+
+def test_hash_bits_are_the_number_imagehash_spells(method):
+    """The hash kept as an integer is the number the imagehash hex text spells, first bit highest."""
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        grey = Image.fromarray(rng.integers(0, 255, (90, 70), dtype=np.uint8))
+        assert method._hash(grey) == int(str(imagehash.phash(grey, hash_size=method.size)), 16)
+
+
+def test_the_demo_pictures_lie_well_inside_the_threshold(paper, photos, method):
+    """A guard on the hash's settings, not only on its threshold: the perfect set and the MAIN
+    whose grey floor strip costs U4-04 alone stay within three quarters of the threshold of their
+    photo (a scaled decode too small for the trim once put that MAIN at 60 of 64)."""
+    limit = paper_params(paper, "U4-05")["max_distance"]
+    files = dict(u4.perfect(paper.key)["u4_images"].files)
+    files["grey floor MAIN"] = u4._grey_floor(paper.key, {})
+    sources = [paper.key["images"]["main"], *[p for p in paper.key["images"]["photos"]
+                                              if p != paper.key["images"]["main"]][:3]]
+    expected = dict(zip([MAIN, PT01, PT02, PT03], sources)) | {"grey floor MAIN": sources[0]}
+    for name, source in expected.items():
+        found = examine(files[name], max_pixels=10**9, method=method)
+        assert nearest(found.fingerprint, photos[source].found.fingerprint) <= limit * 3 // 4, name

@@ -26,10 +26,11 @@ method the ``hash`` parameter of U4-05; ``max_pixels`` is the deliverable's own.
 
 Only the frame needs every pixel, and it is measured on MAIN alone. A JPEG is hashed from the
 decoder's own scaled decode (draft mode: DCT scaling by 1/2, 1/4 or 1/8, the most that keeps the
-longest side at least the hash's ``work`` pixels), the key's photos as much as the candidates' images, so
-every picture is hashed the same way; the scaled decode still reads every byte of the picture, so
-a truncated or corrupt file fails it as it fails a full decode (U4-02). Sizes are the header's,
-turned by the EXIF orientation.
+longest side at least twice the hash's ``work`` pixels, so that the picture left once its white
+padding is cut still has them), the key's photos as much as the candidates' images, so every picture
+is hashed the same way; the scaled decode still reads every byte of the picture, so a truncated or
+corrupt file fails it as it fails a full decode (U4-02). Sizes are the header's, turned by the EXIF
+orientation.
 """
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
     from grader.read.submission import Located, Submission
 
 TOO_LARGE = "image-too-large"
+HEADROOM = 2  # the scaled decode keeps twice the hash's work size: the trim may cut half of a padded picture
 PREVIEW_SIDE = 240  # the longest side at which the reports show a picture, in pixels
 
 # Pillow's LOAD_TRUNCATED_IMAGES and the warnings filters are process-wide switches. Every open,
@@ -178,7 +180,9 @@ class HashMethod:
         return Fingerprint(hashes[0], tuple(hashes))
 
     def _hash(self, grey: Image.Image) -> int:
-        return int(str(HASHES[self.method](grey, hash_size=self.size)), 16)
+        """The hash's bits as one integer, first bit highest (the number its hex text spells)."""
+        bits = HASHES[self.method](grey, hash_size=self.size).hash.flatten()
+        return int.from_bytes(np.packbits(np.concatenate([np.zeros(-len(bits) % 8, bool), bits])).tobytes(), "big")
 
 
 def hash_problems(params: Any) -> list[str]:
@@ -287,13 +291,15 @@ def same_picture_distance(a: Fingerprint, b: Fingerprint) -> int:
 
 
 def reduced(picture: Image.Image, longest: int) -> Image.Image:
-    """The picture resampled (Lanczos) to ``longest`` pixels on its longest side, if it is larger."""
+    """The picture resampled (bilinear, over the whole footprint of each new pixel) to ``longest``
+    pixels on its longest side, if it is larger. The hash resamples again to its own small grid,
+    so a sharper filter here bought nothing but time."""
     width, height = picture.size
     side = max(width, height)
     if side <= longest:
         return picture
     size = (max(1, (width * longest + side // 2) // side), max(1, (height * longest + side // 2) // side))
-    return picture.resize(size, Image.Resampling.LANCZOS)
+    return picture.resize(size, Image.Resampling.BILINEAR)
 
 
 def ink_of(picture: Image.Image, white: int) -> np.ndarray:
@@ -516,7 +522,7 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
         if not full:
             return found
         # the first decode is the U4-02 test: in full when the frame is measured, else scaled for the hash
-        scale_to = method.work if method is not None and frame is None else None
+        scale_to = method.work * HEADROOM if method is not None and frame is None else None
         orientation = _orientation(image)
         try:
             image = _decode(data, scale_to, image)
@@ -532,7 +538,7 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
         hashed = shown
         if method is not None and scale_to is None and found.format in JPEGS:
             try:  # the hash is always taken from the scaled decode, as a viewer shows it
-                hashed = _turned(_decode(data, method.work), orientation)
+                hashed = _turned(_decode(data, method.work * HEADROOM), orientation)
             except Exception:  # noqa: BLE001 - the full decode showed it; the scaled one does too
                 hashed = None
         del image  # the turned copy is all that is measured
