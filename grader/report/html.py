@@ -238,6 +238,10 @@ def _criterion_view(criterion: CriterionResult, title_en: str, places: int) -> d
         "overridden": criterion.override is not None,
         "automatic": display(criterion.automatic, places) if criterion.automatic is not None else "",
         "evidence": evidence,
+        # the evidence table's rows as plain tuples: a template loop unpacks them without an
+        # attribute lookup per field (a page shows hundreds of rows)
+        "rows": [(e.ok, e.message, e.message_zh, e.file, e.sheet, e.cell, shorten(e.expected), shorten(e.found))
+                 for e in evidence],
     }
 
 
