@@ -346,17 +346,19 @@ def prohibited(text: str, sk: ServiceKey) -> list[Finding]:
     clean = materials_removed(text, sk)
     found: list[Finding] = []
 
-    def take(pattern: re.Pattern[str], kind: str, kind_zh: str, keep=lambda m: True) -> None:
+    def take(pattern: re.Pattern[str], kind: str, kind_zh: str, keep=lambda m: True, needs: str = "") -> None:
         nonlocal clean
+        if needs and needs not in clean.casefold():  # the pattern cannot match without it: not scanned
+            return
         for m in list(pattern.finditer(clean)):
             if keep(m):
                 end = m.start() + len(m.group().rstrip(TRAILING))  # a sentence's full stop is not the link's
                 found.append(Finding(kind, kind_zh, text[m.start():end], m.start(), end))
                 clean = _blank(clean, m.start(), end)
 
-    take(_URL, "link", "链接")
-    take(_EMAIL, "email address other than the store's", "非店铺邮箱地址")
-    take(_WWW, "www. address", "www. 网址")
+    take(_URL, "link", "链接", needs="://")
+    take(_EMAIL, "email address other than the store's", "非店铺邮箱地址", needs="@")
+    take(_WWW, "www. address", "www. 网址", needs="www.")
     take(_DOMAIN, "domain name", "域名", lambda m: m.group(1).casefold() in sk.tlds)
     take(_DIGITS, f"run of {DIGIT_RUN} or more digits (phone number)", f"{DIGIT_RUN} 位以上数字（电话号码）",
          lambda m: sum(ch.isdigit() for ch in m.group()) >= DIGIT_RUN)
