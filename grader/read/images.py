@@ -523,7 +523,6 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
             return found
         # the first decode is the U4-02 test: in full when the frame is measured, else scaled for the hash
         scale_to = method.work * HEADROOM if method is not None and frame is None else None
-        orientation = _orientation(image)
         try:
             image = _decode(data, scale_to, image)
             found = replace(found, decoded=True)
@@ -534,6 +533,7 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
                 image = _decode(data, scale_to)
             except Exception as again:  # noqa: BLE001 - not even a viewer could show it
                 return replace(found, problem=f"{found.problem}; cannot be shown ({_why(again)})")
+        orientation = _orientation(image)  # once decoded: a PNG's EXIF may follow its pixels
         shown = _turned(image, orientation)
         hashed = shown
         if method is not None and scale_to is None and found.format in JPEGS:
