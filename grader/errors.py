@@ -13,6 +13,11 @@ class DiscError(GraderError):
     """The disc does not exist, cannot be read, or holds no candidate."""
 
 
+class OutputError(GraderError):
+    """The reports folder cannot be used: not writable, full, locked by another run, or holding
+    another disc's results."""
+
+
 class OverridesError(GraderError):
     """The overrides file has a bad row."""
 

@@ -12,6 +12,9 @@ class Limits:
     max_unzipped_bytes: int = 256 * MB  # xlsx / docx: the parts' declared sizes, added up
     max_image_pixels: int = 100_000_000  # convention 27: larger images are refused unread
     candidate_seconds: float = 120.0  # wall time for one candidate; over it → flag `timeout`
+    # memory one candidate may take on top of a worker's own (where the OS can cap it); over it →
+    # flag `memory-limit`. A legal 10000 × 10000 PNG needs about 1.1 GiB.
+    max_memory_bytes: int = 2048 * MB
     max_archive_bytes: int = 4096 * MB  # a zip or ISO disc: expanded size
 
     @classmethod

@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -28,11 +24,12 @@ from typing import Any
 import orjson
 
 from grader import cache
-from grader.errors import DiscError
+from grader.errors import DiscError, OutputError
 from grader.fingerprints import fingerprints as take_fingerprints
 from grader.intake import CandidateEntry, Disc, scan_disc
 from grader.limits import Limits
 from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Exhibit, Flag
+from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
 from grader.overrides import Overrides, load_overrides
 from grader.paper import Paper, load_paper
 from grader.read import load_all as load_readers
@@ -42,9 +39,10 @@ from grader.report.candidate_json import candidate_path, read_candidate, unchang
 from grader.report.html import page_name, write_candidate_page, write_fallback_page, write_index
 from grader.report.manifest import file_sha256, write_manifest
 from grader.report.summary import SummaryRow, write_csv, write_xlsx
-from grader.score import absent_result, finish, grade_submission
+from grader.score import absent_result, grade_submission, stopped_result
 from grader.similarity import find_similar
 from grader.sources import open_disc
+from grader.supervise import Failure, supervise
 
 Progress = Callable[[int, int, str], None]
 STAGES = ("intake", "reading", "checks", "reports", "similarity", "class reports")
@@ -101,30 +99,6 @@ def deliverable_names(paper: Paper) -> list[str]:
 # ---------------------------------------------------------------- one candidate
 
 
-class CandidateTimeout(BaseException):
-    """Raised inside a candidate's grading when its time is up (a BaseException, so that the
-    checks' own ``except Exception`` walls do not swallow it)."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` of wall time (main thread only; elsewhere no limit)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise CandidateTimeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @dataclass
 class Graded:
     """What a worker sends back for one candidate: small, whatever the size of the candidate."""
@@ -161,23 +135,18 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Lim
     shown: dict[str, Exhibit] = {}
     started = time.perf_counter()
     try:
-        with time_limit(limits.candidate_seconds):
-            submission = Submission(entry.folder, paper, disc_root=disc.root, exam_end=disc.exam_end,
-                                    limits=limits)
-            if disc.has_roster and not entry.rostered:
-                submission.flag("not-on-roster", "folder graded, but the user is not on the roster")
-            result = grade_submission(entry, submission, paper)
-            prints = take_fingerprints(submission, paper)
-            shown = exhibits(submission, paper)
-    except CandidateTimeout:
-        reason = f"grading took longer than {limits.candidate_seconds:g} s and was stopped; nothing graded"
-        flags = [Flag("timeout", reason)] + (submission.flags if submission else [])
-        result, prints = finish(entry, absent_result(entry, paper).units, flags, paper, submission), {}
+        submission = Submission(entry.folder, paper, disc_root=disc.root, exam_end=disc.exam_end, limits=limits)
+        if disc.has_roster and not entry.rostered:
+            submission.flag("not-on-roster", "folder graded, but the user is not on the roster")
+        result = grade_submission(entry, submission, paper)
+        prints = take_fingerprints(submission, paper)
+        shown = exhibits(submission, paper)
+    except MemoryError:
+        raise  # the supervisor flags the candidate `memory-limit`
     except Exception as exc:  # noqa: BLE001 - the last wall: a reader or scorer bug must not cost other candidates
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"grading stopped: {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
-        flags = [Flag("grader-error", reason)] + (submission.flags if submission else [])
-        result, prints = finish(entry, absent_result(entry, paper).units, flags, paper, submission), {}
+        result, prints = stopped_result(entry, paper, Flag("grader-error", reason), submission), {}
     total = time.perf_counter() - started
     reading = submission.read_seconds if submission is not None else 0.0
     return result, prints, {"reading": reading, "checks": max(0.0, total - reading)}, shown
@@ -205,52 +174,65 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
         result, prints = hit
     else:
         result, prints, seconds, shown_files = grade_candidate(entry, job.disc, paper, job.limits)
-        cache.store(job.out, entry.user, key, result, prints)
+        _written(lambda: cache.store(job.out, entry.user, key, result, prints))
     started = time.perf_counter()
+    graded = _publish(index, result, prints, job, paper, hit is not None, shown_files)
+    seconds["reports"] = time.perf_counter() - started
+    return replace(graded, seconds=seconds)
+
+
+def stopped_job(index: int, entry: CandidateEntry, job: Job, paper: Paper, failure: Failure) -> Graded:
+    """The result of a candidate whose worker was stopped or died: written like any other, never
+    cached (the next run tries again)."""
+    return _publish(index, stopped_result(entry, paper, Flag(failure.code, failure.reason)), {}, job, paper)
+
+
+def _publish(index: int, result: CandidateResult, prints: dict[str, str], job: Job, paper: Paper,
+             cached: bool = False, shown_files: dict[str, Exhibit] | None = None) -> Graded:
+    """Apply the overrides and write the candidate's JSON and page (unless a cached result is
+    already there exactly as it would be written)."""
     shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
     path = candidate_path(job.out, shown.user)
     page = job.out / "candidates" / page_name(shown.user)
-    if not (hit is not None and page.is_file() and unchanged(job.out, shown, paper.places)):
-        path = write_candidate(job.out, shown, paper.places)
-        write_page(job.out, shown, paper, job.disc.root, shown_files)
-    seconds["reports"] = time.perf_counter() - started
+    if not (cached and page.is_file() and unchanged(job.out, shown, paper.places)):
+        path = _written(lambda: write_candidate(job.out, shown, paper.places))
+        _written(lambda: write_page(job.out, shown, paper, job.disc.root, shown_files))
     return Graded(index, SummaryRow.of(shown), result.inputs, prints,
-                  (path.relative_to(job.out).as_posix(), file_sha256(path)), hit is not None, seconds)
+                  (path.relative_to(job.out).as_posix(), file_sha256(path)), cached)
 
 
-_WORKER: dict[str, Any] = {}
+def _written(write: Callable[[], Any]) -> Any:
+    """Run a report write; a failure of the out folder (full, read-only, not permitted, a file in
+    the way) becomes an OutputError: the run stops with one line, it is not a candidate's flag."""
+    try:
+        return write()
+    except OSError as exc:
+        raise OutputError(output_problem(exc)) from None
 
 
-def _init_worker(rubric: str, job: Job) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
-    inherited = _WORKER.get("paper")
-    if inherited is None or str(inherited.rubric_path) != rubric:  # a forked worker has the parent's, loaded
-        _WORKER["paper"] = load_paper(rubric)
-    _WORKER["job"] = job
-    load_readers()
+def _start_worker(paper: Paper, job: Job) -> tuple[Paper, Job]:
+    load_readers()  # a spawned worker starts bare; a forked one has them already
+    return paper, job
 
 
-def _work(index: int, entry: CandidateEntry) -> Graded:
-    return run_job(index, entry, _WORKER["job"], _WORKER["paper"])
+def _work(state: tuple[Paper, Job], index: int, entry: CandidateEntry) -> Graded:
+    paper, job = state
+    return run_job(index, entry, job, paper)
 
 
 def _graded(entries: list[CandidateEntry], job: Job, paper: Paper, jobs: int,
-            dask: str | None) -> Iterator[Graded]:
+            dask: str | None, method: str | None) -> Iterator[Graded]:
     numbered = list(enumerate(entries))
     if dask:
         from grader.distributed import run_on_dask
 
         yield from run_on_dask(dask, numbered, job, paper)
         return
-    if jobs <= 1 or len(entries) <= 1:
-        for i, e in numbered:
-            yield run_job(i, e, job, paper)
-        return
-    _WORKER["paper"] = paper  # a forked worker starts with it (materials hashed, key loaded); others load it
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(str(paper.rubric_path), job)) as pool:
-        chunk = max(1, min(8, len(entries) // (jobs * 16) or 1))
-        yield from pool.map(_work, [i for i, _ in numbered], [e for _, e in numbered], chunksize=chunk)
+    for (index, entry), outcome in supervise(
+            numbered, _work, workers=min(jobs, len(entries)), seconds=job.limits.candidate_seconds,
+            max_bytes=job.limits.max_memory_bytes, initializer=_start_worker, initargs=(paper, job),
+            method=method):
+        yield stopped_job(index, entry, job, paper, outcome) if isinstance(outcome, Failure) else outcome
 
 
 # ---------------------------------------------------------------- the run
@@ -259,12 +241,16 @@ def _graded(entries: list[CandidateEntry], job: Job, paper: Paper, jobs: int,
 def grade_disc(disc_path: str | Path, paper: Paper | str | Path = "2026A", out: str | Path | None = None,
                *, jobs: int | None = None, only: Iterable[str] | None = None,
                progress: Progress | None = None, overrides: str | Path | None = None,
-               limits: Limits | None = None, use_cache: bool = True, dask: str | None = None) -> Run:
+               limits: Limits | None = None, use_cache: bool = True, dask: str | None = None,
+               start_method: str | None = None) -> Run:
     """Grade every candidate of a disc (a folder, an .iso or a .zip) and write the reports.
 
     ``overrides``: an overrides CSV (see ``grader.overrides``), checked before any grading.
-    ``use_cache=False`` regrades every candidate. ``dask``: a dask.distributed scheduler
-    address (``tcp://host:8786``) to send the candidates to instead of a local process pool.
+    ``use_cache=False`` (``--fresh``) regrades every candidate and replaces the out folder's
+    earlier results, of this disc or another. ``dask``: a dask.distributed scheduler address
+    (``tcp://host:8786``) to send the candidates to instead of the local worker processes.
+    ``start_method``: how workers start (``fork`` or ``spawn``); the platform's best by default.
+    Raises ``OutputError`` when the out folder cannot be used (see ``grader.outfolder``).
     """
     if not isinstance(paper, Paper):
         paper = load_paper(paper)
@@ -274,16 +260,17 @@ def grade_disc(disc_path: str | Path, paper: Paper | str | Path = "2026A", out: 
     out = Path(out) if out is not None else default_out(disc_path)
     with open_disc(disc_path, limits) as source:
         return _grade_source(source, disc_path, paper, out, jobs=jobs, only=only, progress=progress,
-                             overrides=overrides, limits=limits, use_cache=use_cache, dask=dask)
+                             overrides=overrides, limits=limits, use_cache=use_cache, dask=dask,
+                             start_method=start_method)
 
 
 def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int | None,
                   only: Iterable[str] | None, progress: Progress | None, overrides: str | Path | None,
-                  limits: Limits, use_cache: bool, dask: str | None) -> Run:
+                  limits: Limits, use_cache: bool, dask: str | None, start_method: str | None) -> Run:
     clock = time.perf_counter()
     seconds = dict.fromkeys(STAGES, 0.0)
     disc = scan_disc(source.root, deliverable_names(paper))
-    _refuse_out_inside(out, disc.root)
+    refuse_out_inside(out, disc.root)
     entries = disc.candidates
     if only:
         wanted = {u.strip().casefold() for u in only if u.strip()}
@@ -296,7 +283,17 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
                                  {c.id: c.points for c in paper.criteria()},
                                  [e.user for e in disc.candidates if e.folder is None])
     jobs = jobs or os.cpu_count() or 1
-    out.mkdir(parents=True, exist_ok=True)
+    identity = disc_identity(disc)
+    with claim(out, identity, paper.id, fresh=not use_cache):
+        return _grade_claimed(source, disc, disc_path, entries, paper, out, jobs=jobs, progress=progress,
+                              changes=changes, limits=limits, use_cache=use_cache, dask=dask,
+                              start_method=start_method, identity=identity, seconds=seconds, clock=clock)
+
+
+def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateEntry], paper: Paper, out: Path,
+                   *, jobs: int, progress: Progress | None, changes: Overrides | None, limits: Limits,
+                   use_cache: bool, dask: str | None, start_method: str | None, identity: dict[str, Any],
+                   seconds: dict[str, float], clock: float) -> Run:
     inputs: dict[str, dict[str, Any]] = {}
     for path in disc.inputs:
         data = path.read_bytes()
@@ -312,7 +309,7 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
     prints: dict[str, bytes] = {}
     written: dict[str, str] = {}
     cached = 0
-    for done, graded in enumerate(_graded(entries, job, paper, jobs, dask), start=1):
+    for done, graded in enumerate(_graded(entries, job, paper, jobs, dask, start_method), start=1):
         rows[graded.index] = graded.row
         if similar:
             prints[graded.row.user] = orjson.dumps(graded.fingerprints)
@@ -328,22 +325,28 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
 
     clock = time.perf_counter()
     if similar:
-        final = _add_similarity(final, {user: orjson.loads(blob) for user, blob in prints.items()}, paper, job,
-                                written)
+        final = _written(lambda: _add_similarity(
+            final, {user: orjson.loads(blob) for user, blob in prints.items()}, paper, job, written))
     seconds["similarity"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     run = Run(out, paper, final, inputs, changes, seconds, cached, list(source.warnings))
-    write_csv(out / "summary.csv", final, paper)
-    write_xlsx(out / "summary.xlsx", final, paper, extra_sheets=gradebook.sheets(final, paper))
-    write_index(out, final, paper, disc.exam)
-    write_manifest(out, paper, disc_path, inputs, extra={
+    _written(lambda: _write_class_reports(out, final, paper, disc, disc_path, inputs, {
+        "disc_identity": identity,
         "overrides": changes.manifest_record() if changes is not None else None,
         "results": dict(sorted(written.items())),
         "source": {"kind": source.kind, "warnings": source.warnings},
-    })
+    }))
     seconds["class reports"] = time.perf_counter() - clock
     return run
+
+
+def _write_class_reports(out: Path, final: list[SummaryRow], paper: Paper, disc: Disc, disc_path: Path,
+                         inputs: dict[str, dict[str, Any]], extra: dict[str, Any]) -> None:
+    write_csv(out / "summary.csv", final, paper)
+    write_xlsx(out / "summary.xlsx", final, paper, extra_sheets=gradebook.sheets(final, paper))
+    write_index(out, final, paper, disc.exam)
+    write_manifest(out, paper, disc_path, inputs, extra=extra)
 
 
 def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], paper: Paper, job: Job,
@@ -387,9 +390,3 @@ def write_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path
         write_candidate_page(out, result, paper, disc_root, exhibits)
     except Exception as exc:  # noqa: BLE001 - the last wall for reports, as grade_candidate is for grading
         write_fallback_page(out, result, f"{type(exc).__name__}: {exc}")
-
-
-def _refuse_out_inside(out: Path, disc_root: Path) -> None:
-    out_abs, disc_abs = out.resolve(), disc_root.resolve()
-    if out_abs == disc_abs or disc_abs in out_abs.parents:
-        raise DiscError(f"the reports folder {out} is inside the disc; the disc is only ever read")

@@ -57,6 +57,8 @@ def run_criterion(criterion: Criterion, unit: Unit, submission: Submission, pape
         outcome = check.func(context)
         if not isinstance(outcome, Outcome):
             raise TypeError(f"check {check.name} returned {type(outcome).__name__}, not Outcome")
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:  # noqa: BLE001 - a check's failure is this candidate's flag, never the batch's end
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"{criterion.id} check {check.name} failed: {type(exc).__name__}: {exc} " \
@@ -106,11 +108,25 @@ def finish(entry: CandidateEntry, units: tuple[UnitResult, ...], flags: list[Fla
                            total >= paper.pass_mark, units, tuple(unique), inputs)
 
 
-def absent_result(entry: CandidateEntry, paper: Paper) -> CandidateResult:
-    units = tuple(
+def zero_units(paper: Paper, evidence: Evidence) -> tuple[UnitResult, ...]:
+    """Every unit and criterion at 0 points, each with the same evidence."""
+    return tuple(
         UnitResult(u.id, u.title, u.title_en, Fraction(0), u.weight,
-                   tuple(CriterionResult(c.id, u.id, c.title, Fraction(0), c.points,
-                                         (Evidence("absent", "缺考"),)) for c in u.criteria))
+                   tuple(CriterionResult(c.id, u.id, c.title, Fraction(0), c.points, (evidence,))
+                         for c in u.criteria))
         for u in paper.units)
-    return finish(entry, units, [], paper)
+
+
+def absent_result(entry: CandidateEntry, paper: Paper) -> CandidateResult:
+    return finish(entry, zero_units(paper, Evidence("absent", "缺考")), [], paper)
+
+
+def stopped_result(entry: CandidateEntry, paper: Paper, flag: Flag,
+                   submission: Submission | None = None) -> CandidateResult:
+    """A candidate whose grading was stopped (time or memory limit, a dead worker, a grader bug):
+    0 points everywhere, the flag saying why, and whatever the reading had flagged before."""
+    evidence = Evidence(f"not graded: grading was stopped ({flag.code}); see flags",
+                        f"未评分：评分中止（{flag.code}），见标记")
+    flags = [flag] + (list(submission.flags) if submission is not None else [])
+    return finish(entry, zero_units(paper, evidence), flags, paper, submission)
 

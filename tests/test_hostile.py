@@ -1,8 +1,6 @@
 """Hostile and broken files: each is a flag on its candidate, the batch goes on, others are unchanged."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from helpers import make_candidate, result, unit_points
 from hostile import BENIGN, BENIGN_IMAGES, CASES, make_corpus
@@ -20,14 +18,13 @@ def graded(tmp_path_factory, paper):
     make_corpus(disc, paper)
     (disc / "exam.toml").write_text(NO_SIMILARITY, encoding="utf-8")  # the carriers are copies of one another
     out = tmp_path_factory.mktemp("out")
-    started = time.monotonic()
     grade_disc(disc, paper, out, jobs=2)
-    return disc, out, time.monotonic() - started
+    return disc, out
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.user for c in CASES])
 def test_each_hostile_case_is_flagged_with_its_file(graded, case):
-    _, out, _ = graded
+    _, out = graded
     flags = [f for f in result(out, case.user)["flags"] if f["code"] == case.code]
     assert flags, result(out, case.user)["flags"]
     assert case.file in [f["file"] for f in flags]
@@ -36,13 +33,12 @@ def test_each_hostile_case_is_flagged_with_its_file(graded, case):
 
 @pytest.mark.parametrize("user", [u for u, _ in BENIGN])
 def test_benign_oddities_are_graded(graded, user):
-    _, out, _ = graded
+    _, out = graded
     assert unit_points(out, user)["U6"] == "5" and unit_points(out, user)["U1"] == "10"
 
 
-def test_hostile_run_is_quick_and_leaves_good_candidates_byte_identical(graded, paper, tmp_path):
-    _, out, seconds = graded
-    assert seconds < 60
+def test_hostile_run_leaves_good_candidates_byte_identical(graded, paper, tmp_path):
+    _, out = graded
     clean = tmp_path / "clean"
     make_candidate(clean / "ks01", paper)
     make_candidate(clean / "ks02", paper)
@@ -55,7 +51,7 @@ def test_hostile_run_is_quick_and_leaves_good_candidates_byte_identical(graded, 
 
 
 def test_billion_laughs_and_external_entity_are_not_expanded(graded):
-    _, out, _ = graded
+    _, out = graded
     for user in ("h03", "h04"):
         text = (out / "candidates" / f"{user}.json").read_text(encoding="utf-8")
         assert "lollollol" not in text and "root:x:0" not in text
@@ -63,7 +59,7 @@ def test_billion_laughs_and_external_entity_are_not_expanded(graded):
 
 @pytest.mark.parametrize("user", [u for u, _ in BENIGN_IMAGES])
 def test_images_in_other_formats_are_graded_by_their_real_format(graded, user):
-    _, out, _ = graded
+    _, out = graded
     points = {c["id"]: c["points"] for u in result(out, user)["units"] for c in u["criteria"]}
     assert points["U4-02"] == "0"  # a GIF, WebP or 16-bit PNG named .jpg/.png is not what U4-02 asks
     assert unit_points(out, user)["U1"] == "10"

@@ -55,12 +55,15 @@ def test_sigterm_leaves_no_half_written_report_and_resume_matches_a_full_run(dem
         time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert b"interrupted" in stderr and b"Traceback" not in stderr
+    assert not (out / "summary.csv").exists()  # stopped before the class reports
     leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
-    for path in (out / "candidates").glob("*.json"):
+    written = sorted((out / "candidates").glob("*.json"))
+    assert 3 <= len(written) < 22
+    for path in written:
         result(out, path.stem)  # every written result is whole JSON
-    if process.returncode == 130:
-        assert b"interrupted" in stderr
     resumed = grade_disc(demo_disc, paper, out, jobs=1)
     assert resumed.cached >= 3
     full = tmp_path / "full"
@@ -92,9 +95,7 @@ def test_a_candidate_over_the_time_limit_is_stopped_and_flagged(tmp_path, paper,
     make_candidate(disc / "ks01", paper)
     make_candidate(disc / "ks02", paper)
     out = tmp_path / "out"
-    started = time.monotonic()
     grade_disc(disc, paper, out, jobs=1, limits=Limits(candidate_seconds=1))
-    assert time.monotonic() - started < 20
     assert "timeout" in flag_codes(out, "ks02") and result(out, "ks02")["total"] == "0"
     assert unit_points(out, "ks01")["U6"] == "5" and "timeout" not in flag_codes(out, "ks01")
 

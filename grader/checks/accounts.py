@@ -33,6 +33,8 @@ def compact(value: object) -> str:
 def _valid(validator: Callable[[str], Any], value: str) -> bool:
     try:
         return bool(validator(value))
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception:  # noqa: BLE001 - stdnum raises ValidationError subclasses, and KeyError for some malformed IDs
         return False
 

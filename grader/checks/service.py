@@ -104,6 +104,8 @@ def _scenario(key: Key, data: dict[str, Any], order_ids: tuple[str, ...], n: int
         raise KeyProblem(f"{where}: {data['email']} does not exist")
     try:
         email = read_email(path)
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:  # the standard parser rarely raises; a broken file must not pass
         raise KeyProblem(f"{where}: {data['email']} cannot be parsed ({exc})") from exc
     name = nfkc(email.buyer_name) or nfkc(data.get("buyer_name", ""))

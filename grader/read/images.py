@@ -436,6 +436,8 @@ def _header_only(data: bytes) -> Image.Image | None:
             result = accept(data[:16]) if accept else True
             if result and not isinstance(result, str):
                 return factory(io.BytesIO(data), "")
+        except MemoryError:
+            raise  # the worker's memory cap: the supervisor flags `memory-limit`
         except Exception:  # noqa: BLE001, S112 - a plugin that rejects the bytes: try the next
             continue
     return None
@@ -472,6 +474,8 @@ def _orientation(image: Image.Image) -> int:
     shows the pixels as stored)."""
     try:
         return int(image.getexif().get(0x0112, 1) or 1)
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception:  # noqa: BLE001 - a broken EXIF block
         return 1
 
@@ -482,6 +486,8 @@ def _turned(image: Image.Image, orientation: int) -> Image.Image:
         return image
     try:
         return ImageOps.exif_transpose(image)
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception:  # noqa: BLE001 - a viewer shows the pixels as stored
         return image
 
@@ -514,6 +520,8 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
             return _refused(exc, data, max_pixels)
         except UnidentifiedImageError:
             return Examined(problem="no image format recognised in the bytes")
+        except MemoryError:
+            raise  # the worker's memory cap: the supervisor flags `memory-limit`
         except Exception as exc:  # noqa: BLE001 - a header too broken to parse
             return Examined(problem=f"a header too broken to read ({_why(exc)})")
         found = Examined(image.format, image.mode, image.size, image.size[0] * image.size[1])
@@ -526,11 +534,15 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
         try:
             image = _decode(data, scale_to, image)
             found = replace(found, decoded=True)
+        except MemoryError:
+            raise  # the worker's memory cap: the supervisor flags `memory-limit`
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt data, whatever the decoder raises
             found = replace(found, problem=f"does not decode fully ({_why(exc)})")
             lenient()
             try:
                 image = _decode(data, scale_to)
+            except MemoryError:
+                raise  # the worker's memory cap: the supervisor flags `memory-limit`
             except Exception as again:  # noqa: BLE001 - not even a viewer could show it
                 return replace(found, problem=f"{found.problem}; cannot be shown ({_why(again)})")
         orientation = _orientation(image)  # once decoded: a PNG's EXIF may follow its pixels
@@ -539,6 +551,8 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
         if method is not None and scale_to is None and found.format in JPEGS:
             try:  # the hash is always taken from the scaled decode, as a viewer shows it
                 hashed = _turned(_decode(data, method.work * HEADROOM), orientation)
+            except MemoryError:
+                raise  # the worker's memory cap: the supervisor flags `memory-limit`
             except Exception:  # noqa: BLE001 - the full decode showed it; the scaled one does too
                 hashed = None
         del image  # the turned copy is all that is measured

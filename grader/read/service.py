@@ -129,6 +129,8 @@ def docx_text(data: bytes) -> str:
                         lines.append(cell.text)
             else:
                 lines.append(block.text)
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:  # python-docx raises many kinds for a damaged file
         raise ReadError(f"not a readable .docx document ({type(exc).__name__}: {exc})") from exc
     return _lines("\n".join(lines))

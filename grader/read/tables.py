@@ -142,6 +142,8 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
     handle = path.open("rb")  # a file object: openpyxl then judges by content, not by the extension
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
         handle.close()
         raise ReadError(f"not a readable xlsx workbook ({describe(exc, path)})") from exc
@@ -153,6 +155,8 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
                 rows.append([(c.value, bool(getattr(c, "is_date", False))) for c in row])
             sheets.append((ws.title, rows))
         return sheets
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
         raise ReadError(f"workbook could not be read to the end ({describe(exc, path)})") from exc
     finally:
@@ -175,6 +179,8 @@ def _grid_calamine(path: Path) -> list[RawSheet] | None:
             sheets.append((name, [[(None if v == "" else v, isinstance(v, (dt.date, dt.time, dt.timedelta)))
                                    for v in row] for row in rows]))
         return sheets
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception:  # noqa: BLE001 - calamine's errors are its own types; openpyxl then explains the problem
         return None
 
@@ -184,6 +190,8 @@ def _grid_xls(path: Path) -> list[RawSheet]:
 
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
+    except MemoryError:
+        raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
         if "encrypt" in str(exc).lower():
             raise ReadError("password-protected workbook") from exc
