@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from grader import cache
+from grader.checks import load_all as load_checks
 from grader.errors import DiscError, OutputError
 from grader.fingerprints import fingerprints as take_fingerprints
 from grader.intake import CandidateEntry, Disc, scan_disc
@@ -211,7 +212,8 @@ def _written(write: Callable[[], Any]) -> Any:
 
 
 def _start_worker(paper: Paper, job: Job) -> tuple[Paper, Job]:
-    load_readers()  # a spawned worker starts bare; a forked one has them already
+    load_checks()  # a spawned worker starts bare (the paper arrives pickled); a forked one has them
+    load_readers()
     return paper, job
 
 

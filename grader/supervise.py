@@ -32,6 +32,7 @@ from typing import Any
 import pebble
 
 MIB = 1024 * 1024
+START_GRACE = 120.0  # seconds a worker may take to start (imports, the paper) before the pool is judged stuck
 _STATE: dict[str, Any] = {}  # in a worker: what its initializer returned, given to every task
 
 
@@ -41,6 +42,10 @@ class Failure:
 
     code: str
     reason: str
+
+
+class WorkersStuck(RuntimeError):
+    """The pool finished nothing for longer than any task may take: its workers cannot start."""
 
 
 class MemoryLimit(Exception):
@@ -150,7 +155,13 @@ def supervise(tasks: Iterable[tuple[Any, ...]], work: Callable[..., Any], *, wor
                 running[pool.schedule(_call, args=(work, args), timeout=seconds or None)] = args
             if not running:
                 break
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            # every task ends within its limit once started, so a pool that finishes nothing for
+            # longer than that has workers that cannot start: say so instead of waiting for ever
+            done, _ = wait(list(running), timeout=seconds + START_GRACE if seconds else None,
+                           return_when=FIRST_COMPLETED)
+            if not done:
+                raise WorkersStuck(f"no worker finished a candidate in {seconds + START_GRACE:g} s although "
+                                   f"each has {seconds:g} s: the worker processes cannot start")
             for future in sorted(done, key=lambda f: str(running[f][0])):
                 args = running.pop(future)
                 yield args, _outcome(future, seconds, max_bytes)
