@@ -5,6 +5,7 @@ interrupted run never leaves a half-written report.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -14,12 +15,22 @@ from typing import Any
 import orjson
 
 
+@functools.cache
+def file_mode() -> int:
+    """The mode a plain new file gets under this process's umask (0644 under the usual 022), so
+    other accounts on a centre's server read the reports as they read any file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600 whatever the umask
         os.replace(tmp, path)
     except BaseException:
         try:
