@@ -2,8 +2,9 @@
 
 It lives in the reports folder (``.cache/``), never on the disc. Each entry holds the
 candidate's automatic result (before overrides) and its similarity fingerprints, under a key
-made of the grader version, the paper's hashes, the run's settings that change a result, and
-the path, size and sha256 of every file in the candidate folder. An interrupted run resumes
+made of the grader version, the versions of the libraries that decide points, the paper's
+hashes, the run's settings that change a result, and the path, size and sha256 of every file
+in the candidate folder. An interrupted run resumes
 from it: the candidates already written are taken from the cache, the others are graded.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from grader.limits import Limits
 from grader.model import CandidateResult
 from grader.report import json_bytes, write_atomic
 from grader.report.candidate_json import safe_file_name
+from grader.versions import library_versions
 
 CACHE_DIR = ".cache"
 HASH_CHUNK = 1 << 20
@@ -66,7 +68,7 @@ def folder_state(folder: Path, limits: Limits, with_times: bool = False) -> list
 
 def cache_key(entry: CandidateEntry, disc: Disc, paper_hashes: tuple[str, str], limits: Limits) -> str:
     digest = hashlib.sha256()
-    header = [__version__, *paper_hashes, repr(limits), entry.user, entry.candidate_no, entry.name,
+    header = [__version__, *paper_hashes, repr(sorted(library_versions().items())), repr(limits), entry.user, entry.candidate_no, entry.name,
               entry.relative, str(entry.rostered), str(disc.has_roster),
               disc.exam_end.isoformat() if disc.exam_end else ""]
     digest.update("\n".join(header).encode())

@@ -1,7 +1,7 @@
 """``manifest.json``: what a run read and with which grader, rubric and key; the run's time is here only.
 
-It lists every input file of the disc with its sha256 and size, the rubric and key with
-their sha256 (and where they were), the overrides file when one was applied, and the sha256
+It records the versions of the libraries that decide points, and lists every input file of
+the disc with its sha256 and size, the rubric and key with their sha256 (and where they were), the overrides file when one was applied, and the sha256
 of every ``candidates/<user>.json`` written, so ``grade verify`` can tell later whether the
 results still belong to this disc, rubric, key and overrides.
 """
@@ -17,6 +17,7 @@ from grader import __version__
 from grader.errors import GraderError
 from grader.paper import Paper
 from grader.report import json_bytes, write_atomic
+from grader.versions import library_versions
 
 MANIFEST = "manifest.json"
 
@@ -25,6 +26,7 @@ def write_manifest(out: Path, paper: Paper, disc: Path, inputs: dict[str, dict[s
                    extra: dict[str, Any] | None = None) -> Path:
     data: dict[str, Any] = {
         "grader_version": __version__,
+        "libraries": library_versions(),
         "paper": paper.id,
         "rubric": {"path": paper.rubric_path.name, "sha256": paper.rubric_sha256,
                    "location": str(paper.rubric_path.resolve())},
