@@ -20,7 +20,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from grader.errors import OutputError
 from grader.model import fraction_text
+from grader.outfolder import output_problem
 from grader.paper import Paper
 from grader.samples.drafts import Defect, Drafts
 
@@ -84,12 +86,31 @@ def defect_rounds() -> list[list[Defect]]:
     return [[d[n] for d in lists if n < len(d)] for n in range(rounds)]
 
 
+def written_by_sample(folder: Path) -> bool:
+    """True when ``folder`` is a demo disc this generator wrote (its expected.json says so)."""
+    try:
+        document = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and {"paper", "candidates"} <= document.keys()
+
+
 def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
-    """Write the demo disc to ``out`` (replacing it) and return what expected.json holds."""
+    """Write the demo disc to ``out`` and return what expected.json holds. ``out`` must be new,
+    empty, or a demo disc written here before (then it is replaced); anything else is refused,
+    so no one's folder is deleted."""
     out = Path(out)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    try:
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"{out} is a file, not a folder: choose a new or empty folder for the demo disc")
+        if out.is_dir() and any(out.iterdir()):
+            if not written_by_sample(out):
+                raise OutputError(f"{out} is not empty and is not a demo disc written by `grade sample`: "
+                                  f"choose a new or empty folder (nothing was changed)")
+            shutil.rmtree(out)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(output_problem(exc)) from None
     has_pending = any(c.check == "pending" for c in paper.criteria())
     base_flags = ["not-graded"] if has_pending else []
     expected: dict[str, Any] = {}
