@@ -11,14 +11,56 @@ import click
 from grader.errors import GraderError
 from grader.limits import MB, Limits
 
+EXIT_INTERNAL = 3  # the grader itself failed; a crash log says where
+
 
 class DiscFirstGroup(click.Group):
-    """``grade DISC`` runs the grading; ``grade sample …`` and other words are subcommands."""
+    """``grade DISC`` runs the grading; ``grade sample …`` and other words are subcommands.
+
+    Every command's library errors become one line and exit 1; anything else is the grader's own
+    failure: its traceback goes to a crash log, and the one line says where (exit 3).
+    """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except GraderError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the grader's own failure: logged, then one line
+            log = write_crash_log(exc)
+            click.echo(f"Error: grade stopped on an internal error ({type(exc).__name__}: {exc}). "
+                       f"The details are in {log}; please send that file with your report.", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def write_crash_log(exc: BaseException) -> Path:
+    """The traceback, the command line and the versions, in a file of the temporary folder."""
+    import datetime as dt
+    import platform
+    import tempfile
+    import traceback
+
+    from grader import __version__
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (f"grade {__version__} on Python {platform.python_version()}, {platform.platform()}\n"
+            f"command: {' '.join(sys.argv)}\n\n"
+            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    folder = Path(tempfile.gettempdir())
+    path = folder / f"grade-crash-{stamp}-{os.getpid()}.log"
+    try:
+        path.write_text(text, encoding="utf-8", errors="replace")
+    except OSError:
+        path = Path.cwd() / path.name
+        path.write_text(text, encoding="utf-8", errors="replace")
+    return path
 
 
 @click.group(cls=DiscFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,6 +108,10 @@ def _interrupted(signum: int, frame: object) -> None:
               help="Seconds one candidate may take before it is stopped and flagged `timeout` (0: no limit).")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=Limits.max_file_bytes / MB,
               show_default=True, help="Files larger than this are not read; the candidate is flagged.")
+@click.option("--max-memory-mb", type=click.IntRange(min=0), default=Limits.max_memory_bytes // MB,
+              show_default=True,
+              help="Memory one candidate may take before it is stopped and flagged `memory-limit` (Linux; "
+                   "0: no cap).")
 @click.option("--dask", default=None, metavar="tcp://HOST:PORT",
               help="Send the candidates to a dask.distributed scheduler instead of local processes. "
                    "The disc and --out must be at the same paths on every worker.")
@@ -73,8 +119,8 @@ def _interrupted(signum: int, frame: object) -> None:
               help="Write the seconds spent per stage (intake, reading, checks, reports, …) to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
 def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only: str | None,
-        overrides: Path | None, use_cache: bool, timeout: float, max_file_mb: float, dask: str | None,
-        timings: Path | None, quiet: bool) -> None:
+        overrides: Path | None, use_cache: bool, timeout: float, max_file_mb: float, max_memory_mb: int,
+        dask: str | None, timings: Path | None, quiet: bool) -> None:
     """Grade every candidate folder on DISC and write the reports.
 
     DISC is the folder burned from the exam server (or its .iso image, or a .zip of it):
@@ -109,7 +155,8 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
                 bar.update(1)
 
         users = only.split(",") if only else None
-        limits = Limits(max_file_bytes=int(max_file_mb * MB), candidate_seconds=timeout)
+        limits = Limits(max_file_bytes=int(max_file_mb * MB), candidate_seconds=timeout,
+                        max_memory_bytes=max_memory_mb * MB)
         options = {"jobs": jobs, "only": users, "overrides": overrides, "limits": limits,
                    "use_cache": use_cache, "dask": dask}
         if bar is not None:
