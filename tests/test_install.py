@@ -64,3 +64,8 @@ def test_an_installed_grader_finds_its_papers_inside_the_package(wheel, tmp_path
     papers = target / "grader" / "papers"
     assert shown == [str(target / "grader" / "__init__.py"), str({"2026A": papers / "rubrics" / "2026A.toml"}),
                      str(papers / "answer_keys" / "2026A")]
+
+
+def test_python_dash_m_grader_is_the_grade_command():
+    shown = subprocess.run([sys.executable, "-m", "grader", "--version"], capture_output=True, text=True)
+    assert (shown.returncode, shown.stdout) == (0, "grade, version 0.1.0\n")
