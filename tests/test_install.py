@@ -1,10 +1,14 @@
 """What an installed grader needs: the papers inside the wheel, and the command behind it."""
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -69,3 +73,45 @@ def test_an_installed_grader_finds_its_papers_inside_the_package(wheel, tmp_path
 def test_python_dash_m_grader_is_the_grade_command():
     shown = subprocess.run([sys.executable, "-m", "grader", "--version"], capture_output=True, text=True)
     assert (shown.returncode, shown.stdout) == (0, "grade, version 0.1.0\n")
+
+
+def requirements(lines: list[str]) -> dict[str, str]:
+    """``["Jinja2>=3.1"]`` → ``{"jinja2": ">=3.1"}``, names normalised as pip compares them."""
+    found = {}
+    for line in lines:
+        name, version = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*)", line).groups()
+        found[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return found
+
+
+def third_party_imports() -> dict[str, set[str]]:
+    """Top-level module → the grader modules importing it, for every module outside the stdlib."""
+    found: dict[str, set[str]] = {}
+    for path in (REPO / "grader").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for top in {name.split(".")[0] for name in names} - set(sys.stdlib_module_names) - {"grader"}:
+                found.setdefault(top, set()).add(path.relative_to(REPO).as_posix())
+    return found
+
+
+def test_every_module_the_grader_imports_is_a_runtime_dependency_with_a_lower_bound():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = requirements(project["dependencies"])
+    dask = requirements(project["optional-dependencies"]["dask"])
+    distributions = importlib.metadata.packages_distributions()
+    imports = third_party_imports()
+    assert {"click", "jieba", "xlwt", "markupsafe", "distributed"} <= set(imports)
+    for module, where in sorted(imports.items()):
+        [name] = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions[module]}
+        if where == {"grader/distributed.py"}:  # --dask only, with the dask extra
+            declared = dask
+        else:
+            declared = runtime
+        assert name in declared, f"{module} (imported by {sorted(where)}) is not a dependency"
+        assert re.match(r"(>=|==|~=)\d", declared[name]), f"{name}{declared[name]}: no lower bound"
