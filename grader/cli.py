@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from grader.console import echo
 from grader.errors import GraderError
 from grader.limits import MB, Limits
 
@@ -127,7 +128,7 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
-        click.echo("interrupted: reports already written are complete; others were not written", err=True)
+        echo("interrupted: reports already written are complete; others were not written", err=True)
         sys.exit(130)
     if timings is not None:
         import json
@@ -135,7 +136,7 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
         timings.write_text(json.dumps({"seconds": result.seconds, "candidates": len(result.rows),
                                        "cached": result.cached}, indent=1) + "\n", encoding="utf-8")
     if not quiet:
-        click.echo(summary_text(result))
+        echo(summary_text(result))
 
 
 def summary_text(result) -> str:
@@ -177,7 +178,7 @@ def explain(out: Path, user: str, part: str | None) -> None:
     from grader.report.explain import explain as explain_text
 
     try:
-        click.echo(explain_text(out, user, part))
+        echo(explain_text(out, user, part))
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -206,7 +207,7 @@ def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None,
         outcome = verify_results(disc, out, paper, overrides, papers=papers)
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo("\n".join(outcome.lines()))
+    echo("\n".join(outcome.lines()))
     if not outcome.ok:
         sys.exit(1)
 
@@ -221,7 +222,7 @@ def overrides_template() -> None:
     """
     from grader.overrides import TEMPLATE
 
-    click.echo(TEMPLATE, nl=False)
+    echo(TEMPLATE, nl=False)
 
 
 @main.command("sample")
@@ -244,7 +245,7 @@ def sample(out: Path, paper: str, papers: tuple[Path, ...]) -> None:
         write_demo_disc(out, load_paper(paper, papers=papers))
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"demo disc written to {out}")
+    echo(f"demo disc written to {out}")
 
 
 if __name__ == "__main__":
