@@ -3,18 +3,29 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def load_tool(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+wheelhouse = load_tool("wheelhouse")
 
 
 def own_environment(**given: str) -> dict[str, str]:
@@ -24,18 +35,8 @@ def own_environment(**given: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
-    """The project's wheel, built from a copy of the sources: the checkout's build/ folder, left by
-    earlier builds, would otherwise hand the wheel whatever it held."""
-    base = tmp_path_factory.mktemp("wheel")
-    source = base / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
-        shutil.copy(REPO / name, source / name)
-    for name in ("grader", "rubrics", "answer_keys"):
-        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base), str(source)],
-                   check=True, capture_output=True)
-    [built] = base.glob("exam_grader-*.whl")
+    """The project's wheel, built as the wheelhouse builds it."""
+    built = wheelhouse.project_wheel(tmp_path_factory.mktemp("wheel"))
     with zipfile.ZipFile(built) as archive:
         yield archive
 
@@ -66,7 +67,8 @@ def test_an_installed_grader_finds_its_papers_inside_the_package(wheel, tmp_path
     shown = subprocess.run([sys.executable, "-c", script], cwd=elsewhere, capture_output=True, text=True,
                            env=own_environment(PYTHONPATH=str(target)), check=True).stdout.splitlines()
     papers = target / "grader" / "papers"
-    assert shown == [str(target / "grader" / "__init__.py"), str({"2026A": papers / "rubrics" / "2026A.toml"}),
+    assert shown == [str(target / "grader" / "__init__.py"),
+                     str({"2026A": papers / "rubrics" / "2026A.toml"}),
                      str(papers / "answer_keys" / "2026A")]
 
 
@@ -115,3 +117,39 @@ def test_every_module_the_grader_imports_is_a_runtime_dependency_with_a_lower_bo
             declared = runtime
         assert name in declared, f"{module} (imported by {sorted(where)}) is not a dependency"
         assert re.match(r"(>=|==|~=)\d", declared[name]), f"{name}{declared[name]}: no lower bound"
+
+
+def fake_wheel(folder: Path, name: str, *requires: str) -> None:
+    """A wheel holding only its METADATA, declaring ``requires``."""
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", "Version: 1.0",
+             *(f"Requires-Dist: {r}" for r in requires)]
+    with zipfile.ZipFile(folder / f"{name}-1.0-py3-none-any.whl", "w") as archive:
+        archive.writestr(f"{name}-1.0.dist-info/METADATA", "\n".join(lines) + "\n")
+
+
+def test_what_a_dependency_needs_on_windows_only_is_looked_up_for_a_windows_wheelhouse(tmp_path):
+    fake_wheel(tmp_path, "click", 'colorama>=0.4; platform_system == "Windows"')
+    fake_wheel(tmp_path, "pandas", 'numpy>=2.0; python_version < "3.14"', 'tzdata; sys_platform == "win32"',
+               'tzdata; sys_platform == "emscripten"', 'pywin32; os_name == "nt" and extra == "win"')
+    fake_wheel(tmp_path, "Portalocker", 'pywin32>=226; os_name == "nt"')
+    assert wheelhouse.platform_only_requirements(tmp_path, "win_amd64") == ["colorama>=0.4", "pywin32>=226",
+                                                                            "tzdata"]
+    fake_wheel(tmp_path, "tzdata")
+    assert wheelhouse.platform_only_requirements(tmp_path, "win_amd64") == ["colorama>=0.4", "pywin32>=226"]
+    assert wheelhouse.platform_only_requirements(tmp_path, "manylinux2014_x86_64") == []
+    assert wheelhouse.platform_only_requirements(tmp_path, None) == []
+
+
+def test_results_folders_are_compared_file_by_file_and_byte_for_byte(tmp_path):
+    for side in ("a", "b"):
+        (tmp_path / side / "candidates").mkdir(parents=True)
+        for user in ("ks01", "ks02"):
+            (tmp_path / side / "candidates" / f"{user}.json").write_bytes(b'{"total": "100"}\n')
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert wheelhouse.differences(a, b) == []
+    (b / "candidates" / "ks02.json").write_bytes(b'{"total": "100"} \n')
+    (b / "candidates" / "ks03.json").write_bytes(b"{}")
+    (a / "candidates" / "ks01.json").unlink()
+    assert wheelhouse.differences(a, b) == [f"ks01.json: only in {b}", f"ks03.json: only in {b}",
+                                            "ks02.json: differs"]
+    assert wheelhouse.differences(tmp_path / "c", b) == [f"{tmp_path / 'c'} holds no candidates/*.json"]
