@@ -8,7 +8,7 @@ The flow is intake → read → check → score → report::
 """
 __version__ = "0.1.0"
 
-from grader.paper import load_paper
+from grader.paper import installed_papers, load_paper
 from grader.pipeline import grade_disc
 
-__all__ = ["__version__", "grade_disc", "load_paper"]
+__all__ = ["__version__", "grade_disc", "installed_papers", "load_paper"]

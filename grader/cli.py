@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from grader.console import echo
 from grader.errors import GraderError
 from grader.limits import MB, Limits
 
@@ -88,10 +89,17 @@ def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+papers_option = click.option(
+    "--papers", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+    help="A folder holding rubrics/ and answer_keys/, searched first for a paper id (then GRADER_PAPERS, "
+         "then the papers installed with the grader). May be given several times.")
+
+
 @main.command("run")
 @click.argument("disc", type=click.Path(path_type=Path))
 @click.option("--paper", default=None, metavar="2026A|PATH",
               help="Paper id (rubrics/<id>.toml) or a rubric file. Default: exam.toml's paper, else 2026A.")
+@papers_option
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder for the reports. Default: reports/<disc name>/.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -120,7 +128,7 @@ def _interrupted(signum: int, frame: object) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
 def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only: str | None,
         overrides: Path | None, use_cache: bool, timeout: float, max_file_mb: float, max_memory_mb: int,
-        dask: str | None, timings: Path | None, quiet: bool) -> None:
+        dask: str | None, timings: Path | None, quiet: bool, papers: tuple[Path, ...]) -> None:
     """Grade every candidate folder on DISC and write the reports.
 
     DISC is the folder burned from the exam server (or its .iso image, or a .zip of it):
@@ -143,7 +151,7 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
             if disc.is_dir():
                 exam, _, _ = read_exam(disc)
                 paper = str(exam.get("paper", paper))
-        loaded = load_paper(paper)
+        loaded = load_paper(paper, papers=papers)
         out = out or default_out(disc)
         progress = None
         bar = None
@@ -167,7 +175,7 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
-        click.echo("interrupted: reports already written are complete; others were not written", err=True)
+        echo("interrupted: reports already written are complete; others were not written", err=True)
         sys.exit(130)
     if timings is not None:
         import json
@@ -175,7 +183,7 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
         timings.write_text(json.dumps({"seconds": result.seconds, "candidates": len(result.rows),
                                        "cached": result.cached}, indent=1) + "\n", encoding="utf-8")
     if not quiet:
-        click.echo(summary_text(result))
+        echo(summary_text(result))
 
 
 def summary_text(result) -> str:
@@ -217,7 +225,7 @@ def explain(out: Path, user: str, part: str | None) -> None:
     from grader.report.explain import explain as explain_text
 
     try:
-        click.echo(explain_text(out, user, part))
+        echo(explain_text(out, user, part))
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -227,9 +235,11 @@ def explain(out: Path, user: str, part: str | None) -> None:
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--paper", default=None, metavar="2026A|PATH",
               help="Paper to check against. Default: the rubric the run used.")
+@papers_option
 @click.option("--overrides", type=click.Path(path_type=Path), default=None, metavar="CSV",
               help="Overrides file to check against. Default: the file the run used.")
-def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None) -> None:
+def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None,
+           papers: tuple[Path, ...]) -> None:
     """Check that the results in OUT still belong to DISC, the rubric, the key and the overrides:
     recompute the sha256 of every input file, the rubric, the key, the overrides file and the
     result files, and compare with OUT's manifest.json. Exit status 1 when anything differs.
@@ -241,10 +251,10 @@ def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None) -> 
     from grader.verify import verify as verify_results
 
     try:
-        outcome = verify_results(disc, out, paper, overrides)
+        outcome = verify_results(disc, out, paper, overrides, papers=papers)
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo("\n".join(outcome.lines()))
+    echo("\n".join(outcome.lines()))
     if not outcome.ok:
         sys.exit(1)
 
@@ -259,13 +269,14 @@ def overrides_template() -> None:
     """
     from grader.overrides import TEMPLATE
 
-    click.echo(TEMPLATE, nl=False)
+    echo(TEMPLATE, nl=False)
 
 
 @main.command("sample")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--paper", default="2026A", metavar="2026A|PATH", help="Paper whose key the disc is made from.")
-def sample(out: Path, paper: str) -> None:
+@papers_option
+def sample(out: Path, paper: str, papers: tuple[Path, ...]) -> None:
     """Write a demo disc made from the key: a perfect candidate, one candidate per group of
     injected defects, an empty folder, a corrupt workbook, an absent and an unrostered candidate,
     and expected.json with the points each criterion must get.
@@ -278,10 +289,10 @@ def sample(out: Path, paper: str) -> None:
     from grader.samples import write_demo_disc
 
     try:
-        write_demo_disc(out, load_paper(paper))
+        write_demo_disc(out, load_paper(paper, papers=papers))
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"demo disc written to {out}")
+    echo(f"demo disc written to {out}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@ and the answers; every ``.toml``, ``.json``, ``.csv`` and ``.xlsx`` file at its 
 section named after the file (``orders.csv`` → ``key["orders"]``); sub-folders (photos,
 emails) are reached with ``key.path()``. Both are loaded and validated once, then passed
 down read-only.
+
+A paper id (``2026A``) is looked up, first match wins, in the folders given with ``--papers``
+(``papers=``), then those of the environment variable ``GRADER_PAPERS`` (separated by
+``os.pathsep``), then the papers installed with the package (``grader/papers/``), then, in a
+source checkout, the repository beside the package. Each folder holds ``rubrics/`` and
+``answer_keys/``. The places are worked out at each lookup, never at import.
 """
 from __future__ import annotations
 
@@ -13,8 +19,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -24,8 +31,7 @@ from grader.checks import load_all
 from grader.errors import PaperError
 from grader.read.tables import SheetSpec
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-PAPER_DIRS = (Path.cwd(), REPO_ROOT)
+PAPERS_VARIABLE = "GRADER_PAPERS"
 KEY_SUFFIXES = (".toml", ".json", ".csv", ".xlsx")
 # Similarity between candidates (flags only): a rubric's [similarity] table may change these.
 SIMILARITY = {"text_threshold": 90, "image_distance": 4, "common_share": 0.5}
@@ -164,23 +170,48 @@ class Paper:
 # ---------------------------------------------------------------- loading
 
 
-def resolve_rubric(paper: str | Path) -> Path:
-    """``2026A`` → ``rubrics/2026A.toml`` (in the working folder, then beside the package)."""
+def paper_dirs(papers: Iterable[str | Path] = ()) -> list[Path]:
+    """The folders searched for ``rubrics/<id>.toml``, in order (see the module's docstring)."""
+    given = [Path(papers)] if isinstance(papers, (str, Path)) else [Path(p) for p in papers]
+    from_env = [Path(p) for p in os.environ.get(PAPERS_VARIABLE, "").split(os.pathsep) if p]
+    package = Path(__file__).resolve().parent
+    dirs = [*given, *from_env, package / "papers"]
+    if (package.parent / "rubrics").is_dir():
+        dirs.append(package.parent)
+    return list(dict.fromkeys(d.resolve() for d in dirs))
+
+
+def installed_papers(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Path]:
+    """Every paper id that can be loaded by name → its rubric; an id found twice is the first one."""
+    found: dict[str, Path] = {}
+    for base in paper_dirs(extra_dirs):
+        for rubric in sorted((base / "rubrics").glob("*.toml")):
+            found.setdefault(rubric.stem, rubric)
+    return found
+
+
+def resolve_rubric(paper: str | Path, papers: Iterable[str | Path] = ()) -> Path:
+    """``2026A`` → the first ``rubrics/2026A.toml`` of ``paper_dirs(papers)``; a ``.toml`` path as given."""
     candidate = Path(paper)
     if candidate.suffix == ".toml" or candidate.is_file():
         if not candidate.is_file():
             raise PaperError(f"rubric file {candidate} does not exist")
         return candidate
-    for base in PAPER_DIRS:
+    dirs = paper_dirs(papers)
+    for base in dirs:
         path = base / "rubrics" / f"{paper}.toml"
         if path.is_file():
             return path
-    raise PaperError(f"no rubric for paper {paper!r}: looked for rubrics/{paper}.toml")
+    known = ", ".join(installed_papers(papers)) or "none"
+    looked = ", ".join(str(d) for d in dirs)
+    raise PaperError(f"no rubric for paper {paper!r}: papers available: {known}; looked for "
+                     f"rubrics/{paper}.toml in {looked} (add a folder with --papers or {PAPERS_VARIABLE})")
 
 
-def load_paper(paper: str | Path = "2026A") -> Paper:
-    """Load and validate a paper; raise PaperError with a one-line reason when it is invalid."""
-    rubric_path = resolve_rubric(paper)
+def load_paper(paper: str | Path = "2026A", *, papers: Iterable[str | Path] = ()) -> Paper:
+    """Load and validate a paper (an id or a rubric file); ``papers``: folders searched first for an id.
+    Raise PaperError with a one-line reason when it is missing or invalid."""
+    rubric_path = resolve_rubric(paper, papers)
     raw = rubric_path.read_bytes()
     try:
         rubric = tomllib.loads(raw.decode("utf-8"))

@@ -15,6 +15,7 @@ The answer is a list of findings, each ok or not; ``Verification.ok`` when all a
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,15 +57,16 @@ class Verification:
 
 
 def verify(disc: Path | str, out: Path | str, paper: str | Path | None = None,
-           overrides: str | Path | None = None) -> Verification:
-    """Compare OUT's manifest with DISC, the paper and the overrides; GraderError when OUT or DISC is unusable."""
+           overrides: str | Path | None = None, *, papers: Iterable[str | Path] = ()) -> Verification:
+    """Compare OUT's manifest with DISC, the paper and the overrides; GraderError when OUT or DISC is unusable.
+    ``papers``: folders searched first for a paper id (see ``grader.paper``)."""
     disc, out = Path(disc), Path(out)
     if not disc.is_dir():
         raise GraderError(f"{disc} is not a folder")
     manifest = read_manifest(out)
     result = Verification(disc, out)
     _inputs(result, disc, manifest.get("inputs", []))
-    _paper(result, manifest, paper)
+    _paper(result, manifest, paper, papers)
     _overrides(result, manifest.get("overrides"), overrides)
     _results(result, out, manifest.get("results"))
     return result
@@ -95,7 +97,8 @@ def _inputs(result: Verification, disc: Path, inputs: list[dict[str, Any]]) -> N
         result.add(True, "disc", f"all {len(inputs)} input files unchanged (sha256)")
 
 
-def _paper(result: Verification, manifest: dict[str, Any], paper: str | Path | None) -> None:
+def _paper(result: Verification, manifest: dict[str, Any], paper: str | Path | None,
+           papers: Iterable[str | Path]) -> None:
     from grader.paper import load_paper
 
     rubric = manifest.get("rubric", {})
@@ -105,7 +108,7 @@ def _paper(result: Verification, manifest: dict[str, Any], paper: str | Path | N
         location = rubric.get("location")
         chosen = location if location and Path(location).is_file() else manifest.get("paper", "2026A")
     try:
-        loaded = load_paper(chosen)
+        loaded = load_paper(chosen, papers=papers)
     except GraderError as exc:
         result.add(False, "rubric", f"the paper {chosen} cannot be loaded: {exc}")
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import tomllib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -23,8 +24,8 @@ from grader.freight import (
     quote,
     right_methods,
 )
-from grader.paper import REPO_ROOT
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 D = Decimal
 
 

@@ -6,15 +6,18 @@ import copy
 import datetime as dt
 import shutil
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
 from grader.checks import REGISTRY, CheckContext
 from grader.checks.logistics import guarantees
 from grader.errors import PaperError
-from grader.paper import REPO_ROOT, load_key, load_paper
+from grader.paper import load_key, load_paper
 from grader.read.tables import build_workbook, read_grid
 from grader.samples import u7
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 F = Fraction
 SHIPPING, INBOUND, OUTBOUND, STOCK, CONFIRM = (u7.SHEETS[k] for k in
