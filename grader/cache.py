@@ -20,7 +20,6 @@ from grader.intake import CandidateEntry, Disc, is_junk
 from grader.limits import Limits
 from grader.model import CandidateResult
 from grader.report import json_bytes, write_atomic
-from grader.report.candidate_json import safe_file_name
 
 CACHE_DIR = ".cache"
 HASH_CHUNK = 1 << 20
@@ -67,7 +66,7 @@ def folder_state(folder: Path, limits: Limits, with_times: bool = False) -> list
 def cache_key(entry: CandidateEntry, disc: Disc, paper_hashes: tuple[str, str], limits: Limits) -> str:
     digest = hashlib.sha256()
     header = [__version__, *paper_hashes, repr(limits), entry.user, entry.candidate_no, entry.name,
-              entry.relative, str(entry.rostered), str(disc.has_roster),
+              entry.relative, entry.result_id, str(entry.rostered), str(disc.has_roster),
               disc.exam_end.isoformat() if disc.exam_end else ""]
     digest.update("\n".join(header).encode())
     if entry.folder is not None:
@@ -76,13 +75,13 @@ def cache_key(entry: CandidateEntry, disc: Disc, paper_hashes: tuple[str, str], 
     return digest.hexdigest()
 
 
-def cache_path(out: Path, user: str) -> Path:
-    return out / CACHE_DIR / f"{safe_file_name(user)}.json"
+def cache_path(out: Path, result_id: str) -> Path:
+    return out / CACHE_DIR / f"{result_id}.json"
 
 
-def load(out: Path, user: str, key: str) -> tuple[CandidateResult, dict[str, str]] | None:
+def load(out: Path, result_id: str, key: str) -> tuple[CandidateResult, dict[str, str]] | None:
     """The cached automatic result and fingerprints when the key matches, else None."""
-    path = cache_path(out, user)
+    path = cache_path(out, result_id)
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -95,6 +94,6 @@ def load(out: Path, user: str, key: str) -> tuple[CandidateResult, dict[str, str
         return None
 
 
-def store(out: Path, user: str, key: str, result: CandidateResult, fingerprints: dict[str, Any]) -> None:
-    write_atomic(cache_path(out, user), json_bytes({"key": key, "result": result.to_dict(),
+def store(out: Path, result_id: str, key: str, result: CandidateResult, fingerprints: dict[str, Any]) -> None:
+    write_atomic(cache_path(out, result_id), json_bytes({"key": key, "result": result.to_dict(),
                                                      "fingerprints": fingerprints}))

@@ -11,11 +11,12 @@ import datetime as dt
 import tomllib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from grader.errors import DiscError, ReadError
+from grader.names import name_key, result_ids
 from grader.read.tables import RawSheet, SheetSpec, build_workbook, read_grid
 
 JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db", "$recycle.bin",
@@ -38,10 +39,6 @@ def is_junk(name: str) -> bool:
     return lowered in JUNK_NAMES or name.startswith(("~$", "._", "."))
 
 
-def name_key(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).strip().casefold()
-
-
 @dataclass(frozen=True)
 class CandidateEntry:
     user: str
@@ -50,6 +47,7 @@ class CandidateEntry:
     folder: Path | None = None
     rostered: bool = False
     relative: str = ""  # the folder relative to the disc root
+    result_id: str = ""  # the stem of the candidate's result files, unique on the disc
 
     @property
     def absent(self) -> bool:
@@ -199,4 +197,6 @@ def scan_disc(root: Path | str, deliverable_names: Iterable[str]) -> Disc:
     if not candidates:
         raise DiscError(f"{root} holds no candidate folder (no roster, and no folder with a deliverable "
                         f"such as {min(deliverable_names)}.xlsx)")
+    ids = result_ids([(c.user, c.folder.relative_to(root).as_posix() if c.folder else "") for c in candidates])
+    candidates = [replace(c, result_id=result_id) for c, result_id in zip(candidates, ids)]
     return Disc(root, exam, exam_end, roster is not None, candidates, inputs + roster_inputs)

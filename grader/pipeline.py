@@ -133,7 +133,7 @@ class Graded:
     row: SummaryRow
     inputs: tuple[dict[str, Any], ...]
     fingerprints: dict[str, str]
-    result_file: tuple[str, str]  # candidates/<user>.json and its sha256
+    result_file: tuple[str, str]  # candidates/<result id>.json and its sha256
     cached: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -199,17 +199,17 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     """Grade (or take from the cache) one candidate and write its JSON and HTML page."""
     seconds: dict[str, float] = {}
     key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits)
-    hit = cache.load(job.out, entry.user, key) if job.use_cache else None  # --fresh: not read, still written
+    hit = cache.load(job.out, entry.result_id, key) if job.use_cache else None  # --fresh: not read, still written
     shown_files: dict[str, Exhibit] = {}  # on a cache hit the page reads the files from the disc
     if hit is not None:
         result, prints = hit
     else:
         result, prints, seconds, shown_files = grade_candidate(entry, job.disc, paper, job.limits)
-        cache.store(job.out, entry.user, key, result, prints)
+        cache.store(job.out, entry.result_id, key, result, prints)
     started = time.perf_counter()
     shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
-    path = candidate_path(job.out, shown.user)
-    page = job.out / "candidates" / page_name(shown.user)
+    path = candidate_path(job.out, shown.result_id)
+    page = job.out / "candidates" / page_name(shown.result_id)
     if not (hit is not None and page.is_file() and unchanged(job.out, shown, paper.places)):
         path = write_candidate(job.out, shown, paper.places)
         write_page(job.out, shown, paper, job.disc.root, shown_files)
@@ -287,7 +287,7 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
     entries = disc.candidates
     if only:
         wanted = {u.strip().casefold() for u in only if u.strip()}
-        entries = [e for e in entries if e.user.casefold() in wanted]
+        entries = [e for e in entries if e.user.casefold() in wanted or e.result_id.casefold() in wanted]
         if not entries:
             raise DiscError(f"none of {', '.join(sorted(wanted))} is a candidate on {disc_path}")
     changes = None
@@ -315,7 +315,7 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
     for done, graded in enumerate(_graded(entries, job, paper, jobs, dask), start=1):
         rows[graded.index] = graded.row
         if similar:
-            prints[graded.row.user] = orjson.dumps(graded.fingerprints)
+            prints[graded.row.result_id] = orjson.dumps(graded.fingerprints)
         written[graded.result_file[0]] = graded.result_file[1]
         cached += graded.cached
         for stage, spent in graded.seconds.items():
@@ -364,12 +364,12 @@ def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], p
         return rows
     updated = []
     for row in rows:
-        if row.user not in by_user:
+        if row.result_id not in by_user:
             updated.append(row)
             continue
-        path = candidate_path(job.out, row.user)
+        path = candidate_path(job.out, row.result_id)
         result = read_candidate(path)
-        flags = tuple(sorted(set(result.flags) | set(by_user[row.user]), key=Flag.sort_key))
+        flags = tuple(sorted(set(result.flags) | set(by_user[row.result_id]), key=Flag.sort_key))
         status = NEEDS_REVIEW if result.status == GRADED else result.status
         result = replace(result, flags=flags, status=status)
         path = write_candidate(job.out, result, paper.places)

@@ -103,7 +103,7 @@ def finish(entry: CandidateEntry, units: tuple[UnitResult, ...], flags: list[Fla
         status = GRADED
     inputs = tuple(submission.inputs[k] for k in sorted(submission.inputs)) if submission else ()
     return CandidateResult(entry.user, entry.candidate_no, entry.name, entry.relative, status, total,
-                           total >= paper.pass_mark, units, tuple(unique), inputs)
+                           total >= paper.pass_mark, units, tuple(unique), inputs, entry.result_id)
 
 
 def absent_result(entry: CandidateEntry, paper: Paper) -> CandidateResult:
