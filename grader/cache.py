@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from grader import __version__
-from grader.intake import CandidateEntry, Disc, is_junk
+from grader.intake import CandidateEntry, Disc, is_junk, linked_folder
 from grader.limits import Limits
 from grader.model import CandidateResult
 from grader.report import json_bytes, write_atomic
@@ -67,10 +67,15 @@ def cache_key(entry: CandidateEntry, disc: Disc, paper_hashes: tuple[str, str], 
     digest = hashlib.sha256()
     header = [__version__, *paper_hashes, repr(limits), entry.user, entry.candidate_no, entry.name,
               entry.relative, entry.result_id, str(entry.rostered), str(disc.has_roster),
-              disc.exam_end.isoformat() if disc.exam_end else ""]
-    digest.update("\n".join(header).encode())
-    if entry.folder is not None:
-        for line in folder_state(entry.folder, limits, with_times=disc.exam_end is not None):
+              disc.exam_end.isoformat() if disc.exam_end else "", *(repr(f) for f in entry.flags)]
+    digest.update("\n".join(header).encode("utf-8", "surrogatepass"))
+    folder = entry.folder
+    if folder is not None and folder.is_symlink():  # a link is read only where it leads inside the disc
+        target, reason = linked_folder(folder, disc.root)
+        digest.update(reason.encode("utf-8", "surrogatepass"))
+        folder = folder if target is not None else None
+    if folder is not None:
+        for line in folder_state(folder, limits, with_times=disc.exam_end is not None):
             digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 

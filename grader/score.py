@@ -91,7 +91,7 @@ def grade_submission(entry: CandidateEntry, submission: Submission, paper: Paper
 def finish(entry: CandidateEntry, units: tuple[UnitResult, ...], flags: list[Flag], paper: Paper,
            submission: Submission | None = None) -> CandidateResult:
     total = sum((u.points for u in units), Fraction(0))
-    unique = sorted(set(flags), key=Flag.sort_key)
+    unique = sorted(set(flags) | set(entry.flags), key=Flag.sort_key)
     if entry.folder is None:
         status = ABSENT
     elif submission is not None and submission.files and not any(

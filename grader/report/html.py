@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from grader.intake import linked_folder
 from grader.model import ABSENT, STATUS_LABELS, CandidateResult, CriterionResult, Evidence, Exhibit
 from grader.paper import Paper
 from grader.read.images import PREVIEW_SIDE, preview_of
@@ -180,6 +181,8 @@ def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_
     places = paper.places
     titles = {c.id: c.title_en for c in paper.criteria()}
     folder = (disc_root / result.folder) if disc_root is not None and result.folder else None
+    if folder is not None and folder.is_symlink() and linked_folder(folder, disc_root)[0] is None:
+        folder = None  # a link out of the disc is not read, not even for a thumbnail
     units = []
     for unit in result.units:
         units.append({
