@@ -292,9 +292,9 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
             raise DiscError(f"none of {', '.join(sorted(wanted))} is a candidate on {disc_path}")
     changes = None
     if overrides is not None:
-        changes = load_overrides(overrides, [e.user for e in disc.candidates],
+        changes = load_overrides(overrides, [(e.user, e.result_id) for e in disc.candidates],
                                  {c.id: c.points for c in paper.criteria()},
-                                 [e.user for e in disc.candidates if e.folder is None])
+                                 [(e.user, e.result_id) for e in disc.candidates if e.folder is None])
     jobs = jobs or os.cpu_count() or 1
     out.mkdir(parents=True, exist_ok=True)
     inputs: dict[str, dict[str, Any]] = {}
