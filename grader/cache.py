@@ -17,11 +17,10 @@ from typing import Any
 import orjson
 
 from grader import __version__
-from grader.intake import CandidateEntry, Disc, is_junk
+from grader.intake import CandidateEntry, Disc, is_junk, linked_folder
 from grader.limits import Limits
 from grader.model import CandidateResult
 from grader.report import json_bytes, write_atomic
-from grader.report.candidate_json import safe_file_name
 from grader.versions import library_versions
 
 CACHE_DIR = ".cache"
@@ -68,23 +67,29 @@ def folder_state(folder: Path, limits: Limits, with_times: bool = False) -> list
 
 def cache_key(entry: CandidateEntry, disc: Disc, paper_hashes: tuple[str, str], limits: Limits) -> str:
     digest = hashlib.sha256()
-    header = [__version__, *paper_hashes, repr(sorted(library_versions().items())), repr(limits), entry.user, entry.candidate_no, entry.name,
-              entry.relative, str(entry.rostered), str(disc.has_roster),
-              disc.exam_end.isoformat() if disc.exam_end else ""]
-    digest.update("\n".join(header).encode())
-    if entry.folder is not None:
-        for line in folder_state(entry.folder, limits, with_times=disc.exam_end is not None):
+    header = [__version__, *paper_hashes, repr(sorted(library_versions().items())), repr(limits), entry.user,
+              entry.candidate_no, entry.name, entry.relative, entry.result_id, str(entry.rostered),
+              str(disc.has_roster), disc.exam_end.isoformat() if disc.exam_end else "",
+              *(repr(f) for f in entry.flags)]
+    digest.update("\n".join(header).encode("utf-8", "surrogatepass"))
+    folder = entry.folder
+    if folder is not None and folder.is_symlink():  # a link is read only where it leads inside the disc
+        target, reason = linked_folder(folder, disc.root)
+        digest.update(reason.encode("utf-8", "surrogatepass"))
+        folder = folder if target is not None else None
+    if folder is not None:
+        for line in folder_state(folder, limits, with_times=disc.exam_end is not None):
             digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
 
-def cache_path(out: Path, user: str) -> Path:
-    return out / CACHE_DIR / f"{safe_file_name(user)}.json"
+def cache_path(out: Path, result_id: str) -> Path:
+    return out / CACHE_DIR / f"{result_id}.json"
 
 
-def load(out: Path, user: str, key: str) -> tuple[CandidateResult, dict[str, str]] | None:
+def load(out: Path, result_id: str, key: str) -> tuple[CandidateResult, dict[str, str]] | None:
     """The cached automatic result and fingerprints when the key matches, else None."""
-    path = cache_path(out, user)
+    path = cache_path(out, result_id)
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -97,6 +102,6 @@ def load(out: Path, user: str, key: str) -> tuple[CandidateResult, dict[str, str
         return None
 
 
-def store(out: Path, user: str, key: str, result: CandidateResult, fingerprints: dict[str, Any]) -> None:
-    write_atomic(cache_path(out, user), json_bytes({"key": key, "result": result.to_dict(),
+def store(out: Path, result_id: str, key: str, result: CandidateResult, fingerprints: dict[str, Any]) -> None:
+    write_atomic(cache_path(out, result_id), json_bytes({"key": key, "result": result.to_dict(),
                                                      "fingerprints": fingerprints}))

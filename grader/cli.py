@@ -133,7 +133,7 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
 
     DISC is the folder burned from the exam server (or its .iso image, or a .zip of it):
     candidate folders (ks01, ks02, …) at its root or one level down, with optional exam.toml
-    and roster.csv / roster.xlsx. The disc is only read. Reports: index.html, candidates/<user>.html and .json, summary.xlsx (with the
+    and roster.csv / roster.xlsx. The disc is only read. Reports: index.html, candidates/<id>.html and .json, summary.xlsx (with the
     units, items, flags and overrides sheets and two charts), summary.csv, manifest.json.
 
     \b
@@ -215,7 +215,8 @@ def summary_text(result) -> str:
 @click.argument("part", required=False, metavar="[CRITERION|UNIT]")
 def explain(out: Path, user: str, part: str | None) -> None:
     """Print why USER got their points, from the results in OUT (no regrading): each criterion
-    with points / maximum, the evidence of every deduction, overrides and flags.
+    with points / maximum, the evidence of every deduction, overrides and flags. USER is a user
+    name or, where two folders share one, a result id (the name of the candidate's .json file).
 
     \b
     Example:

@@ -4,18 +4,26 @@ Reads ``exam.toml`` and the roster, finds candidate folders at the root or one l
 and decides who is a candidate: every rostered user (absent when no folder), every folder
 not on the roster that holds a deliverable (flagged ``not-on-roster``) and, without a
 roster, every folder that holds a deliverable. Nothing on the disc is ever written.
+
+Folders that stand for one user name (``KS02`` and ``ks02``) are all candidates, flagged
+``duplicate-candidate``; the roster row goes to the one named exactly as the roster says. A
+folder that is a symbolic link is always a candidate (reading decides whether to follow it).
+Each candidate gets its result id (``grader.names``), computed over the whole disc.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from grader.errors import DiscError, ReadError
+from grader.model import Flag
+from grader.names import decode_name, display_name, display_path, name_key, result_ids
 from grader.read.tables import RawSheet, SheetSpec, build_workbook, read_grid
 
 JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db", "$recycle.bin",
@@ -38,18 +46,16 @@ def is_junk(name: str) -> bool:
     return lowered in JUNK_NAMES or name.startswith(("~$", "._", "."))
 
 
-def name_key(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).strip().casefold()
-
-
 @dataclass(frozen=True)
 class CandidateEntry:
-    user: str
+    user: str  # the roster's user name, else the folder's name as shown (see grader.names)
     candidate_no: str = ""
     name: str = ""
     folder: Path | None = None
     rostered: bool = False
-    relative: str = ""  # the folder relative to the disc root
+    relative: str = ""  # the folder relative to the disc root, as shown
+    result_id: str = ""  # the stem of the candidate's result files, unique on the disc
+    flags: tuple[Flag, ...] = ()  # what intake found: duplicate-candidate, guessed-encoding
 
     @property
     def absent(self) -> bool:
@@ -131,12 +137,45 @@ def _find_case_insensitive(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _subdirs(folder: Path) -> list[Path]:
+def _children(folder: Path) -> list[Path]:
     try:
-        children = sorted(folder.iterdir())
+        return [c for c in sorted(folder.iterdir()) if not is_junk(c.name)]
     except OSError:
         return []
-    return [c for c in children if c.is_dir() and not c.is_symlink() and not is_junk(c.name)]
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    return [c for c in _children(folder) if c.is_dir() and not c.is_symlink()]
+
+
+def _folder_links(folder: Path) -> list[Path]:
+    """Symbolic links in ``folder`` that do not lead to a file: to a folder, to nothing, or a loop."""
+    return [c for c in _children(folder) if c.is_symlink() and not c.is_file()]
+
+
+def linked_folder(folder: Path, root: Path) -> tuple[Path | None, str]:
+    """Where a candidate folder that is a symbolic link leads, and why it is followed or not.
+
+    The target is returned (followed) only when it is a folder inside the disc that does not
+    hold the link itself; a link out of the disc, to nothing or round a loop gives None.
+    """
+    try:
+        shown = f"'{display_name(os.readlink(folder))}'"
+    except OSError:
+        shown = "a target that cannot be read"
+    try:
+        target, base = folder.resolve(strict=True), root.resolve(strict=True)
+        home = folder.parent.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a loop (RuntimeError before Python 3.13)
+        return None, f"the candidate folder is a symbolic link to {shown}, which leads nowhere; not followed"
+    if base not in target.parents or not target.is_dir():
+        return None, (f"the candidate folder is a symbolic link to {shown}, not a folder inside the disc; "
+                      f"not followed, nothing graded")
+    if target == home or target in home.parents:
+        return None, (f"the candidate folder is a symbolic link to {shown}, which holds the link itself; "
+                      f"not followed")
+    inside = display_path(target.relative_to(base).as_posix())
+    return target, f"the candidate folder is a symbolic link to '{inside}' on the disc; followed"
 
 
 def _holds_deliverable(folder: Path, names: set[str], depth: int) -> bool:
@@ -166,37 +205,102 @@ def scan_disc(root: Path | str, deliverable_names: Iterable[str]) -> Disc:
     names = {name_key(n) for n in deliverable_names}
     exam, exam_end, inputs = read_exam(root)
     roster, roster_inputs = read_roster(root)
-    rostered = {name_key(r["username"]) for r in roster or []}
-
-    folders: dict[str, Path] = {}
-
-    def take(folder: Path) -> None:
-        folders.setdefault(name_key(folder.name), folder)
-
-    for top in _subdirs(root):
-        inner = [d for d in _subdirs(top)
-                 if name_key(d.name) in rostered or _holds_deliverable(d, names, 0)]
-        is_candidate = name_key(top.name) in rostered or _holds_deliverable(top, names, 0)
-        if inner and not is_candidate:  # a container such as 考生数据/
-            for d in inner:
-                take(d)
-        elif is_candidate or _holds_deliverable(top, names, 1):
-            take(top)
-        # a top folder with rostered or deliverable-holding sub-folders that is itself neither is a
-        # container; one without either is not a candidate (an empty folder off the roster, a tools folder)
+    found = _candidate_folders(root, names, {name_key(r["username"]) for r in roster or []})
+    twins: dict[str, list[Path]] = {}
+    for folder in found:
+        twins.setdefault(_user_key(folder), []).append(folder)
+    taken = {name_key(r["username"]): _roster_folder(r["username"], twins[name_key(r["username"])])
+             for r in roster or [] if name_key(r["username"]) in twins}
 
     candidates: list[CandidateEntry] = []
     for row in roster or []:
-        folder = folders.pop(name_key(row["username"]), None)
-        candidates.append(CandidateEntry(row["username"], row["candidate_no"], row["name"], folder, True,
-                                         folder.relative_to(root).as_posix() if folder else ""))
-    for key in sorted(folders):
-        folder = folders[key]
-        if roster is not None and not _holds_deliverable(folder, names, 1):
+        folder = taken.get(name_key(row["username"]))
+        candidates.append(_entry(root, row["username"], folder, twins, taken, rostered=True,
+                                 candidate_no=row["candidate_no"], name=row["name"]))
+    for folder in found:
+        if folder in taken.values():
             continue
-        candidates.append(CandidateEntry(folder.name, folder=folder, rostered=False,
-                                         relative=folder.relative_to(root).as_posix()))
+        alone = len(twins[_user_key(folder)]) == 1  # a twin or a link is never left out
+        if roster is not None and alone and not folder.is_symlink() and not _holds_deliverable(folder, names, 1):
+            continue
+        candidates.append(_entry(root, display_name(folder.name), folder, twins, taken))
     if not candidates:
         raise DiscError(f"{root} holds no candidate folder (no roster, and no folder with a deliverable "
                         f"such as {min(deliverable_names)}.xlsx)")
+    # a rostered candidate's files are named after the roster's user name, others' after the folder's
+    ids = result_ids([(c.user if c.rostered else c.folder.name, _raw_relative(c.folder, root) if c.folder else "")
+                      for c in candidates])
+    candidates = [replace(c, result_id=result_id) for c, result_id in zip(candidates, ids)]
     return Disc(root, exam, exam_end, roster is not None, candidates, inputs + roster_inputs)
+
+
+def _candidate_folders(root: Path, names: set[str], rostered: set[str]) -> list[Path]:
+    """Every folder that may be a candidate's, by user name and then path on the disc."""
+
+    def on_roster(folder: Path) -> bool:
+        return _user_key(folder) in rostered
+
+    found: list[Path] = []
+    for top in _subdirs(root):
+        inner = [d for d in _subdirs(top) if on_roster(d) or _holds_deliverable(d, names, 0)]
+        links = _folder_links(top)
+        is_candidate = on_roster(top) or _holds_deliverable(top, names, 0)
+        if (inner or any(on_roster(link) for link in links)) and not is_candidate:  # a container such as 考生数据/
+            found += inner + links
+        elif is_candidate or _holds_deliverable(top, names, 1):
+            found.append(top)
+        # a top folder with rostered or deliverable-holding sub-folders that is itself neither is a
+        # container; one without either is not a candidate (an empty folder off the roster, a tools folder)
+    found += _folder_links(root)  # not looked into here: reading decides whether a link is followed
+    return sorted(found, key=lambda f: (_user_key(f), _raw_relative(f, root)))
+
+
+def _user_key(folder: Path) -> str:
+    return name_key(display_name(folder.name))
+
+
+def _raw_relative(folder: Path, root: Path) -> str:
+    return folder.relative_to(root).as_posix()
+
+
+def _shown_relative(folder: Path, root: Path) -> str:
+    return display_path(_raw_relative(folder, root))
+
+
+def _roster_folder(user: str, folders: list[Path]) -> Path:
+    """Of the folders that stand for one rostered user: the one named exactly so, else the one
+    named so but for spaces around, else the first."""
+    for same in (lambda shown: shown == user, lambda shown: shown.strip() == user):
+        for folder in folders:
+            if same(display_name(folder.name)):
+                return folder
+    return folders[0]
+
+
+def _entry(root: Path, user: str, folder: Path | None, twins: dict[str, list[Path]],
+           taken: dict[str, Path], **fields: Any) -> CandidateEntry:
+    if folder is None:
+        return CandidateEntry(user, **fields)
+    flags = []
+    encoding = decode_name(folder.name)[1]
+    if encoding != "utf-8":
+        flags.append(Flag("guessed-encoding", f"the folder's name is not UTF-8; shown as read in {encoding}"))
+    group = twins[_user_key(folder)]
+    if len(group) > 1:
+        flags.append(_twin_flag(root, folder, group, taken.get(_user_key(folder))))
+    return CandidateEntry(user, folder=folder, relative=_shown_relative(folder, root), flags=tuple(flags),
+                          **fields)
+
+
+def _twin_flag(root: Path, folder: Path, group: list[Path], rostered: Path | None) -> Flag:
+    """``duplicate-candidate``: which other folders stand for the same user, and which took the roster row."""
+    others = ", ".join(f"'{_shown_relative(f, root)}'" for f in group if f != folder)
+    if rostered is None:
+        outcome = "each is graded on its own"
+    elif rostered == folder:
+        outcome = "this folder took the roster row"
+    else:
+        outcome = (f"'{_shown_relative(rostered, root)}' took the roster row; this one is graded as a folder "
+                   f"not on the roster")
+    return Flag("duplicate-candidate", f"{len(group)} folders stand for one user name: this one and {others}; "
+                                       f"{outcome}")

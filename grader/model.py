@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from grader.names import result_stem
+
 # Candidate statuses, in the words of the paper (§3).
 GRADED = "graded"
 ABSENT = "absent"
@@ -188,9 +190,17 @@ class CandidateResult:
     units: tuple[UnitResult, ...]
     flags: tuple[Flag, ...] = ()
     inputs: tuple[dict[str, Any], ...] = field(default=())  # files read: path, sha256, size
+    result_id: str = ""  # the stem of the candidate's files (grader.names); "" takes the user's own
+
+    def __post_init__(self) -> None:
+        if not self.result_id:
+            object.__setattr__(self, "result_id", result_stem(self.user))
 
     def to_dict(self) -> dict[str, Any]:
+        # a plain name's result id is the name itself: its JSON stays as it was before result ids
+        named = {"result_id": self.result_id} if self.result_id != self.user else {}
         return {
+            **named,
             "user": self.user,
             "candidate_no": self.candidate_no,
             "name": self.name,
@@ -216,6 +226,7 @@ class CandidateResult:
             units=tuple(UnitResult.from_dict(u) for u in data["units"]),
             flags=tuple(Flag.from_dict(f) for f in data["flags"]),
             inputs=tuple(data["inputs"]),
+            result_id=data.get("result_id", ""),
         )
 
     def unit(self, unit_id: str) -> UnitResult:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from grader.errors import OverridesError
 from grader.model import CandidateResult, UnitResult, fraction_text
+from grader.names import find
 
 COLUMNS = ("candidate", "criterion", "points", "reason", "examiner")
 ALIASES = {
@@ -48,7 +49,8 @@ ALIASES = {
 
 TEMPLATE = """\
 # Overrides 人工改分 — one row per criterion whose automatic points an examiner changes.
-# candidate 考生 = the user name (ks07); criterion 评分项 = a criterion id of the paper (U3-02);
+# candidate 考生 = the user name (ks07), or the result id where two folders share a name;
+# criterion 评分项 = a criterion id of the paper (U3-02);
 # points 分数 = the new points, from 0 to the criterion's maximum (1.5 or 9/4);
 # reason 理由 and examiner 阅卷人 are required. Lines starting with # are ignored.
 # Use:  grade DISC --overrides overrides.csv
@@ -64,7 +66,7 @@ class Override:
     """One row of an overrides file."""
 
     line: int
-    candidate: str
+    candidate: str  # the candidate's result id
     criterion: str
     points: Fraction
     reason: str
@@ -83,13 +85,12 @@ class Overrides:
     sha256: str
     rows: tuple[Override, ...]
 
-    def for_candidate(self, user: str) -> dict[str, Override]:
-        key = _user_key(user)
-        return {o.criterion: o for o in self.rows if _user_key(o.candidate) == key}
+    def for_candidate(self, result_id: str) -> dict[str, Override]:
+        return {o.criterion: o for o in self.rows if o.candidate == result_id}
 
     def apply(self, result: CandidateResult, pass_mark: Fraction) -> CandidateResult:
         """The result with this candidate's overrides in place of the automatic points."""
-        return apply_overrides(result, self.for_candidate(result.user).values(), pass_mark)
+        return apply_overrides(result, self.for_candidate(result.result_id).values(), pass_mark)
 
     def manifest_record(self) -> dict[str, object]:
         return {"path": str(self.path.resolve()), "sha256": self.sha256, "rows": len(self.rows)}
@@ -117,12 +118,13 @@ def decode(data: bytes) -> str:
         raise OverridesError(f"the file is neither UTF-8 nor GBK text ({exc})") from None
 
 
-def load_overrides(path: str | Path, candidates: Iterable[str], maxima: dict[str, Fraction],
-                   absent: Iterable[str] = ()) -> Overrides:
+def load_overrides(path: str | Path, candidates: Iterable[str | tuple[str, str]], maxima: dict[str, Fraction],
+                   absent: Iterable[str | tuple[str, str]] = ()) -> Overrides:
     """Read and validate an overrides file; raise OverridesError naming the first bad line.
 
-    ``candidates`` are the users of the disc, ``maxima`` every criterion id with its maximum,
-    ``absent`` the users who did not sit the exam (they have no work to re-score).
+    ``candidates`` are the candidates of the disc, each a (user name, result id) pair or a user
+    name that is its own result id; ``maxima`` every criterion id with its maximum; ``absent``
+    the candidates who did not sit the exam (they have no work to re-score).
     """
     path = Path(path)
     try:
@@ -133,8 +135,8 @@ def load_overrides(path: str | Path, candidates: Iterable[str], maxima: dict[str
         text = decode(data)
     except OverridesError as exc:
         raise OverridesError(f"overrides file {path}: {exc}") from None
-    users = {_user_key(u): u for u in candidates}
-    missing = {_user_key(u) for u in absent}
+    users = [_pair(c) for c in candidates]
+    missing = {_pair(c)[1] for c in absent}
     criteria = {c.upper(): c for c in maxima}
     rows: list[Override] = []
     seen: dict[tuple[str, str], int] = {}
@@ -150,7 +152,7 @@ def load_overrides(path: str | Path, candidates: Iterable[str], maxima: dict[str
             header = _header(record, where)
             continue
         row = _row(record, header, line, where, users, missing, criteria, maxima)
-        pair = (_user_key(row.candidate), row.criterion)
+        pair = (row.candidate, row.criterion)
         if pair in seen:
             raise OverridesError(f"{where}: {row.candidate} {row.criterion} already overridden on "
                                  f"line {seen[pair]}")
@@ -175,15 +177,19 @@ def _header(record: list[str], where: str) -> dict[str, int]:
     return header
 
 
-def _row(record: list[str], header: dict[str, int], line: int, where: str, users: dict[str, str],
+def _row(record: list[str], header: dict[str, int], line: int, where: str, users: list[tuple[str, str]],
          absent: set[str], criteria: dict[str, str], maxima: dict[str, Fraction]) -> Override:
     values = {c: (record[i].strip() if i < len(record) else "") for c, i in header.items()}
     user = unicodedata.normalize("NFKC", values["candidate"]).strip()
     if not user:
         raise OverridesError(f"{where}: no candidate")
-    if _user_key(user) not in users:
+    named = find(user, users)
+    if not named:
         raise OverridesError(f"{where}: candidate {user!r} is not on this disc")
-    if _user_key(user) in absent:
+    if len(named) > 1:
+        raise OverridesError(f"{where}: candidate {user!r} stands for {len(named)} folders on this disc; "
+                             f"give the result id of one: {', '.join(named)}")
+    if named[0] in absent:
         raise OverridesError(f"{where}: candidate {user!r} is absent (缺考); there is no work to re-score")
     typed = unicodedata.normalize("NFKC", values["criterion"]).strip()
     criterion = criteria.get(typed.upper())
@@ -199,7 +205,7 @@ def _row(record: list[str], header: dict[str, int], line: int, where: str, users
         raise OverridesError(f"{where}: a reason is required")
     if not values["examiner"]:
         raise OverridesError(f"{where}: the examiner is required")
-    return Override(line, users[_user_key(user)], criterion, points, values["reason"], values["examiner"])
+    return Override(line, named[0], criterion, points, values["reason"], values["examiner"])
 
 
 def apply_overrides(result: CandidateResult, overrides: Iterable[Override], pass_mark: Fraction) -> CandidateResult:
@@ -223,8 +229,8 @@ def apply_overrides(result: CandidateResult, overrides: Iterable[Override], pass
     return replace(result, units=tuple(units), total=total, passed=total >= pass_mark)
 
 
-def _user_key(user: str) -> str:
-    return unicodedata.normalize("NFKC", user).strip().casefold()
+def _pair(candidate: str | tuple[str, str]) -> tuple[str, str]:
+    return (candidate, candidate) if isinstance(candidate, str) else (candidate[0], candidate[1])
 
 
 def _name_key(text: str) -> str:

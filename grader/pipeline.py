@@ -108,7 +108,7 @@ class Graded:
     row: SummaryRow
     inputs: tuple[dict[str, Any], ...]
     fingerprints: dict[str, str]
-    result_file: tuple[str, str]  # candidates/<user>.json and its sha256
+    result_file: tuple[str, str]  # candidates/<result id>.json and its sha256
     cached: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -169,13 +169,13 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     """Grade (or take from the cache) one candidate and write its JSON and HTML page."""
     seconds: dict[str, float] = {}
     key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits)
-    hit = cache.load(job.out, entry.user, key) if job.use_cache else None  # --fresh: not read, still written
+    hit = cache.load(job.out, entry.result_id, key) if job.use_cache else None  # --fresh: not read, still written
     shown_files: dict[str, Exhibit] = {}  # on a cache hit the page reads the files from the disc
     if hit is not None:
         result, prints = hit
     else:
         result, prints, seconds, shown_files = grade_candidate(entry, job.disc, paper, job.limits)
-        _written(lambda: cache.store(job.out, entry.user, key, result, prints))
+        _written(lambda: cache.store(job.out, entry.result_id, key, result, prints))
     started = time.perf_counter()
     graded = _publish(index, result, prints, job, paper, hit is not None, shown_files)
     seconds["reports"] = time.perf_counter() - started
@@ -193,8 +193,8 @@ def _publish(index: int, result: CandidateResult, prints: dict[str, str], job: J
     """Apply the overrides and write the candidate's JSON and page (unless a cached result is
     already there exactly as it would be written)."""
     shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
-    path = candidate_path(job.out, shown.user)
-    page = job.out / "candidates" / page_name(shown.user)
+    path = candidate_path(job.out, shown.result_id)
+    page = job.out / "candidates" / page_name(shown.result_id)
     if not (cached and page.is_file() and unchanged(job.out, shown, paper.places)):
         path = _written(lambda: write_candidate(job.out, shown, paper.places))
         _written(lambda: write_page(job.out, shown, paper, job.disc.root, shown_files))
@@ -276,14 +276,14 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
     entries = disc.candidates
     if only:
         wanted = {u.strip().casefold() for u in only if u.strip()}
-        entries = [e for e in entries if e.user.casefold() in wanted]
+        entries = [e for e in entries if e.user.casefold() in wanted or e.result_id.casefold() in wanted]
         if not entries:
             raise DiscError(f"none of {', '.join(sorted(wanted))} is a candidate on {disc_path}")
     changes = None
     if overrides is not None:
-        changes = load_overrides(overrides, [e.user for e in disc.candidates],
+        changes = load_overrides(overrides, [(e.user, e.result_id) for e in disc.candidates],
                                  {c.id: c.points for c in paper.criteria()},
-                                 [e.user for e in disc.candidates if e.folder is None])
+                                 [(e.user, e.result_id) for e in disc.candidates if e.folder is None])
     jobs = jobs or os.cpu_count() or 1
     identity = disc_identity(disc)
     with claim(out, identity, paper.id, fresh=not use_cache):
@@ -314,7 +314,7 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
     for done, graded in enumerate(_graded(entries, job, paper, jobs, dask, start_method), start=1):
         rows[graded.index] = graded.row
         if similar:
-            prints[graded.row.user] = orjson.dumps(graded.fingerprints)
+            prints[graded.row.result_id] = orjson.dumps(graded.fingerprints)
         written[graded.result_file[0]] = graded.result_file[1]
         cached += graded.cached
         for stage, spent in graded.seconds.items():
@@ -369,12 +369,12 @@ def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], p
         return rows
     updated = []
     for row in rows:
-        if row.user not in by_user:
+        if row.result_id not in by_user:
             updated.append(row)
             continue
-        path = candidate_path(job.out, row.user)
+        path = candidate_path(job.out, row.result_id)
         result = read_candidate(path)
-        flags = tuple(sorted(set(result.flags) | set(by_user[row.user]), key=Flag.sort_key))
+        flags = tuple(sorted(set(result.flags) | set(by_user[row.result_id]), key=Flag.sort_key))
         status = NEEDS_REVIEW if result.status == GRADED else result.status
         result = replace(result, flags=flags, status=status)
         path = write_candidate(job.out, result, paper.places)

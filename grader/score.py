@@ -93,7 +93,7 @@ def grade_submission(entry: CandidateEntry, submission: Submission, paper: Paper
 def finish(entry: CandidateEntry, units: tuple[UnitResult, ...], flags: list[Flag], paper: Paper,
            submission: Submission | None = None) -> CandidateResult:
     total = sum((u.points for u in units), Fraction(0))
-    unique = sorted(set(flags), key=Flag.sort_key)
+    unique = sorted(set(flags) | set(entry.flags), key=Flag.sort_key)
     if entry.folder is None:
         status = ABSENT
     elif submission is not None and submission.files and not any(
@@ -105,7 +105,7 @@ def finish(entry: CandidateEntry, units: tuple[UnitResult, ...], flags: list[Fla
         status = GRADED
     inputs = tuple(submission.inputs[k] for k in sorted(submission.inputs)) if submission else ()
     return CandidateResult(entry.user, entry.candidate_no, entry.name, entry.relative, status, total,
-                           total >= paper.pass_mark, units, tuple(unique), inputs)
+                           total >= paper.pass_mark, units, tuple(unique), inputs, entry.result_id)
 
 
 def zero_units(paper: Paper, evidence: Evidence) -> tuple[UnitResult, ...]:

@@ -15,12 +15,14 @@ The answer is a list of findings, each ok or not; ``Verification.ok`` when all a
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader.errors import GraderError
+from grader.names import display_path
 from grader.report.manifest import file_sha256, read_manifest
 
 SHOWN = 10  # changed files named one by one; the rest counted
@@ -75,8 +77,13 @@ def verify(disc: Path | str, out: Path | str, paper: str | Path | None = None,
 def _inputs(result: Verification, disc: Path, inputs: list[dict[str, Any]]) -> None:
     changed, missing = [], []
     root = disc.resolve()
+    shown: dict[str, Path] | None = None
     for item in inputs:
-        path = (disc / item["path"]).resolve()
+        path = disc / item["path"]
+        if not path.exists():  # a name that is not UTF-8 is recorded as shown: find the file it stands for
+            shown = _shown_files(disc) if shown is None else shown
+            path = shown.get(item["path"], path)
+        path = path.resolve()
         if root not in path.parents or not path.is_file():
             missing.append(item["path"])
             continue
@@ -95,6 +102,16 @@ def _inputs(result: Verification, disc: Path, inputs: list[dict[str, Any]]) -> N
         result.add(False, "disc", f"{len(missing)} input file(s) missing or unreadable: {_names(missing)}")
     if inputs and not changed and not missing:
         result.add(True, "disc", f"all {len(inputs)} input files unchanged (sha256)")
+
+
+def _shown_files(disc: Path) -> dict[str, Path]:
+    """The disc's files by their path as results show it (``grader.names.display_path``)."""
+    files = {}
+    for folder, _, names in os.walk(disc):
+        for name in names:
+            path = Path(folder) / name
+            files[display_path(path.relative_to(disc).as_posix())] = path
+    return files
 
 
 def _paper(result: Verification, manifest: dict[str, Any], paper: str | Path | None,

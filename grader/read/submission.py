@@ -15,19 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.errors import ReadError
-from grader.intake import is_junk, name_key
+from grader.intake import is_junk, linked_folder, name_key
 from grader.limits import Limits
 from grader.model import Flag
+from grader.names import display_path
 
 if TYPE_CHECKING:
     from grader.paper import DeliverableSpec, Paper
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-
-
-def printable(name: str) -> str:
-    """A path as text that can be written anywhere: bytes that are not UTF-8 shown as U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 MISSING, UNREADABLE, READ = "missing", "unreadable", "read"
 
 
@@ -52,13 +48,21 @@ class Submission:
         self._parsed: dict[str, Any] = {}
         self.read_seconds = 0.0  # time spent in readers, for the run's stage figures
         self._state: dict[str, str] = {}
+        self._closed = False  # a candidate folder linking out of the disc: nothing in it is read
         self._files = self._listing()
 
     # ------------------------------------------------------------ listing
 
     def _listing(self) -> list[Path]:
-        """Every file of the folder up to three levels down, junk left out, symlinks not followed."""
+        """Every file of the folder up to three levels down, junk left out, symlinks not followed;
+        a candidate folder that is itself a link is read only where it leads inside the disc."""
         found: list[Path] = []
+        if self.folder.is_symlink():
+            target, reason = linked_folder(self.folder, self.disc_root)
+            self.flag("symlink", reason)
+            if target is None:
+                self._closed = True
+                return found
 
         def walk(folder: Path, depth: int) -> None:
             try:
@@ -90,7 +94,7 @@ class Submission:
         return found
 
     def relative(self, path: Path) -> str:
-        return printable(path.relative_to(self.folder).as_posix())
+        return display_path(path.relative_to(self.folder).as_posix())
 
     def flag(self, code: str, reason: str, path: Path | str = "", unit: str = "") -> None:
         file = self.relative(path) if isinstance(path, Path) else path
@@ -110,7 +114,7 @@ class Submission:
                 data = path.read_bytes()
             except OSError as exc:
                 raise ReadError(f"cannot be opened ({exc.strerror or exc})") from exc
-        rel = printable(path.relative_to(self.disc_root).as_posix())
+        rel = display_path(path.relative_to(self.disc_root).as_posix())
         self.inputs[rel] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         return data
 
@@ -151,7 +155,9 @@ class Submission:
         return located
 
     def _dirs(self) -> list[str]:
-        out = []
+        out: list[str] = []
+        if self._closed:
+            return out
         try:
             for child in self.folder.iterdir():
                 if child.is_dir() and not child.is_symlink() and not is_junk(child.name):

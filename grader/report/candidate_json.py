@@ -1,4 +1,4 @@
-"""``candidates/<user>.json``: every criterion of one candidate with points, maximum, evidence, flags."""
+"""``candidates/<result id>.json``: every criterion of one candidate with points, maximum, evidence, flags."""
 from __future__ import annotations
 
 import json
@@ -20,25 +20,19 @@ def candidate_document(result: CandidateResult, places: int) -> dict[str, Any]:
     return data
 
 
-def safe_file_name(user: str) -> str:
-    """A user name as a file name: path separators and control characters replaced."""
-    cleaned = "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in user).strip(". ")
-    return cleaned or "_"
-
-
-def candidate_path(out: Path, user: str) -> Path:
-    return out / "candidates" / f"{safe_file_name(user)}.json"
+def candidate_path(out: Path, result_id: str) -> Path:
+    return out / "candidates" / f"{result_id}.json"
 
 
 def write_candidate(out: Path, result: CandidateResult, places: int) -> Path:
-    path = candidate_path(out, result.user)
+    path = candidate_path(out, result.result_id)
     write_atomic(path, json_bytes(candidate_document(result, places)))
     return path
 
 
 def unchanged(out: Path, result: CandidateResult, places: int) -> bool:
-    """True when ``candidates/<user>.json`` already holds exactly this result."""
-    path = candidate_path(out, result.user)
+    """True when ``candidates/<result id>.json`` already holds exactly this result."""
+    path = candidate_path(out, result.result_id)
     try:
         return path.read_bytes() == json_bytes(candidate_document(result, places))
     except OSError:

@@ -1,6 +1,7 @@
 """``grade explain OUT USER [CRITERION]``: why a candidate got their points, as terminal text.
 
-Reads ``candidates/<user>.json`` of a results folder and nothing else (no regrading): every
+USER is a user name or a result id (the stem of the candidate's files). Reads
+``candidates/<result id>.json`` of a results folder and nothing else (no regrading): every
 criterion with its points and maximum and, where points were lost, the evidence that cost
 them (file, sheet, cell, expected, found); overrides with the automatic value, reason and
 examiner; the flags. Given a criterion (``U3-02``) or a unit (``U3``), only that part is
@@ -15,28 +16,37 @@ from typing import Any
 
 from grader.errors import GraderError
 from grader.model import STATUS_LABELS
-from grader.report.candidate_json import candidate_path
+from grader.names import find
 from grader.score import display
 
 INDENT = "    "
 
 
 def find_result(out: Path, user: str) -> Path:
-    """The candidate's JSON file in ``out``; the user name's case does not matter."""
+    """The candidate's JSON file in ``out``, named by its user name (in any case) or its result id;
+    GraderError when none or several candidates answer to the name."""
     folder = Path(out) / "candidates"
     if not folder.is_dir():
         raise GraderError(f"{out} holds no candidates/ folder: not a results folder "
                           f"(run `grade DISC --out {out}` first)")
-    path = candidate_path(Path(out), user)
-    if path.is_file():
-        return path
-    wanted = path.name.casefold()
-    names = sorted(p for p in folder.glob("*.json"))
-    for candidate in names:
-        if candidate.name.casefold() == wanted:
-            return candidate
-    known = ", ".join(p.stem for p in names[:12]) + (", …" if len(names) > 12 else "")
+    files = {p.stem: p for p in sorted(folder.glob("*.json"))}
+    if user in files:
+        return files[user]
+    named = find(user, [(_user_of(path), stem) for stem, path in files.items()])
+    if len(named) == 1:
+        return files[named[0]]
+    if named:
+        raise GraderError(f"{user!r} stands for {len(named)} candidates in {folder}; give a result id: "
+                          f"{', '.join(named)}")
+    known = ", ".join(list(files)[:12]) + (", …" if len(files) > 12 else "")
     raise GraderError(f"no result for {user!r} in {folder} (candidates: {known or 'none'})")
+
+
+def _user_of(path: Path) -> str:
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8")).get("user", ""))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return ""
 
 
 def load_document(out: Path, user: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""HTML reports: ``index.html`` (the class) and ``candidates/<user>.html`` (one candidate).
+"""HTML reports: ``index.html`` (the class) and ``candidates/<result id>.html`` (one candidate).
 
 Rendered with Jinja2, autoescape on: whatever a candidate typed shows as text. The pages
 are self-contained: inline CSS and one inline sorting script, both pinned by their sha256
@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from grader.intake import linked_folder
 from grader.model import ABSENT, STATUS_LABELS, CandidateResult, CriterionResult, Evidence, Exhibit
 from grader.paper import Paper
 from grader.read.images import PREVIEW_SIDE, preview_of
 from grader.report import write_atomic
-from grader.report.candidate_json import safe_file_name
 from grader.report.summary import SummaryRow
 from grader.score import display
 
@@ -78,13 +78,13 @@ def shorten(text: str, limit: int = MAX_SHOWN) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
-def page_name(user: str) -> str:
-    return f"{safe_file_name(user)}.html"
+def page_name(result_id: str) -> str:
+    return f"{result_id}.html"
 
 
-def page_href(user: str) -> str:
+def page_href(result_id: str) -> str:
     """The link to a candidate's page from ``index.html``."""
-    return "candidates/" + quote(page_name(user))
+    return "candidates/" + quote(page_name(result_id))
 
 
 # ---------------------------------------------------------------- index
@@ -102,7 +102,7 @@ def write_index(out: Path, rows: Sequence[SummaryRow], paper: Paper, exam: dict[
         table.append({
             "order": order,
             "row": row,
-            "href": page_href(row.user),
+            "href": page_href(row.result_id),
             "units": [_points_cell(p, places, absent) for p in row.units],
             "total": _points_cell(row.total, places, absent),
             "status": STATUS_LABELS.get(row.status, row.status),
@@ -175,12 +175,14 @@ class TextView:
 
 def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path | None = None,
                          exhibits: dict[str, Exhibit] | None = None) -> Path:
-    """``candidates/<user>.html``; thumbnails go to ``candidates/thumbs/<user>/``: the reader's
+    """``candidates/<result id>.html``; thumbnails go to ``candidates/thumbs/<result id>/``: the reader's
     ``exhibits`` (the readers' previews and decoded texts, by path in the candidate folder) where
     given, else made from the files on the disc."""
     places = paper.places
     titles = {c.id: c.title_en for c in paper.criteria()}
     folder = (disc_root / result.folder) if disc_root is not None and result.folder else None
+    if folder is not None and folder.is_symlink() and linked_folder(folder, disc_root)[0] is None:
+        folder = None  # a link out of the disc is not read, not even for a thumbnail
     units = []
     for unit in result.units:
         units.append({
@@ -199,11 +201,11 @@ def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_
         "total": display(result.total, places),
         "units": units,
         "overrides": [_criterion_view(c, titles.get(c.id, ""), places) for c in overrides],
-        "json_name": quote(f"{safe_file_name(result.user)}.json"),
+        "json_name": quote(f"{result.result_id}.json"),
         "images": _images(out, result, folder, exhibits or {}),
         "texts": _texts(result, folder, exhibits or {}),
     }
-    path = out / "candidates" / page_name(result.user)
+    path = out / "candidates" / page_name(result.result_id)
     write_atomic(path, environment().get_template("candidate.html").render(context).encode("utf-8"))
     return path
 
@@ -215,12 +217,12 @@ def write_fallback_page(out: Path, result: CandidateResult, problem: str) -> Pat
     body = (f"<h1>{escape(result.user)} {escape(result.name)}</h1>"
             f"<p>总分 Total {escape(str(display(result.total, 2)))} / 100</p>"
             f"<p>报告无法生成 The report could not be rendered: {escape(problem)}</p>"
-            f"<p><a href=\"{escape(quote(safe_file_name(result.user) + '.json'))}\">JSON</a> · "
+            f"<p><a href=\"{escape(quote(result.result_id + '.json'))}\">JSON</a> · "
             f"<a href=\"../index.html\">index</a></p>")
     page = (f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">"
             f"<title>{escape(result.user)}</title></head><body>{body}</body></html>\n")
-    path = out / "candidates" / page_name(result.user)
+    path = out / "candidates" / page_name(result.result_id)
     write_atomic(path, page.encode("utf-8"))
     return path
 
@@ -276,7 +278,7 @@ def _inside(folder: Path | None, relative: str) -> Path | None:
 def _images(out: Path, result: CandidateResult, folder: Path | None,
             exhibits: dict[str, Exhibit]) -> list[ImageView]:
     views = []
-    target_dir = out / "candidates" / "thumbs" / safe_file_name(result.user)
+    target_dir = out / "candidates" / "thumbs" / result.result_id
     for relative, notes in sorted(_evidence_files(result, IMAGE_SUFFIXES).items()):
         view = ImageView(relative, notes=notes)
         name = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16] + ".jpg"
@@ -291,7 +293,7 @@ def _images(out: Path, result: CandidateResult, folder: Path | None,
         else:
             view.problem = make_thumbnail(source, target_dir / name, view)
         if not view.problem:
-            view.thumb = f"thumbs/{quote(safe_file_name(result.user))}/{name}"
+            view.thumb = f"thumbs/{quote(result.result_id)}/{name}"
         views.append(view)
     return views
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from grader.model import STATUS_LABELS, CandidateResult, Flag, fraction_text
+from grader.names import result_stem
 from grader.paper import Paper
 from grader.report import write_atomic
 from grader.score import display
@@ -49,6 +50,11 @@ class SummaryRow:
     criteria: tuple[Fraction, ...] = ()
     overrides: tuple[OverrideNote, ...] = ()
     flag_records: tuple[Flag, ...] = ()
+    result_id: str = ""  # the stem of the candidate's files; "" takes the user's own
+
+    def __post_init__(self) -> None:
+        if not self.result_id:
+            object.__setattr__(self, "result_id", result_stem(self.user))
 
     @classmethod
     def of(cls, result: CandidateResult) -> SummaryRow:
@@ -62,7 +68,7 @@ class SummaryRow:
             for c in criteria if c.override is not None)
         return cls(result.user, result.candidate_no, result.name, result.status,
                    tuple(u.points for u in result.units), result.total, result.passed, flags,
-                   tuple(c.points for c in criteria), overrides, result.flags)
+                   tuple(c.points for c in criteria), overrides, result.flags, result.result_id)
 
 
 def neutral(value: str) -> str:
