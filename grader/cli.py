@@ -111,7 +111,8 @@ papers_option = click.option(
 @click.option("--resume/--fresh", "use_cache", default=True,
               help="Take candidates whose files are unchanged since the last run into the same --out from "
                    "its cache, so an interrupted run continues where it stopped (default); --fresh "
-                   "regrades everyone.")
+                   "regrades everyone and replaces the out folder's earlier results, also another "
+                   "disc's.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=Limits.candidate_seconds, show_default=True,
               help="Seconds one candidate may take before it is stopped and flagged `timeout` (0: no limit).")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=Limits.max_file_bytes / MB,

@@ -310,3 +310,25 @@ def test_grade_sample_writes_only_into_a_new_empty_or_earlier_demo_folder(tmp_pa
     empty.mkdir()
     assert runner.invoke(main, ["sample", str(empty)]).exit_code == 0
     assert (empty / "expected.json").is_file()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
+def test_killing_grade_leaves_no_worker_running_and_the_next_run_finishes(demo_disc, demo_results, tmp_path):
+    from test_supervision import _alive, _children
+
+    out = tmp_path / "out"
+    parent = subprocess.Popen([*GRADE, str(demo_disc), "--out", str(out), "--jobs", "2", "--quiet"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((out / "candidates").glob("*.json")):
+        time.sleep(0.05)
+    workers = [c for c in _children(parent.pid) if _alive(c)]
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(c) for c in workers):
+        time.sleep(0.1)
+    assert workers and [c for c in workers if _alive(c)] == []
+    again = subprocess.run([*GRADE, str(demo_disc), "--out", str(out), "--jobs", "2", "--quiet"],
+                           capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr  # the dead run's lock went with it
+    assert candidate_bytes(out) == candidate_bytes(demo_results)
