@@ -154,29 +154,22 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
                 paper = str(exam.get("paper", paper))
         loaded = load_paper(paper, papers=papers)
         out = out or default_out(disc)
-        progress = None
-        bar = None
-        if not quiet and sys.stderr.isatty():
-            bar = click.progressbar(length=1, label="grading", file=sys.stderr, show_pos=True)
-
-            def progress(done: int, total: int, user: str) -> None:
-                bar.length = total
-                bar.update(1)
-
+        bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
         users = only.split(",") if only else None
         limits = Limits(max_file_bytes=int(max_file_mb * MB), candidate_seconds=timeout,
                         max_memory_bytes=max_memory_mb * MB)
         options = {"jobs": jobs, "only": users, "overrides": overrides, "limits": limits,
                    "use_cache": use_cache, "dask": dask}
-        if bar is not None:
-            with bar:
-                result = grade_disc(disc, loaded, out, progress=progress, **options)
-        else:
-            result = grade_disc(disc, loaded, out, **options)
+        try:
+            result = grade_disc(disc, loaded, out, progress=bar, **options)
+        finally:
+            if bar is not None:
+                bar.close()
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
-        echo("interrupted: reports already written are complete; others were not written", err=True)
+        echo("interrupted 已中断: the results already written are whole; run the same command again to "
+             "continue 再次运行同一命令即可继续", err=True)
         sys.exit(130)
     if timings is not None:
         import json
@@ -187,12 +180,40 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
         echo(summary_text(result))
 
 
+class ProgressBar:
+    """The console's progress bar, made when the run knows how many candidates it grades (the
+    library's first call says so), so it never starts at 0/1 with a made-up time left."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int, user: str) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="grading 评分", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+REVIEW_SHOWN = 10  # candidates named in the closing summary; the rest are in index.html
+
+
 def summary_text(result) -> str:
+    from grader.model import NEEDS_REVIEW, UNREADABLE
     from grader.score import display
 
     counts = result.counts
     lines = [
-        f"paper {result.paper.id}: {len(result.rows)} candidates 考生",
+        f"paper {result.paper.id}: {plural(len(result.rows), 'candidate')} 考生",
         (f"  graded 已评分 {counts['graded']}   needs review 待复核 {counts['needs-review']}   "
          f"unreadable 无法读取 {counts['unreadable']}   absent 缺考 {counts['absent']}"),
     ]
@@ -207,6 +228,13 @@ def summary_text(result) -> str:
     for warning in result.warnings:
         lines.append(f"  warning 警告: {warning}")
     lines.append(f"  reports 报告: {result.out}{os.sep}  (open {result.out / 'index.html'})")
+    review = [r for r in result.rows if r.status in (NEEDS_REVIEW, UNREADABLE)]
+    if review:
+        named = ", ".join(r.result_id for r in review[:REVIEW_SHOWN])
+        more = f" and {len(review) - REVIEW_SHOWN} more 等" if len(review) > REVIEW_SHOWN else ""
+        lines.append(f"  to review 需复核: {named}{more}")
+        lines.append(f"  next 下一步: grade explain {result.out} {review[0].result_id}   "
+                     f"(why, flag by flag 逐项说明)")
     return "\n".join(lines)
 
 

@@ -311,6 +311,8 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
     prints: dict[str, bytes] = {}
     written: dict[str, str] = {}
     cached = 0
+    if progress:
+        progress(0, len(entries), "")  # the count is known before the first candidate
     for done, graded in enumerate(_graded(entries, job, paper, jobs, dask, start_method), start=1):
         rows[graded.index] = graded.row
         if similar:

@@ -1,6 +1,8 @@
 """The grade command: exit codes, one-line errors, help."""
 from __future__ import annotations
 
+import json
+
 from click.testing import CliRunner
 
 from grader.cli import main
@@ -43,3 +45,33 @@ def test_help_explains_the_command():
     assert result.exit_code == 0
     for option in ("--paper", "--out", "--jobs", "--only", "--quiet", "Example:"):
         assert option in result.output
+
+
+def test_the_closing_summary_names_who_to_review_and_the_next_command(demo_disc, tmp_path):
+    out = tmp_path / "r"
+    result = CliRunner().invoke(main, [str(demo_disc), "--out", str(out), "--jobs", "1"])
+    lines = result.output.splitlines()
+    assert lines[0] == "paper 2026A: 22 candidates 考生"
+    review = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "candidates").glob("*.json"))]
+    flagged = [r["user"] for r in review if r["status"] in ("needs-review", "unreadable")]
+    assert len(flagged) == 10
+    assert f"  to review 需复核: {', '.join(flagged)}" in lines
+    assert f"  next 下一步: grade explain {out} {flagged[0]}   (why, flag by flag 逐项说明)" in lines
+
+
+def test_one_candidate_is_one_candidate(demo_disc, tmp_path):
+    result = CliRunner().invoke(main, [str(demo_disc), "--out", str(tmp_path / "r"), "--only", "ks01"])
+    assert result.output.splitlines()[0] == "paper 2026A: 1 candidate 考生"
+    assert "to review" not in result.output
+
+
+def test_the_progress_bar_knows_its_count_before_the_first_candidate(demo_disc, tmp_path, monkeypatch):
+    from grader import cli
+
+    calls = []
+    monkeypatch.setattr(cli.ProgressBar, "__call__", lambda self, done, total, user: calls.append((done, total)))
+    bar = cli.ProgressBar()
+    from grader.pipeline import grade_disc
+
+    grade_disc(demo_disc, "2026A", tmp_path / "r", jobs=1, only=["ks01", "ks02"], progress=bar)
+    assert calls == [(0, 2), (1, 2), (2, 2)]
