@@ -189,11 +189,11 @@ def test_index_sorts_by_total(browser, reports):
     page = Page(browser, (reports / "index.html").as_uri())
     totals = "[...document.querySelectorAll('table.class-list tbody td.total')].map(c => c.textContent.trim())"
     header = "[...document.querySelectorAll('table.class-list thead th')].find(h => h.textContent.includes('总分'))"
-    assert page.evaluate(totals) == ["5.00", "3.80", "4.80", "3.70", "—"]  # roster order
+    assert page.evaluate(totals) == ["5.00", "3.80", "4.80", "3.70", "0.00"]  # roster order
     page.evaluate(f"{header}.querySelector('button').click()")
-    assert page.evaluate(totals) == ["—", "3.70", "3.80", "4.80", "5.00"]
+    assert page.evaluate(totals) == ["0.00", "3.70", "3.80", "4.80", "5.00"]
     page.evaluate(f"{header}.querySelector('button').click()")
-    assert page.evaluate(totals) == ["5.00", "4.80", "3.80", "3.70", "—"]
+    assert page.evaluate(totals) == ["5.00", "4.80", "3.80", "3.70", "0.00"]
     assert page.problems() == []
 
 

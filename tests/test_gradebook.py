@@ -248,3 +248,20 @@ def test_two_native_charts(graded):
     assert "<c:barChart>" in histogram or "<barChart>" in histogram
     assert "scatterChart>" in histogram and "合格线" in histogram  # the pass line
     assert "barChart>" in means and "Unit means" in means
+
+
+def test_the_workbook_prints_on_a4_landscape_with_its_headers_on_every_page(book):
+    for ws in (book[name] for name in ("summary", "units", "items", "flags", "overrides")):
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"  # 9: A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
+        assert ws.freeze_panes == "A2"
+    summary = book["summary"]
+    assert summary.auto_filter.ref == f"A1:{summary.cell(1, summary.max_column).column_letter}{summary.max_row}"
+
+
+def test_chart_helpers_live_on_a_hidden_last_sheet(book):
+    assert book.sheetnames[-1] == "chart data" and book["chart data"].sheet_state == "hidden"
+    assert [c.value for c in book["chart data"]["A"]][1:] == [6.0, 6.0]
+    units = [list(r) for r in book["units"].iter_rows(values_only=True)]
+    assert all(v is None for r in units for v in r[5:7] if isinstance(r[0], str) and "–" in r[0])

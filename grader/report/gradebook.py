@@ -259,18 +259,18 @@ def add_units_sheet(book, rows: Sequence[SummaryRow], paper: Paper) -> None:
                          f"total ≥ {paper.pass_mark}. α uses the criteria whose points vary.")
     band_row = note_row + 2
     bands = histogram(rows, paper)
-    _head(ws, [("分数段", "Score band"), ("从", "From"), ("到", "To (below)"), ("人数", "Candidates"),
-               ("", ""), ("合格线 x", "Pass line x"), ("合格线 y", "Pass line y")], band_row)
+    _head(ws, [("分数段", "Score band"), ("从", "From"), ("到", "To (below)"), ("人数", "Candidates")], band_row)
     for i, band in enumerate(bands, start=band_row + 1):
         _put(ws, i, [band.label, band.low, band.high, band.count])
     top, step = axis_top(max(b.count for b in bands))
+    helpers = chart_data_sheet(book)
     line_x = float(paper.pass_mark / BAND)  # on the hidden 0–10 axis of the pass line
-    for offset, y in enumerate((0, top), start=1):
-        ws.cell(band_row + offset, 6, line_x)
-        ws.cell(band_row + offset, 7, y)
+    _head(helpers, [("合格线 x", "Pass line x"), ("合格线 y", "Pass line y")])
+    for row, y in enumerate((0, top), start=2):
+        _put(helpers, row, [line_x, y])
     _widths(ws, [14, 40, 8, 8, 10, 10, 10, 10, 10, 10, 12, 12])
     ws.freeze_panes = "A2"
-    ws.add_chart(histogram_chart(ws, band_row, bands, paper, top, step), "N2")
+    ws.add_chart(histogram_chart(ws, band_row, bands, paper, top, step, helpers), "N2")
     ws.add_chart(unit_means_chart(ws, last_unit_row), "N22")
 
 
@@ -282,7 +282,18 @@ def axis_top(count: int) -> tuple[int, int]:
     return count, max(1, count // 5)
 
 
-def histogram_chart(ws, band_row: int, bands: list[Band], paper: Paper, top: int, step: int):
+CHART_DATA = "chart data"
+
+
+def chart_data_sheet(book):
+    """A hidden sheet for the numbers only a chart needs (the pass line's two points), so no
+    reader of the units sheet meets unexplained cells."""
+    ws = book.create_sheet(CHART_DATA)
+    ws.sheet_state = "hidden"
+    return ws
+
+
+def histogram_chart(ws, band_row: int, bands: list[Band], paper: Paper, top: int, step: int, helpers):
     """Candidates per 10-point band, passing bands in green, with a vertical pass line.
 
     The pass line is a scatter series on hidden secondary axes spanning 0–10 across the
@@ -319,8 +330,8 @@ def histogram_chart(ws, band_row: int, bands: list[Band], paper: Paper, top: int
 
     line = ScatterChart()
     line.scatterStyle = "line"
-    pass_line = Series(Reference(ws, min_col=7, min_row=first, max_row=first + 1),
-                       Reference(ws, min_col=6, min_row=first, max_row=first + 1),
+    pass_line = Series(Reference(helpers, min_col=2, min_row=2, max_row=3),
+                       Reference(helpers, min_col=1, min_row=2, max_row=3),
                        title=f"合格线 Pass line {paper.pass_mark}")
     pass_line.marker.symbol = "none"
     pass_line.smooth = False

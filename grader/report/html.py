@@ -131,10 +131,10 @@ def write_index(out: Path, rows: Sequence[SummaryRow], paper: Paper, exam: dict[
 
 
 def _points_cell(points: Fraction, places: int, absent: bool) -> dict[str, str]:
-    if absent:
-        return {"text": "—", "sort": "-1"}
+    """An absent candidate's 0 is shown as in the CSV and the workbook (§1: total 0, 缺考), and
+    sorts below every candidate who sat the exam."""
     shown = str(display(points, places))
-    return {"text": shown, "sort": shown}
+    return {"text": shown, "sort": "-1" if absent else shown}
 
 
 def _number(value: float | None, places: int) -> str:

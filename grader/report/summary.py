@@ -8,7 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from grader.model import STATUS_LABELS, CandidateResult, Flag, fraction_text
+from grader.model import ABSENT, STATUS_LABELS, CandidateResult, Flag, fraction_text
 from grader.names import result_stem
 from grader.paper import Paper
 from grader.report import write_atomic
@@ -58,9 +58,7 @@ class SummaryRow:
 
     @classmethod
     def of(cls, result: CandidateResult) -> SummaryRow:
-        flags = tuple(
-            f"{f.code}" + (f" ({f.unit} {f.file})" if f.file else (f" ({f.unit})" if f.unit else ""))
-            for f in result.flags)
+        flags = tuple(flag_text(f) for f in result.flags)
         criteria = [c for u in result.units for c in u.criteria]
         overrides = tuple(
             OverrideNote(c.id, c.automatic or Fraction(0), c.points, c.override.get("reason", ""),
@@ -69,6 +67,15 @@ class SummaryRow:
         return cls(result.user, result.candidate_no, result.name, result.status,
                    tuple(u.points for u in result.units), result.total, result.passed, flags,
                    tuple(c.points for c in criteria), overrides, result.flags, result.result_id)
+
+
+def flag_text(flag: Flag) -> str:
+    """A flag as the class list shows it, with its details (the other candidate and the share, the
+    file, the time): ``code (unit file): reason``, or the reason alone where it starts with the code."""
+    where = " ".join(part for part in (flag.unit, flag.file) if part)
+    if flag.reason.startswith(flag.code):
+        return flag.reason + (f" [{where}]" if flag.file and flag.file not in flag.reason else "")
+    return f"{flag.code}" + (f" ({where})" if where else "") + (f": {flag.reason}" if flag.reason else "")
 
 
 def neutral(value: str) -> str:
@@ -88,9 +95,15 @@ def row_values(row: SummaryRow, paper: Paper) -> list[Any]:
     places = paper.places
     return [row.candidate_no, row.name, row.user,
             *[display(p, places) for p in row.units],
-            display(row.total, places), "合格 pass" if row.passed else "不合格 fail",
+            display(row.total, places), verdict(row),
             STATUS_LABELS.get(row.status, row.status), "; ".join(row.flags),
             "; ".join(o.text() for o in row.overrides)]
+
+
+def verdict(row: SummaryRow) -> str:
+    if row.status == ABSENT:
+        return "缺考 absent"
+    return "合格 pass" if row.passed else "不合格 fail"
 
 
 def write_csv(path: Path, rows: list[SummaryRow], paper: Paper) -> None:
@@ -127,11 +140,31 @@ def write_xlsx(path: Path, rows: list[SummaryRow], paper: Paper, extra_sheets: l
         width = max(_display_width(v) for v in values)
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
     ws.row_dimensions[1].height = 32
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(rows) + 1}"
     for add in extra_sheets:
         add(book)
+    for sheet in list(book.worksheets):
+        if sheet.sheet_state == "visible":
+            print_setup(sheet)
+        else:  # helpers for charts go last, after every sheet a reader looks at
+            book.move_sheet(sheet, len(book.worksheets) - 1 - book.index(sheet))
     buffer = io.BytesIO()
     book.save(buffer)
     write_atomic(path, buffer.getvalue())
+
+
+def print_setup(ws: Any) -> None:
+    """A4 landscape, every column on the page's width, the header row on every page, a footer
+    with the sheet and page number: the class list prints as a centre files it."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&A — 第 &P / &N 页"
 
 
 def put_value(cell: Any, value: Any) -> None:

@@ -1,0 +1,33 @@
+"""The class list keeps each flag's details, and shows an absent candidate alike everywhere."""
+from __future__ import annotations
+
+import csv
+
+from grader.model import Flag
+from grader.report.summary import flag_text
+
+
+def test_a_similarity_flag_keeps_the_other_candidate_and_the_share():
+    flag = Flag("similar-to", "similar-to ks12 (U8 reply_02, 96%)", "", "U8")
+    assert flag_text(flag) == "similar-to ks12 (U8 reply_02, 96%)"
+    identical = Flag("similar-to", "similar-to ks03 (u1_accounts.xlsx, 100%)", "u1_accounts.xlsx", "")
+    assert flag_text(identical) == "similar-to ks03 (u1_accounts.xlsx, 100%)"
+
+
+def test_a_flag_keeps_its_file_unit_and_reason():
+    flag = Flag("modified-after-end", "modified 2026-06-20T11:03:00+08:00, after the end 11:00",
+                "u6_orders.xlsx", "U6")
+    assert flag_text(flag) == ("modified-after-end (U6 u6_orders.xlsx): modified 2026-06-20T11:03:00+08:00, "
+                               "after the end 11:00")
+    assert flag_text(Flag("no-deliverables", "")) == "no-deliverables"
+
+
+def test_the_absent_candidate_is_total_0_and_absent_in_csv_and_index(demo_results):
+    with (demo_results / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r[2]: r for r in csv.reader(handle)}
+    absent = rows["ks21"]
+    assert absent[11:14] == ["0.00", "缺考 absent", "缺考 absent"]
+    index = (demo_results / "index.html").read_text(encoding="utf-8")
+    row = index[index.index(">ks21</a>"):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="num total" data-sort="-1">0.00' in row and "缺考 absent" in row
