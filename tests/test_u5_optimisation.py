@@ -444,3 +444,17 @@ def test_a_bad_key_is_refused_at_load(tmp_path):
     key_file.write_text(text.replace("warehouse_stock = 300", "warehouse_stock = 100", 1), encoding="utf-8")
     with pytest.raises(PaperError, match="U5-08's guarantee"):
         load_paper(tmp_path / "rubrics" / "2026A.toml")
+
+
+@pytest.mark.parametrize("start, end, found", [
+    (46351, 46371, "46351 (= 2026-11-25) → 46371 (= 2026-12-15)"),  # serials keep their date beside
+    (46351.5, "2026-12-15", "46351.5 (= 2026-11-25) → 2026-12-15"),
+    (EXAM, "2026-12-15", "2026-11-25 → 2026-12-15"),
+    (19999, "2026-12-15", "19999 → 2026-12-15"),  # not a date: the number as typed, no date beside it
+])
+def test_u5_07_promo_dates_are_shown_as_typed_with_their_dates(paper, one_sku, one_row, start, end, found):
+    cell(one_row, 0, START, start)
+    cell(one_row, 0, END, end)
+    _, outcome = grade(paper, "U5-07", one_row, key=one_sku)
+    [dates] = [e for e in outcome.evidence if "promo dates" in e.message]
+    assert dates.found == found

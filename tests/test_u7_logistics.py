@@ -378,7 +378,8 @@ def test_u7_06_off_by_one(paper, sheets):
     got, evidence = grade(paper, "U7-06", sheets)
     assert got == 0
     [bad] = [e for e in evidence if not e.ok]
-    assert bad.message == "HKB100-WHT-500: closing stock 70, expected 69 from opening, inbound and outbound"
+    assert bad.message == "HKB100-WHT-500: closing stock 70, expected 69 = opening 20 + inbound 50 − outbound 1"
+    assert bad.message_zh == "HKB100-WHT-500：期末库存应为 69 = 期初 20 + 入仓 50 − 出仓 1"
     assert (bad.sheet, bad.cell, bad.expected) == (STOCK, "B4", "69")
 
 

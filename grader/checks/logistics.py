@@ -142,6 +142,16 @@ def guarantees(key: Key, params: dict[str, Any]) -> list[str]:
     return problems
 
 
+def arithmetic(sku: str, opening: dict[str, int], inbound: Any, outbound: Any) -> tuple[str, str]:
+    """The sum behind a sku's expected closing stock, in English and Chinese, so an examiner can
+    check it by hand: ``opening 120 + inbound 50 − outbound 30``."""
+    start = opening.get(sku, 0)
+    added = sum(m.quantity for m in inbound if m.sku == sku)
+    taken = sum(m.quantity for m in outbound if m.sku == sku)
+    return (f"opening {start} + inbound {added} − outbound {taken}",
+            f"期初 {start} + 入仓 {added} − 出仓 {taken}")
+
+
 def expected_closing(opening: dict[str, int], inbound: Any, outbound: Any) -> dict[str, int]:
     """opening + inbound − outbound per sku, over every sku of the three."""
     closing = Counter(opening)
@@ -466,7 +476,8 @@ def closing_stock(ctx: CheckContext) -> Outcome:
         sheets[name] = sheet
     inbound, bad_in = _movements(sheets["inbound"], "inbound", "入仓")
     outbound, bad_out = _movements(sheets["outbound"], "outbound", "出仓")
-    closing = expected_closing(materials(ctx).opening, inbound, outbound)
+    opening = materials(ctx).opening
+    closing = expected_closing(opening, inbound, outbound)
     stock = sheets["stock"]
     rows = {}
     for row in stock.rows:
@@ -485,13 +496,13 @@ def closing_stock(ctx: CheckContext) -> Outcome:
         cell = row["closing_stock"]
         found = to_whole(cell.value)
         want = closing[sku]
+        sums = arithmetic(sku, opening, inbound, outbound)
         if found == want:
-            evidence.append(at(stock, cell, f"{sku}: closing stock {want}", f"{sku}：期末库存正确",
-                               expected=want, ok=True))
+            evidence.append(at(stock, cell, f"{sku}: closing stock {want} = {sums[0]}",
+                               f"{sku}：期末库存 {want} = {sums[1]}，正确", expected=want, ok=True))
         else:
-            evidence.append(at(stock, cell, f"{sku}: closing stock {shown(cell.value)}, expected {want} "
-                                            f"from opening, inbound and outbound",
-                               f"{sku}：期末库存应为 {want}", expected=want))
+            evidence.append(at(stock, cell, f"{sku}: closing stock {shown(cell.value)}, expected {want} = {sums[0]}",
+                               f"{sku}：期末库存应为 {want} = {sums[1]}", expected=want))
     return all_or_nothing(evidence)
 
 

@@ -384,6 +384,16 @@ def promo_price_problems(row: Row, floor: Fraction, low: Fraction, high: Fractio
     return problems
 
 
+def shown_date(cell: Any) -> str:
+    """A date as the candidate typed or saw it: a serial number read as a date (convention 31)
+    keeps its number beside the date, ``46351 (= 2026-11-25)``."""
+    value = cell.value
+    day = to_date(value, is_date_cell=cell.is_date)
+    if day is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{shown(value)} (= {day.isoformat()})"
+    return shown(value)
+
+
 def promo_date_problems(row: Row, first_day: dt.date, max_days: int) -> list[Problem]:
     """Real dates (convention 31), starting on or after the exam date, ending after the start, at most
     ``max_days`` long (end − start)."""
@@ -434,7 +444,7 @@ def promotion(ctx: CheckContext) -> Outcome:
         if row is None:
             evidence.append(_no_row(sheet, sku))
             continue
-        dates = f"{shown(row.value('promo_start'))} → {shown(row.value('promo_end'))}"
+        dates = f"{shown_date(row['promo_start'])} → {shown_date(row['promo_end'])}"
         parts = (
             (price_share, "promo price", "促销价", row["promo_price_usd"], None,
              promo_price_problems(row, floor_price(ctx.key, sku), low, high)),

@@ -131,12 +131,36 @@ def to_date(value: object, *, is_date_cell: bool = False) -> dt.date | None:
     return None
 
 
+def excel_general(number: float) -> str:
+    """A number cell's value as Excel's General format shows it: at most 11 characters, fixed
+    while the number fits, else scientific with 5 decimals; so a 19-digit account number typed
+    into a number cell reads as the candidate saw it, not as the float's exact value.
+
+    >>> excel_general(6222021001123460096.0), excel_general(12345678901.0), excel_general(0.1 + 0.2)
+    ('6.22202E+18', '12345678901', '0.3')
+    >>> excel_general(123456789012.0), excel_general(0.00001), excel_general(-2.5), excel_general(1e-4)
+    ('1.23457E+11', '1E-05', '-2.5', '0.0001')
+    """
+    if number == 0 or not math.isfinite(number):
+        return "0" if number == 0 else str(number)
+    magnitude = math.floor(math.log10(abs(number)))
+    if -5 < magnitude < 11:
+        digits = max(0, 10 - max(magnitude, 0) - (number < 0))
+        text = f"{round(number, digits):.{digits}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        if text not in ("0", "-0"):
+            return text
+    mantissa, exponent = f"{number:.5E}".split("E")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}E{exponent[0]}{abs(int(exponent)):02d}"
+
+
 def shown(value: object) -> str:
-    """How a value is quoted in evidence."""
+    """How a value is quoted in evidence: a number as Excel's General format shows it."""
     if value is None:
         return "(empty)"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return excel_general(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date().isoformat()
     if isinstance(value, (dt.date, dt.datetime)):
