@@ -234,6 +234,21 @@ def scan_disc(root: Path | str, deliverable_names: Iterable[str]) -> Disc:
     return Disc(root, exam, exam_end, roster is not None, candidates, inputs + roster_inputs)
 
 
+def flag_skipped(disc: Disc, skipped: Iterable[Any]) -> Disc:
+    """The disc with a ``skipped-entry`` flag on each candidate whose folder held an archive entry
+    that was not unpacked (``grader.sources.SkippedEntry``: its name, why, and the folders that held it)."""
+    skipped = list(skipped)
+    if not skipped:
+        return disc
+    candidates = []
+    for entry in disc.candidates:
+        held = entry.folder.relative_to(disc.root).parts if entry.folder is not None else None
+        flags = tuple(Flag("skipped-entry", f"the disc image's entry {s.shown} was not unpacked: {s.reason}")
+                      for s in skipped if held and s.folders[:len(held)] == held)
+        candidates.append(replace(entry, flags=entry.flags + flags) if flags else entry)
+    return replace(disc, candidates=candidates)
+
+
 def _candidate_folders(root: Path, names: set[str], rostered: set[str]) -> list[Path]:
     """Every folder that may be a candidate's, by user name and then path on the disc."""
 

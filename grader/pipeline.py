@@ -27,7 +27,7 @@ from grader import cache
 from grader.checks import load_all as load_checks
 from grader.errors import DiscError, OutputError
 from grader.fingerprints import fingerprints as take_fingerprints
-from grader.intake import CandidateEntry, Disc, scan_disc
+from grader.intake import CandidateEntry, Disc, flag_skipped, scan_disc
 from grader.limits import Limits
 from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Exhibit, Flag
 from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
@@ -271,7 +271,7 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
                   limits: Limits, use_cache: bool, dask: str | None, start_method: str | None) -> Run:
     clock = time.perf_counter()
     seconds = dict.fromkeys(STAGES, 0.0)
-    disc = scan_disc(source.root, deliverable_names(paper))
+    disc = flag_skipped(scan_disc(source.root, deliverable_names(paper)), source.skipped)
     refuse_out_inside(out, disc.root)
     entries = disc.candidates
     if only:

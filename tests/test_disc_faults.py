@@ -1,0 +1,68 @@
+"""Faults of a disc as a whole: an archive entry that cannot be unpacked (skipped, its candidate
+flagged)."""
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+from discimage import make_iso, make_zip
+from helpers import flag_codes, make_candidate, result, unit_points
+
+from grader.pipeline import grade_disc
+
+LONG = "订" * 100 + ".xlsx"  # one name part of 305 bytes
+
+
+@pytest.fixture
+def two_candidates(tmp_path, paper):
+    disc = tmp_path / "src"
+    make_candidate(disc / "ks01", paper)
+    make_candidate(disc / "ks02", paper)
+    return disc
+
+
+def skipped_flags(out, user):
+    return [f["reason"] for f in result(out, user)["flags"] if f["code"] == "skipped-entry"]
+
+
+def test_odd_zip_entries_are_skipped_and_the_candidate_holding_them_flagged(two_candidates, tmp_path, paper):
+    archive = make_zip(two_candidates, tmp_path / "disc.zip")
+    with zipfile.ZipFile(archive, "a") as z:
+        z.writestr(f"ks02/{LONG}", "x")
+        z.writestr("ks02/../../escape.txt", "x")
+        z.writestr("/etc/evil", "x")
+    out = tmp_path / "out"
+    run = grade_disc(archive, paper, out, jobs=1)
+    assert unit_points(out, "ks01")["U6"] == "5" and unit_points(out, "ks02")["U6"] == "5"
+    assert "skipped-entry" not in flag_codes(out, "ks01")
+    reasons = skipped_flags(out, "ks02")
+    assert len(reasons) == 2 and result(out, "ks02")["status"] == "needs-review"
+    assert any("'ks02/../../escape.txt' was not unpacked: a '..' part" in r for r in reasons)
+    assert any("'ks02/订订" in r and "a name part of 305 bytes" in r for r in reasons)
+    assert len(run.warnings) == 3 and any("'/etc/evil'" in w for w in run.warnings)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["source"]["warnings"] == run.warnings
+
+
+def test_a_rostered_candidate_whose_only_entry_was_skipped_is_present_and_flagged(two_candidates, tmp_path, paper):
+    (two_candidates / "roster.csv").write_text("username\nks01\nks02\nks03\n", encoding="utf-8")
+    archive = make_zip(two_candidates, tmp_path / "disc.zip")
+    with zipfile.ZipFile(archive, "a") as z:
+        z.writestr("ks03/./u1_accounts.xlsx", "x")
+    out = tmp_path / "out"
+    grade_disc(archive, paper, out, jobs=1)
+    assert result(out, "ks03")["status"] == "needs-review"  # not absent: the folder was on the disc
+    assert {"skipped-entry", "no-deliverables"} <= set(flag_codes(out, "ks03"))
+    why = "the disc image's entry 'ks03/./u1_accounts.xlsx' was not unpacked: a '.' part"
+    assert skipped_flags(out, "ks03") == [why]
+
+
+def test_odd_rock_ridge_names_on_an_iso_are_skipped_and_flagged(two_candidates, tmp_path, paper):
+    image = make_iso(two_candidates, tmp_path / "disc.iso", joliet=False,
+                     odd_names={f"ks01/{LONG}": b"x", "ks01/..": b"x"})
+    out = tmp_path / "out"
+    run = grade_disc(image, paper, out, jobs=1)
+    assert unit_points(out, "ks01")["U6"] == "5" and unit_points(out, "ks02")["U6"] == "5"
+    assert len(skipped_flags(out, "ks01")) == 2 and skipped_flags(out, "ks02") == []
+    assert len(run.warnings) == 2
