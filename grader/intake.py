@@ -77,6 +77,7 @@ class Disc:
 
 def read_exam(root: Path) -> tuple[dict[str, Any], dt.datetime | None, list[Path]]:
     path = root / "exam.toml"
+    refuse_link(path)
     if not path.is_file():
         return {}, None, []
     try:
@@ -132,9 +133,24 @@ def _text(value: object) -> str:
 
 def _find_case_insensitive(folder: Path, name: str) -> Path | None:
     for child in sorted(folder.iterdir()):
-        if child.is_file() and child.name.casefold() == name:
-            return child
+        if child.name.casefold() == name:
+            refuse_link(child)
+            if child.is_file():
+                return child
     return None
+
+
+def refuse_link(path: Path) -> None:
+    """Refuse a disc-root file (roster, exam.toml) that is a symbolic link: it would be read from
+    wherever it leads, perhaps off the disc, and the results would not belong to the disc."""
+    if not path.is_symlink():
+        return
+    try:
+        target = f"'{display_name(os.readlink(path))}'"
+    except OSError:
+        target = "a target that cannot be read"
+    raise DiscError(f"{path.name} at the disc root is a symbolic link (to {target}), not a file; it is not "
+                    f"followed: put the file itself on the disc")
 
 
 def _children(folder: Path) -> list[Path]:

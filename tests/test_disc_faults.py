@@ -1,14 +1,17 @@
 """Faults of a disc as a whole: an archive entry that cannot be unpacked (skipped, its candidate
-flagged)."""
+flagged), and a disc-root file that is a symbolic link (refused)."""
 from __future__ import annotations
 
 import json
 import zipfile
 
 import pytest
+from click.testing import CliRunner
 from discimage import make_iso, make_zip
 from helpers import flag_codes, make_candidate, result, unit_points
 
+from grader.cli import main
+from grader.errors import DiscError
 from grader.pipeline import grade_disc
 
 LONG = "订" * 100 + ".xlsx"  # one name part of 305 bytes
@@ -66,3 +69,17 @@ def test_odd_rock_ridge_names_on_an_iso_are_skipped_and_flagged(two_candidates, 
     assert unit_points(out, "ks01")["U6"] == "5" and unit_points(out, "ks02")["U6"] == "5"
     assert len(skipped_flags(out, "ks01")) == 2 and skipped_flags(out, "ks02") == []
     assert len(run.warnings) == 2
+
+
+@pytest.mark.parametrize("name", ["roster.csv", "roster.xlsx", "ROSTER.XLS", "exam.toml"])
+def test_a_disc_root_file_that_is_a_symbolic_link_is_refused(two_candidates, tmp_path, paper, name):
+    outside = tmp_path / "elsewhere" / name
+    outside.parent.mkdir()
+    outside.write_text("username\nks01\n" if name != "exam.toml" else 'paper = "2026A"\n', encoding="utf-8")
+    (two_candidates / name).symlink_to(outside)
+    with pytest.raises(DiscError, match=f"^{name} at the disc root is a symbolic link .*elsewhere"):
+        grade_disc(two_candidates, paper, tmp_path / "out", jobs=1)
+    cli = CliRunner().invoke(main, [str(two_candidates), "--out", str(tmp_path / "out2"), "--jobs", "1"])
+    assert cli.exit_code == 1, cli.output
+    assert cli.output.startswith(f"Error: {name} at the disc root is a symbolic link")
+    assert cli.output.count("\n") == 1
