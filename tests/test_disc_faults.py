@@ -1,5 +1,6 @@
 """Faults of a disc as a whole: an archive entry that cannot be unpacked (skipped, its candidate
-flagged), and a disc-root file that is a symbolic link (refused)."""
+flagged), a disc-root file that is a symbolic link (refused), and a disc on which no candidate has
+a readable deliverable (every report written, then the run fails loud)."""
 from __future__ import annotations
 
 import json
@@ -7,11 +8,11 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
-from discimage import make_iso, make_zip
+from discimage import make_iso, make_plain_iso, make_zip
 from helpers import flag_codes, make_candidate, result, unit_points
 
 from grader.cli import main
-from grader.errors import DiscError
+from grader.errors import DiscError, NothingReadError
 from grader.pipeline import grade_disc
 
 LONG = "订" * 100 + ".xlsx"  # one name part of 305 bytes
@@ -83,3 +84,52 @@ def test_a_disc_root_file_that_is_a_symbolic_link_is_refused(two_candidates, tmp
     assert cli.exit_code == 1, cli.output
     assert cli.output.startswith(f"Error: {name} at the disc root is a symbolic link")
     assert cli.output.count("\n") == 1
+
+
+def nothing_readable_disc(root, paper):
+    """ks01: files with names no deliverable has (as from an 8.3 disc); ks02: a workbook that is not
+    one; ks03: an empty folder; ks04 absent."""
+    (root / "ks01").mkdir(parents=True)
+    (root / "ks01" / "U1_ACCOU.XLS").write_bytes(b"x")
+    (root / "ks02").mkdir()
+    (root / "ks02" / "u1_accounts.xlsx").write_bytes(b"garbage")
+    (root / "ks03").mkdir()
+    (root / "roster.csv").write_text("username\nks01\nks02\nks03\nks04\n", encoding="utf-8")
+    return root
+
+
+def test_a_disc_with_no_readable_deliverable_fails_after_writing_every_report(tmp_path, paper):
+    disc = nothing_readable_disc(tmp_path / "disc", paper)
+    out = tmp_path / "out"
+    with pytest.raises(NothingReadError) as caught:
+        grade_disc(disc, paper, out, jobs=1)
+    assert str(caught.value).startswith(f"no candidate on {disc} has a readable deliverable (3 folders graded, "
+                                        f"reports in {out}): is this the right disc")
+    assert isinstance(caught.value, DiscError)
+    run = caught.value.run
+    assert [r.status for r in run.rows] == ["unreadable", "unreadable", "needs-review", "absent"]
+    assert sorted(p.name for p in (out / "candidates").glob("*.json")) == [f"ks0{i}.json" for i in range(1, 5)]
+    for report in ("index.html", "summary.csv", "summary.xlsx", "manifest.json"):
+        assert (out / report).is_file(), report
+
+
+def test_the_cli_reports_a_disc_with_no_readable_deliverable_in_one_line(tmp_path, paper):
+    disc = nothing_readable_disc(tmp_path / "disc", paper)
+    cli = CliRunner().invoke(main, [str(disc), "--out", str(tmp_path / "out"), "--jobs", "1"])
+    assert cli.exit_code == 1, cli.output
+    assert cli.output.startswith("Error: no candidate on") and cli.output.count("\n") == 1
+
+
+def test_one_readable_candidate_is_enough(tmp_path, paper):
+    disc = nothing_readable_disc(tmp_path / "disc", paper)
+    make_candidate(disc / "ks04", paper)
+    run = grade_disc(disc, paper, tmp_path / "out", jobs=1)
+    assert run.count("unreadable") == 2 and not run.nothing_read
+
+
+def test_an_image_with_only_8_3_names_fails_loud(demo_disc, paper, tmp_path):
+    """The demo disc burned as plain ISO 9660 level 1: ROSTER.CSV and KS01… are found, but no
+    deliverable (U1_ACCOU.XLS is not u1_accounts.xlsx)."""
+    image = make_plain_iso(demo_disc, tmp_path / "demo.iso", interchange_level=1)
+    with pytest.raises(NothingReadError, match=r"\(20 folders graded, .*burned without long file names"):
+        grade_disc(image, paper, tmp_path / "out", jobs=2)
