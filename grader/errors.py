@@ -13,6 +13,15 @@ class DiscError(GraderError):
     """The disc does not exist, cannot be read, or holds no candidate."""
 
 
+class NothingReadError(DiscError):
+    """No present candidate has a single deliverable read: the wrong disc, or one burned without long
+    file names. Raised after every result is written; ``run`` is what was written."""
+
+    def __init__(self, message: str, run: object) -> None:
+        super().__init__(message)
+        self.run = run
+
+
 class OutputError(GraderError):
     """The reports folder cannot be used: not writable, full, locked by another run, or holding
     another disc's results."""

@@ -77,6 +77,7 @@ class Disc:
 
 def read_exam(root: Path) -> tuple[dict[str, Any], dt.datetime | None, list[Path]]:
     path = root / "exam.toml"
+    refuse_link(path)
     if not path.is_file():
         return {}, None, []
     try:
@@ -132,9 +133,24 @@ def _text(value: object) -> str:
 
 def _find_case_insensitive(folder: Path, name: str) -> Path | None:
     for child in sorted(folder.iterdir()):
-        if child.is_file() and child.name.casefold() == name:
-            return child
+        if child.name.casefold() == name:
+            refuse_link(child)
+            if child.is_file():
+                return child
     return None
+
+
+def refuse_link(path: Path) -> None:
+    """Refuse a disc-root file (roster, exam.toml) that is a symbolic link: it would be read from
+    wherever it leads, perhaps off the disc, and the results would not belong to the disc."""
+    if not path.is_symlink():
+        return
+    try:
+        target = f"'{display_name(os.readlink(path))}'"
+    except OSError:
+        target = "a target that cannot be read"
+    raise DiscError(f"{path.name} at the disc root is a symbolic link (to {target}), not a file; it is not "
+                    f"followed: put the file itself on the disc")
 
 
 def _children(folder: Path) -> list[Path]:
@@ -232,6 +248,21 @@ def scan_disc(root: Path | str, deliverable_names: Iterable[str]) -> Disc:
                       for c in candidates])
     candidates = [replace(c, result_id=result_id) for c, result_id in zip(candidates, ids)]
     return Disc(root, exam, exam_end, roster is not None, candidates, inputs + roster_inputs)
+
+
+def flag_skipped(disc: Disc, skipped: Iterable[Any]) -> Disc:
+    """The disc with a ``skipped-entry`` flag on each candidate whose folder held an archive entry
+    that was not unpacked (``grader.sources.SkippedEntry``: its name, why, and the folders that held it)."""
+    skipped = list(skipped)
+    if not skipped:
+        return disc
+    candidates = []
+    for entry in disc.candidates:
+        held = entry.folder.relative_to(disc.root).parts if entry.folder is not None else None
+        flags = tuple(Flag("skipped-entry", f"the disc image's entry {s.shown} was not unpacked: {s.reason}")
+                      for s in skipped if held and s.folders[:len(held)] == held)
+        candidates.append(replace(entry, flags=entry.flags + flags) if flags else entry)
+    return replace(disc, candidates=candidates)
 
 
 def _candidate_folders(root: Path, names: set[str], rostered: set[str]) -> list[Path]:

@@ -25,9 +25,9 @@ import orjson
 
 from grader import cache
 from grader.checks import load_all as load_checks
-from grader.errors import DiscError, OutputError
+from grader.errors import DiscError, NothingReadError, OutputError
 from grader.fingerprints import fingerprints as take_fingerprints
-from grader.intake import CandidateEntry, Disc, scan_disc
+from grader.intake import CandidateEntry, Disc, flag_skipped, scan_disc
 from grader.limits import Limits
 from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Exhibit, Flag
 from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
@@ -72,6 +72,12 @@ class Run:
     @property
     def present(self) -> list[SummaryRow]:
         return [r for r in self.rows if r.status != ABSENT]
+
+    @property
+    def nothing_read(self) -> bool:
+        """Candidates are present, but not one has a deliverable read (each unreadable, or an empty folder)."""
+        return bool(self.present) and all(
+            r.status == UNREADABLE or any(f.code == "no-deliverables" for f in r.flag_records) for r in self.present)
 
     @property
     def mean(self) -> Fraction | None:
@@ -252,7 +258,9 @@ def grade_disc(disc_path: str | Path, paper: Paper | str | Path = "2026A", out: 
     earlier results, of this disc or another. ``dask``: a dask.distributed scheduler address
     (``tcp://host:8786``) to send the candidates to instead of the local worker processes.
     ``start_method``: how workers start (``fork`` or ``spawn``); the platform's best by default.
-    Raises ``OutputError`` when the out folder cannot be used (see ``grader.outfolder``).
+    Raises ``OutputError`` when the out folder cannot be used (see ``grader.outfolder``), and
+    ``NothingReadError``, after every report is written, when no present candidate has a
+    deliverable read.
     """
     if not isinstance(paper, Paper):
         paper = load_paper(paper)
@@ -261,9 +269,14 @@ def grade_disc(disc_path: str | Path, paper: Paper | str | Path = "2026A", out: 
     disc_path = Path(disc_path)
     out = Path(out) if out is not None else default_out(disc_path)
     with open_disc(disc_path, limits) as source:
-        return _grade_source(source, disc_path, paper, out, jobs=jobs, only=only, progress=progress,
-                             overrides=overrides, limits=limits, use_cache=use_cache, dask=dask,
-                             start_method=start_method)
+        run = _grade_source(source, disc_path, paper, out, jobs=jobs, only=only, progress=progress,
+                            overrides=overrides, limits=limits, use_cache=use_cache, dask=dask,
+                            start_method=start_method)
+    if run.nothing_read:
+        folders = f"{len(run.present)} folder{'s' if len(run.present) > 1 else ''} graded"
+        raise NothingReadError(f"no candidate on {disc_path} has a readable deliverable ({folders}, reports in "
+                               f"{out}): is this the right disc, or was it burned without long file names?", run)
+    return run
 
 
 def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int | None,
@@ -271,7 +284,7 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
                   limits: Limits, use_cache: bool, dask: str | None, start_method: str | None) -> Run:
     clock = time.perf_counter()
     seconds = dict.fromkeys(STAGES, 0.0)
-    disc = scan_disc(source.root, deliverable_names(paper))
+    disc = flag_skipped(scan_disc(source.root, deliverable_names(paper)), source.skipped)
     refuse_out_inside(out, disc.root)
     entries = disc.candidates
     if only:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from discimage import make_iso, make_zip
+from discimage import make_iso, make_plain_iso, make_udf, make_zip
 from helpers import flag_codes, make_candidate, result, unit_points
 
 from grader.limits import Limits
@@ -78,6 +78,17 @@ def test_iso_and_zip_give_the_same_results_as_the_folder(demo_disc, paper, tmp_p
     grade_disc(make_zip(demo_disc, tmp_path / "demo.zip", prefix="2026A-demo/"), paper, zip_out, jobs=2)
     assert candidate_bytes(iso_out) == candidate_bytes(folder_out)
     assert candidate_bytes(zip_out) == candidate_bytes(folder_out)
+
+
+def test_udf_and_plain_iso_9660_images_give_the_same_results_as_the_folder(demo_disc, paper, tmp_path):
+    """UDF as Windows burns it (8.3 ISO names beside), and ISO 9660 level 4 with no Joliet or Rock Ridge."""
+    folder_out, udf_out, plain_out = tmp_path / "f", tmp_path / "u", tmp_path / "p"
+    grade_disc(demo_disc, paper, folder_out, jobs=2)
+    grade_disc(make_udf(demo_disc, tmp_path / "udf.iso"), paper, udf_out, jobs=2)
+    grade_disc(make_plain_iso(demo_disc, tmp_path / "plain.iso"), paper, plain_out, jobs=2)
+    assert len(candidate_bytes(folder_out)) == 22
+    assert candidate_bytes(udf_out) == candidate_bytes(folder_out)
+    assert candidate_bytes(plain_out) == candidate_bytes(folder_out)
 
 
 def test_a_candidate_over_the_time_limit_is_stopped_and_flagged(tmp_path, paper, monkeypatch):

@@ -52,6 +52,7 @@ def test_nothing_readable_is_status_unreadable(tmp_path, paper):
     disc = tmp_path / "disc"
     (disc / "ks01").mkdir(parents=True)
     (disc / "ks01" / "u1_accounts.xlsx").write_bytes(b"garbage")
+    make_candidate(disc / "ks02", paper)  # a disc where no one is readable fails loud (test_disc_faults)
     out = tmp_path / "out"
     grade_disc(disc, paper, out, jobs=1)
     assert result(out, "ks01")["status"] == "unreadable"
