@@ -33,8 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.errors import ReadError
+from grader.limits import Limits
 from grader.model import Exhibit
 from grader.read import reader
+from grader.read.ooxml import checked_zip
 from grader.read.submission import WORKBOOK_SUFFIXES
 from grader.read.tables import Workbook, build_workbook, read_grid
 from grader.read.values import header_key
@@ -110,11 +112,14 @@ def decode_text(data: bytes) -> Decoded:
     raise ReadError("holds binary data, not text in any encoding")
 
 
-def docx_text(data: bytes) -> str:
-    """The paragraphs and table cells of a .docx, in document order, one per line."""
+def docx_text(data: bytes, limits: Limits | None = None) -> str:
+    """The paragraphs and table cells of a .docx, in document order, one per line; a document over
+    the caps (``limits``, else the defaults) is refused before python-docx parses it."""
     from docx import Document
     from docx.table import Table
 
+    with checked_zip(data, limits or Limits(), ".docx document"):
+        pass
     try:
         document = Document(io.BytesIO(data))
         lines: list[str] = []
@@ -136,10 +141,10 @@ def docx_text(data: bytes) -> str:
     return _lines("\n".join(lines))
 
 
-def read_text_bytes(data: bytes, suffix: str) -> tuple[Decoded, bool]:
+def read_text_bytes(data: bytes, suffix: str, limits: Limits | None = None) -> tuple[Decoded, bool]:
     """Decode a text slot's file by its content; also say whether the content disagrees with the suffix."""
     is_zip = data.startswith(ZIP_MAGIC)
-    decoded = Decoded(docx_text(data), "docx") if is_zip else decode_text(data)
+    decoded = Decoded(docx_text(data, limits), "docx") if is_zip else decode_text(data)
     return decoded, is_zip != (suffix == ".docx")
 
 
