@@ -237,7 +237,13 @@ def _grid_csv(path: Path) -> list[RawSheet]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[(v if v != "" else None, False) for v in r] for r in csv.reader(io.StringIO(text), dialect)]
+    # a field is never longer than its file, which is already capped: the csv module's own limit
+    # (128 KiB) would refuse a long cell that is still a text to grade
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    try:
+        rows = [[(v if v != "" else None, False) for v in r] for r in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise ReadError(f"not a readable CSV ({describe(exc)})") from exc
     return [(path.stem, rows)]
 
 
