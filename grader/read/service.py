@@ -32,7 +32,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.errors import ReadError
+from grader.errors import ReadError, describe
 from grader.limits import Limits
 from grader.model import Exhibit
 from grader.read import reader
@@ -246,12 +246,17 @@ class _SlotReader:
         if path is None:
             return None, "", "not found"
         relative = self.submission.relative(path)
-        self.submission.record(path)
+        warnings: list[str] = []
         try:
-            return build_workbook(relative, read_grid(path), list(self.spec.sheets)), relative, ""
-        except ReadError as exc:
-            self.submission.flag("unreadable-file", str(exc), path, self.unit)
-            return None, relative, f"unreadable: {exc}"
+            self.submission.record(path)
+            grid = read_grid(path, self.submission.limits, warnings)
+        except MemoryError:
+            raise  # the worker's memory cap: the supervisor flags `memory-limit`
+        except Exception as exc:  # noqa: BLE001 - one file's failure is its own slot's, never the folder's
+            return None, relative, self.unreadable(path, exc)
+        for warning in warnings:
+            self.submission.flag("formula-without-value", warning, path, self.unit)
+        return build_workbook(relative, grid, list(self.spec.sheets)), relative, ""
 
     def text(self, slot: str, names: list[str], homes: list[str]) -> TextFile:
         expected = f"{self.submission.relative(self.root)}/{homes[0]}/{names[0]}.txt"
@@ -259,12 +264,13 @@ class _SlotReader:
         if path is None:
             return TextFile(slot, expected=expected, problem="not found")
         relative = self.submission.relative(path)
-        data = self.submission.record(path)
         try:
-            decoded, mismatch = read_text_bytes(data, path.suffix.lower())
-        except ReadError as exc:
-            self.submission.flag("unreadable-file", str(exc), path, self.unit)
-            return TextFile(slot, relative, expected, problem=f"unreadable: {exc}")
+            data = self.submission.record(path)
+            decoded, mismatch = read_text_bytes(data, path.suffix.lower(), self.submission.limits)
+        except MemoryError:
+            raise  # the worker's memory cap: the supervisor flags `memory-limit`
+        except Exception as exc:  # noqa: BLE001 - one file's failure is its own slot's, never the folder's
+            return TextFile(slot, relative, expected, problem=self.unreadable(path, exc))
         if mismatch:
             self.submission.flag("wrong-extension", f"{path.suffix} file holds "
                                  f"{'a .docx document' if decoded.encoding == 'docx' else 'plain text'}; "
@@ -273,6 +279,13 @@ class _SlotReader:
             self.submission.flag("guessed-encoding", f"not UTF-8, UTF-16 or GBK; read as {decoded.encoding} "
                                  f"(guessed)", path, self.unit)
         return TextFile(slot, relative, expected, decoded.text, decoded.encoding, decoded.guessed)
+
+    def unreadable(self, path: Path, exc: Exception) -> str:
+        """Flag one file of the folder as unreadable and return its slot's problem; the other
+        slots are read on. A reader's unforeseen error is named by its type."""
+        reason = str(exc) if isinstance(exc, ReadError) else f"could not be read ({describe(exc, path)})"
+        self.submission.flag("unreadable-file", reason, path, self.unit)
+        return f"unreadable: {reason}"
 
 
 @reader("service")
