@@ -195,18 +195,30 @@ def _unit_of(submission: Submission, deliverable: str) -> str:
     return next((u.id for u in submission.paper.units if u.deliverable == deliverable), "")
 
 
-def _find(files: list[Path], root: Path, names: list[str], suffixes: tuple[str, ...],
-          homes: list[str] | None) -> list[Path]:
-    """The files standing for one slot, best first; ``homes`` None means the folder itself."""
+@dataclass(frozen=True)
+class _Home:
+    """Where a slot's file belongs: the service folder itself (``folders`` empty: the mailbox) or
+    one of its sub-folders (``replies``, ``回复``)."""
+
+    folders: frozenset[str]  # header keys of the folder names
+
+    def place(self, parts: tuple[str, ...]) -> str | None:
+        """Where a file lies, by its path parts under the service folder: "home", "misplaced" (one
+        folder too deep, one folder up beside the home folder, or in another sub-folder), or None
+        when too far to be taken for the slot (§1)."""
+        depth = len(parts) - (1 if parts[:-1] and header_key(parts[0]) in self.folders else 0)
+        if depth == 1 and (len(parts) == 2) == bool(self.folders):
+            return "home"
+        return "misplaced" if depth <= 2 else None
+
+
+def _find(files: list[Path], root: Path, names: list[str], suffixes: tuple[str, ...], home: _Home) -> list[Path]:
+    """The files standing for one slot, best first: at home, then the English name before the
+    Chinese one, then the suffix's order (convention 5)."""
     keys = [header_key(n) for n in names]
-    home_keys = {header_key(h) for h in homes or ()}
-    hits = [p for p in files if p.suffix.lower() in suffixes and header_key(p.stem) in keys]
-
-    def at_home(path: Path) -> bool:
-        parts = path.relative_to(root).parts
-        return len(parts) == 1 if homes is None else len(parts) == 2 and header_key(parts[0]) in home_keys
-
-    return sorted(hits, key=lambda p: (not at_home(p), keys.index(header_key(p.stem)),
+    hits = [p for p in files if p.suffix.lower() in suffixes and header_key(p.stem) in keys
+            and home.place(p.relative_to(root).parts) is not None]
+    return sorted(hits, key=lambda p: (home.place(p.relative_to(root).parts) != "home", keys.index(header_key(p.stem)),
                                        suffixes.index(p.suffix.lower()), p.relative_to(root).as_posix()))
 
 
@@ -218,12 +230,12 @@ class _SlotReader:
         self.spec = spec
         self.root = located.path
         self.unit = _unit_of(submission, spec.name)
-        self.files = [p for p in submission.files
-                      if self.root in p.parents and len(p.relative_to(self.root).parts) <= 2]
+        self.files = [p for p in submission.files if self.root in p.parents]
 
     def locate(self, label: str, names: list[str], suffixes: tuple[str, ...],
                homes: list[str] | None) -> Path | None:
-        hits = _find(self.files, self.root, names, suffixes, homes)
+        home = _Home(frozenset(header_key(h) for h in homes or ()))
+        hits = _find(self.files, self.root, names, suffixes, home)
         if not hits:
             return None
         chosen = hits[0]
@@ -232,10 +244,7 @@ class _SlotReader:
             self.submission.flag("duplicate-deliverable",
                                  f"{label} found as {', '.join(rel(h) for h in hits)}; graded {rel(chosen)}",
                                  chosen, self.unit)
-        parts = chosen.relative_to(self.root).parts
-        home_keys = {header_key(h) for h in homes or ()}
-        if (homes is None and len(parts) > 1) or (homes is not None and not (
-                len(parts) == 2 and header_key(parts[0]) in home_keys)):
+        if home.place(chosen.relative_to(self.root).parts) != "home":
             where = f"{self.root.name}/" if homes is None else f"{self.root.name}/{homes[0]}/"
             self.submission.flag("misplaced", f"{label} found at {rel(chosen)}, expected in {where}",
                                  chosen, self.unit)
