@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from grader.read.submission import Located, Submission
 
 TOO_LARGE = "image-too-large"
+# Pillow's decompression-bomb refusals: the error, and the warning should a caller turn warnings into errors
+BOMBS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 HEADROOM = 2  # the scaled decode keeps twice the hash's work size: the trim may cut half of a padded picture
 PREVIEW_SIDE = 240  # the longest side at which the reports show a picture, in pixels
 
@@ -443,16 +445,50 @@ def _header_only(data: bytes) -> Image.Image | None:
     return None
 
 
+def _gif_size(data: bytes) -> tuple[int, int] | None:
+    """A GIF's size as Pillow opens it, read from the bytes without decoding: the logical screen,
+    grown to hold the first frame's extent (which Pillow checks for a bomb before returning it);
+    None when the bytes are no GIF or end before the first frame.
+
+    >>> head = b"GIF89a" + bytes([0xB0, 0x04, 0x84, 0x03, 0, 0, 0])  # a 1200 × 900 screen
+    >>> frame = b"\\x2c" + bytes([0, 0, 0, 0, 0x20, 0x4E, 10, 0])  # at 0, 0: 20000 × 10
+    >>> _gif_size(head + b"\\x21\\xf9\\x04\\x04\\x0a\\x00\\x00\\x00" + frame)
+    (20000, 900)
+    """
+    if not data.startswith((b"GIF87a", b"GIF89a")) or len(data) < 13:
+        return None
+    width, height = int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    at = 13 + (3 << ((data[10] & 7) + 1) if data[10] & 0x80 else 0)
+    while at < len(data):
+        if data[at] == 0x2C and at + 9 <= len(data):  # the first image descriptor: x, y, w, h
+            x, y, w, h = (int.from_bytes(data[at + 1 + 2 * i:at + 3 + 2 * i], "little") for i in range(4))
+            return max(width, x + w), max(height, y + h)
+        if data[at] != 0x21 or at + 2 >= len(data):  # the trailer, or a block no GIF holds
+            return width, height
+        at += 2  # an extension: its label, then sub-blocks up to an empty one
+        while at < len(data) and data[at]:
+            at += data[at] + 1
+        at += 1
+    return None
+
+
 def _refused(exc: Exception, data: bytes, max_pixels: int) -> Examined:
-    """A file Pillow refuses as a decompression bomb: its header size, when a plugin can read it."""
+    """A file Pillow refuses as a decompression bomb while opening it: its header size, when a
+    plugin can read the header without the bomb check (a GIF's frames are checked as it opens:
+    read from the bytes)."""
     header = _header_only(data)
-    if header is None:
-        found = re.search(r"\((\d+) pixels\)", str(exc))
-        pixels = int(found.group(1)) if found else 0
-        return Examined(refused=True, pixels=pixels, problem=f"{pixels:,} pixels > {max_pixels:,}: refused unread")
-    width, height = header.size
-    return Examined(header.format, header.mode, header.size, width * height, refused=True,
-                    problem=f"{width * height:,} pixels > {max_pixels:,}: refused unread")
+    if header is not None:
+        width, height = header.size
+        return Examined(header.format, header.mode, header.size, width * height, refused=True,
+                        problem=f"{width * height:,} pixels > {max_pixels:,}: refused unread")
+    size = _gif_size(data)
+    if size is not None:
+        pixels = size[0] * size[1]
+        return Examined("GIF", None, size, pixels, refused=True,
+                        problem=f"{pixels:,} pixels > {max_pixels:,}: refused unread")
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    pixels = int(found.group(1)) if found else 0
+    return Examined(refused=True, pixels=pixels, problem=f"{pixels:,} pixels > {max_pixels:,}: refused unread")
 
 
 JPEGS = ("JPEG", "MPO")  # formats whose decoder can scale down while decoding (MPO: a camera JPEG)
@@ -516,7 +552,7 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
     with _pillow() as lenient:
         try:
             image = Image.open(io.BytesIO(data))
-        except Image.DecompressionBombError as exc:
+        except BOMBS as exc:
             return _refused(exc, data, max_pixels)
         except UnidentifiedImageError:
             return Examined(problem="no image format recognised in the bytes")
@@ -534,6 +570,9 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
         try:
             image = _decode(data, scale_to, image)
             found = replace(found, decoded=True)
+        except BOMBS:  # the decoder's own bomb check (a frame larger than the header): refused, size kept
+            return replace(found, refused=True, problem=f"the decoder refuses it as a decompression bomb "
+                                                        f"({found.pixels:,} pixels in the header): refused unread")
         except MemoryError:
             raise  # the worker's memory cap: the supervisor flags `memory-limit`
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt data, whatever the decoder raises
@@ -668,7 +707,8 @@ def read_images(submission: Submission, spec: DeliverableSpec, located: Located)
                         frame=settings.frame if slot == settings.naming.main else None, preview=True)
         if path in chosen and found.refused:
             submission.flag(TOO_LARGE, f"{found.pixels:,} pixels in the header, over {settings.max_pixels:,}: "
-                                       "refused unread", path, unit)
+                                       "refused unread" if found.pixels > settings.max_pixels else found.problem,
+                            path, unit)
         elif path in chosen and not found.decoded and found.problem:
             submission.flag("damaged-image", found.problem, path, unit)  # truncated, corrupt, not an image
         files.append(ImageFile(size=len(data), found=found, **where))

@@ -32,9 +32,11 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.errors import ReadError
+from grader.errors import ReadError, describe
+from grader.limits import Limits
 from grader.model import Exhibit
 from grader.read import reader
+from grader.read.ooxml import checked_zip
 from grader.read.submission import WORKBOOK_SUFFIXES
 from grader.read.tables import Workbook, build_workbook, read_grid
 from grader.read.values import header_key
@@ -110,11 +112,14 @@ def decode_text(data: bytes) -> Decoded:
     raise ReadError("holds binary data, not text in any encoding")
 
 
-def docx_text(data: bytes) -> str:
-    """The paragraphs and table cells of a .docx, in document order, one per line."""
+def docx_text(data: bytes, limits: Limits | None = None) -> str:
+    """The paragraphs and table cells of a .docx, in document order, one per line; a document over
+    the caps (``limits``, else the defaults) is refused before python-docx parses it."""
     from docx import Document
     from docx.table import Table
 
+    with checked_zip(data, limits or Limits(), ".docx document"):
+        pass
     try:
         document = Document(io.BytesIO(data))
         lines: list[str] = []
@@ -136,10 +141,10 @@ def docx_text(data: bytes) -> str:
     return _lines("\n".join(lines))
 
 
-def read_text_bytes(data: bytes, suffix: str) -> tuple[Decoded, bool]:
+def read_text_bytes(data: bytes, suffix: str, limits: Limits | None = None) -> tuple[Decoded, bool]:
     """Decode a text slot's file by its content; also say whether the content disagrees with the suffix."""
     is_zip = data.startswith(ZIP_MAGIC)
-    decoded = Decoded(docx_text(data), "docx") if is_zip else decode_text(data)
+    decoded = Decoded(docx_text(data, limits), "docx") if is_zip else decode_text(data)
     return decoded, is_zip != (suffix == ".docx")
 
 
@@ -190,18 +195,30 @@ def _unit_of(submission: Submission, deliverable: str) -> str:
     return next((u.id for u in submission.paper.units if u.deliverable == deliverable), "")
 
 
-def _find(files: list[Path], root: Path, names: list[str], suffixes: tuple[str, ...],
-          homes: list[str] | None) -> list[Path]:
-    """The files standing for one slot, best first; ``homes`` None means the folder itself."""
+@dataclass(frozen=True)
+class _Home:
+    """Where a slot's file belongs: the service folder itself (``folders`` empty: the mailbox) or
+    one of its sub-folders (``replies``, ``回复``)."""
+
+    folders: frozenset[str]  # header keys of the folder names
+
+    def place(self, parts: tuple[str, ...]) -> str | None:
+        """Where a file lies, by its path parts under the service folder: "home", "misplaced" (one
+        folder too deep, one folder up beside the home folder, or in another sub-folder), or None
+        when too far to be taken for the slot (§1)."""
+        depth = len(parts) - (1 if parts[:-1] and header_key(parts[0]) in self.folders else 0)
+        if depth == 1 and (len(parts) == 2) == bool(self.folders):
+            return "home"
+        return "misplaced" if depth <= 2 else None
+
+
+def _find(files: list[Path], root: Path, names: list[str], suffixes: tuple[str, ...], home: _Home) -> list[Path]:
+    """The files standing for one slot, best first: at home, then the English name before the
+    Chinese one, then the suffix's order (convention 5)."""
     keys = [header_key(n) for n in names]
-    home_keys = {header_key(h) for h in homes or ()}
-    hits = [p for p in files if p.suffix.lower() in suffixes and header_key(p.stem) in keys]
-
-    def at_home(path: Path) -> bool:
-        parts = path.relative_to(root).parts
-        return len(parts) == 1 if homes is None else len(parts) == 2 and header_key(parts[0]) in home_keys
-
-    return sorted(hits, key=lambda p: (not at_home(p), keys.index(header_key(p.stem)),
+    hits = [p for p in files if p.suffix.lower() in suffixes and header_key(p.stem) in keys
+            and home.place(p.relative_to(root).parts) is not None]
+    return sorted(hits, key=lambda p: (home.place(p.relative_to(root).parts) != "home", keys.index(header_key(p.stem)),
                                        suffixes.index(p.suffix.lower()), p.relative_to(root).as_posix()))
 
 
@@ -213,12 +230,12 @@ class _SlotReader:
         self.spec = spec
         self.root = located.path
         self.unit = _unit_of(submission, spec.name)
-        self.files = [p for p in submission.files
-                      if self.root in p.parents and len(p.relative_to(self.root).parts) <= 2]
+        self.files = [p for p in submission.files if self.root in p.parents]
 
     def locate(self, label: str, names: list[str], suffixes: tuple[str, ...],
                homes: list[str] | None) -> Path | None:
-        hits = _find(self.files, self.root, names, suffixes, homes)
+        home = _Home(frozenset(header_key(h) for h in homes or ()))
+        hits = _find(self.files, self.root, names, suffixes, home)
         if not hits:
             return None
         chosen = hits[0]
@@ -227,10 +244,7 @@ class _SlotReader:
             self.submission.flag("duplicate-deliverable",
                                  f"{label} found as {', '.join(rel(h) for h in hits)}; graded {rel(chosen)}",
                                  chosen, self.unit)
-        parts = chosen.relative_to(self.root).parts
-        home_keys = {header_key(h) for h in homes or ()}
-        if (homes is None and len(parts) > 1) or (homes is not None and not (
-                len(parts) == 2 and header_key(parts[0]) in home_keys)):
+        if home.place(chosen.relative_to(self.root).parts) != "home":
             where = f"{self.root.name}/" if homes is None else f"{self.root.name}/{homes[0]}/"
             self.submission.flag("misplaced", f"{label} found at {rel(chosen)}, expected in {where}",
                                  chosen, self.unit)
@@ -241,12 +255,17 @@ class _SlotReader:
         if path is None:
             return None, "", "not found"
         relative = self.submission.relative(path)
-        self.submission.record(path)
+        warnings: list[str] = []
         try:
-            return build_workbook(relative, read_grid(path), list(self.spec.sheets)), relative, ""
-        except ReadError as exc:
-            self.submission.flag("unreadable-file", str(exc), path, self.unit)
-            return None, relative, f"unreadable: {exc}"
+            self.submission.record(path)
+            grid = read_grid(path, self.submission.limits, warnings)
+        except MemoryError:
+            raise  # the worker's memory cap: the supervisor flags `memory-limit`
+        except Exception as exc:  # noqa: BLE001 - one file's failure is its own slot's, never the folder's
+            return None, relative, self.unreadable(path, exc)
+        for warning in warnings:
+            self.submission.flag("formula-without-value", warning, path, self.unit)
+        return build_workbook(relative, grid, list(self.spec.sheets)), relative, ""
 
     def text(self, slot: str, names: list[str], homes: list[str]) -> TextFile:
         expected = f"{self.submission.relative(self.root)}/{homes[0]}/{names[0]}.txt"
@@ -254,12 +273,13 @@ class _SlotReader:
         if path is None:
             return TextFile(slot, expected=expected, problem="not found")
         relative = self.submission.relative(path)
-        data = self.submission.record(path)
         try:
-            decoded, mismatch = read_text_bytes(data, path.suffix.lower())
-        except ReadError as exc:
-            self.submission.flag("unreadable-file", str(exc), path, self.unit)
-            return TextFile(slot, relative, expected, problem=f"unreadable: {exc}")
+            data = self.submission.record(path)
+            decoded, mismatch = read_text_bytes(data, path.suffix.lower(), self.submission.limits)
+        except MemoryError:
+            raise  # the worker's memory cap: the supervisor flags `memory-limit`
+        except Exception as exc:  # noqa: BLE001 - one file's failure is its own slot's, never the folder's
+            return TextFile(slot, relative, expected, problem=self.unreadable(path, exc))
         if mismatch:
             self.submission.flag("wrong-extension", f"{path.suffix} file holds "
                                  f"{'a .docx document' if decoded.encoding == 'docx' else 'plain text'}; "
@@ -268,6 +288,13 @@ class _SlotReader:
             self.submission.flag("guessed-encoding", f"not UTF-8, UTF-16 or GBK; read as {decoded.encoding} "
                                  f"(guessed)", path, self.unit)
         return TextFile(slot, relative, expected, decoded.text, decoded.encoding, decoded.guessed)
+
+    def unreadable(self, path: Path, exc: Exception) -> str:
+        """Flag one file of the folder as unreadable and return its slot's problem; the other
+        slots are read on. A reader's unforeseen error is named by its type."""
+        reason = str(exc) if isinstance(exc, ReadError) else f"could not be read ({describe(exc, path)})"
+        self.submission.flag("unreadable-file", reason, path, self.unit)
+        return f"unreadable: {reason}"
 
 
 @reader("service")

@@ -3,7 +3,8 @@
 The submission records every file it reads (sha256 and size, for the manifest) and the
 flags reading raised (``misplaced``, ``duplicate-deliverable``, ``unreadable-file``,
 ``modified-after-end``). Readers for each deliverable kind are registered in
-``grader.read.READERS``; a ``ReadError`` becomes a flag, never an exception that escapes.
+``grader.read.READERS``; a ``ReadError`` (or any error a reader meets) becomes a flag, never an
+exception that escapes.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.errors import ReadError
+from grader.errors import ReadError, describe
 from grader.intake import is_junk, linked_folder, name_key
 from grader.limits import Limits
 from grader.model import Flag
@@ -185,8 +186,12 @@ class Submission:
                 try:
                     self._parsed[name] = READERS[spec.kind](self, spec, located)
                     self._state[name] = READ
-                except ReadError as exc:
-                    self.flag("unreadable-file", str(exc), located.path, unit)
+                except MemoryError:
+                    raise  # the worker's memory cap: the supervisor flags `memory-limit`
+                except Exception as exc:  # noqa: BLE001 - a reader's unforeseen error costs this deliverable only
+                    reason = str(exc) if isinstance(exc, ReadError) else \
+                        f"could not be read ({describe(exc, located.path)})"
+                    self.flag("unreadable-file", reason, located.path, unit)
                     self._state[name], self._parsed[name] = UNREADABLE, None
                 finally:
                     self.read_seconds += time.perf_counter() - started

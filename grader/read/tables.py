@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from grader.errors import ReadError, describe
 from grader.limits import Limits
+from grader.read.ooxml import checked_zip
 from grader.read.values import header_key
 
 HEADER_SCAN_ROWS = 10
@@ -98,22 +99,11 @@ RawSheet = tuple[str, list[list[RawCell]]]
 
 
 def check_zip(path: Path, limits: Limits, what: str = "zip container") -> tuple[list[str], list[str]]:
-    """Refuse a zip container (xlsx) whose parts expand past the cap; return its part names and,
+    """Refuse a zip container (xlsx) over the caps (``ooxml.checked_zip``); return its part names and,
     from the same opening, the worksheets holding formulas without cached values."""
-    import zipfile
-    import zlib
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            expanded = sum(i.file_size for i in infos)
-            if expanded > limits.max_unzipped_bytes:
-                raise ReadError(f"parts expand to {expanded:,} bytes, over the cap of "
-                                f"{limits.max_unzipped_bytes:,} (a zip bomb?)")
-            names = [i.filename for i in infos]
-            return names, formulas_without_values(archive, names)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
-        raise ReadError(f"not a readable {what} ({describe(exc, path)})") from exc
+    with checked_zip(path, limits, what) as archive:
+        names = archive.namelist()
+        return names, formulas_without_values(archive, names)
 
 
 _FORMULA_WITHOUT_VALUE = re.compile(rb"(?:</f>|<f[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
@@ -247,7 +237,13 @@ def _grid_csv(path: Path) -> list[RawSheet]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[(v if v != "" else None, False) for v in r] for r in csv.reader(io.StringIO(text), dialect)]
+    # a field is never longer than its file, which is already capped: the csv module's own limit
+    # (128 KiB) would refuse a long cell that is still a text to grade
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    try:
+        rows = [[(v if v != "" else None, False) for v in r] for r in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise ReadError(f"not a readable CSV ({describe(exc)})") from exc
     return [(path.stem, rows)]
 
 
