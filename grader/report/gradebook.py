@@ -268,7 +268,7 @@ def add_units_sheet(book, rows: Sequence[SummaryRow], paper: Paper) -> None:
     _head(helpers, [("合格线 x", "Pass line x"), ("合格线 y", "Pass line y")])
     for row, y in enumerate((0, top), start=2):
         _put(helpers, row, [line_x, y])
-    _widths(ws, [14, 40, 8, 8, 10, 10, 10, 10, 10, 10, 12, 12])
+    _widths(ws, [14, 40, 10, 12, 10, 10, 10, 10, 10, 10, 14, 12])  # wide enough for the English headers
     ws.freeze_panes = "A2"
     ws.add_chart(histogram_chart(ws, band_row, bands, paper, top, step, helpers), "N2")
     ws.add_chart(unit_means_chart(ws, last_unit_row), "N22")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -134,13 +135,22 @@ def write_xlsx(path: Path, rows: list[SummaryRow], paper: Paper, extra_sheets: l
             put_value(cell, value)
             if not isinstance(value, str):
                 cell.number_format = "0." + "0" * paper.places if paper.places else "0"
+            elif col > len(head) - 2:  # flags and overrides: long texts wrap inside their column
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     for col, (zh, en) in enumerate(head, start=1):
         values = [zh, en] + [str(ws.cell(r, col).value or "") for r in range(2, len(rows) + 2)]
         width = max(_display_width(v) for v in values)
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
     ws.row_dimensions[1].height = 32
+    for r in range(2, len(rows) + 2):  # rows tall enough for their wrapped flags and overrides
+        lines = max(math.ceil(_display_width(str(ws.cell(r, col).value or "")) /
+                              max(ws.column_dimensions[get_column_letter(col)].width - 1, 1))
+                    for col in range(len(head) - 1, len(head) + 1))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * min(lines, 8)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(rows) + 1}"
+    ws.print_area = ws.auto_filter.ref  # text overflowing to the right does not widen the page
     for add in extra_sheets:
         add(book)
     for sheet in list(book.worksheets):
