@@ -3,8 +3,8 @@
 The flow is intake → read → check → score → report::
 
     from grader import load_paper, grade_disc
-    paper = load_paper("2026A")
-    run = grade_disc("sample_submissions/2026A-demo", paper, out="reports/demo")
+    paper = load_paper()             # the default paper; or an id, or a rubric file
+    run = grade_disc("/media/cdrom", paper, out="reports/cdrom")
 """
 __version__ = "0.1.0"
 

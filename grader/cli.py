@@ -75,9 +75,10 @@ def main() -> None:
             grade explain OUT USER      why a candidate got their points
             grade verify DISC OUT       do the results still belong to this disc?
             grade overrides-template    print an empty overrides file
+            grade papers                the papers it can grade
     \b
     Example:
-      grade sample_submissions/2026A-demo
+      grade /media/cdrom
       grade /media/cdrom --out reports/2026-11-25 --jobs 2
 
     Run `grade run --help` for the grading options.
@@ -97,8 +98,9 @@ papers_option = click.option(
 
 @main.command("run")
 @click.argument("disc", type=click.Path(path_type=Path))
-@click.option("--paper", default=None, metavar="2026A|PATH",
-              help="Paper id (rubrics/<id>.toml) or a rubric file. Default: exam.toml's paper, else 2026A.")
+@click.option("--paper", default=None, metavar="ID|PATH",
+              help="Paper id (rubrics/<id>.toml) or a rubric file. Default: exam.toml's paper, else the "
+                   "default paper (see `grade papers`).")
 @papers_option
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder for the reports. Default: reports/<disc name>/.")
@@ -139,29 +141,21 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
 
     \b
     Example:
-      grade sample_submissions/2026A-demo --out /tmp/r
-      grade sample_submissions/2026A-demo --out /tmp/r --overrides overrides.csv
+      grade /media/cdrom --out /tmp/r
+      grade /media/cdrom --out /tmp/r --overrides overrides.csv
     """
-    from grader.intake import read_exam
-    from grader.paper import load_paper
     from grader.pipeline import default_out, grade_disc
 
     try:
-        if paper is None:
-            paper = "2026A"
-            if disc.is_dir():
-                exam, _, _ = read_exam(disc)
-                paper = str(exam.get("paper", paper))
-        loaded = load_paper(paper, papers=papers)
         out = out or default_out(disc)
         bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
         users = only.split(",") if only else None
         limits = Limits(max_file_bytes=int(max_file_mb * MB), candidate_seconds=timeout,
                         max_memory_bytes=max_memory_mb * MB)
         options = {"jobs": jobs, "only": users, "overrides": overrides, "limits": limits,
-                   "use_cache": use_cache, "dask": dask}
+                   "use_cache": use_cache, "dask": dask, "papers": papers}
         try:
-            result = grade_disc(disc, loaded, out, progress=bar, **options)
+            result = grade_disc(disc, paper, out, progress=bar, **options)
         finally:
             if bar is not None:
                 bar.close()
@@ -263,7 +257,7 @@ def explain(out: Path, user: str, part: str | None) -> None:
 @main.command("verify")
 @click.argument("disc", type=click.Path(path_type=Path))
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--paper", default=None, metavar="2026A|PATH",
+@click.option("--paper", default=None, metavar="ID|PATH",
               help="Paper to check against. Default: the rubric the run used.")
 @papers_option
 @click.option("--overrides", type=click.Path(path_type=Path), default=None, metavar="CSV",
@@ -276,7 +270,7 @@ def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None,
 
     \b
     Example:
-      grade verify sample_submissions/2026A-demo /tmp/r
+      grade verify /media/cdrom /tmp/r
     """
     from grader.verify import verify as verify_results
 
@@ -304,7 +298,8 @@ def overrides_template() -> None:
 
 @main.command("sample")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--paper", default="2026A", metavar="2026A|PATH", help="Paper whose key the disc is made from.")
+@click.option("--paper", default=None, metavar="ID|PATH",
+              help="Paper whose key the disc is made from. Default: the default paper (see `grade papers`).")
 @papers_option
 def sample(out: Path, paper: str, papers: tuple[Path, ...]) -> None:
     """Write a demo disc made from the key: a perfect candidate, one candidate per group of
@@ -323,6 +318,30 @@ def sample(out: Path, paper: str, papers: tuple[Path, ...]) -> None:
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
     echo(f"demo disc written to {out}")
+
+
+@main.command("papers")
+@papers_option
+def papers_command(papers: tuple[Path, ...]) -> None:
+    """List the papers this grader can load by id, where each rubric is, and the default paper.
+
+    \b
+    Example:
+      grade papers
+      grade papers --papers D:\\centre-papers
+    """
+    from grader.paper import default_paper, installed_papers
+
+    found = installed_papers(papers)
+    try:
+        default = default_paper(papers)
+    except GraderError:
+        default = ""
+    for paper_id, rubric in found.items():
+        mark = "  (default 默认)" if paper_id == default else ""
+        echo(f"{paper_id}{mark}  {rubric}")
+    if not found:
+        echo("no paper installed 未安装试卷: add a folder with --papers or GRADER_PAPERS")
 
 
 if __name__ == "__main__":

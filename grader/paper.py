@@ -7,11 +7,17 @@ section named after the file (``orders.csv`` → ``key["orders"]``); sub-folders
 emails) are reached with ``key.path()``. Both are loaded and validated once, then passed
 down read-only.
 
-A paper id (``2026A``) is looked up, first match wins, in the folders given with ``--papers``
+A paper id (``2026B``, the rubric's file name) is looked up, first match wins, in the folders given with ``--papers``
 (``papers=``), then those of the environment variable ``GRADER_PAPERS`` (separated by
 ``os.pathsep``), then the papers installed with the package (``grader/papers/``), then, in a
 source checkout, the repository beside the package. Each folder holds ``rubrics/`` and
 ``answer_keys/``. The places are worked out at each lookup, never at import.
+
+Which paper grades a disc (``choose_paper``): the one asked for (``--paper``, an id or a rubric
+file), else exam.toml's ``paper`` (an id, or a rubric path relative to the disc), else the
+default paper: the environment variable ``GRADER_DEFAULT_PAPER``, else the id written in
+``rubrics/default-paper.txt`` of the first papers folder that has one (the shipped papers name
+the paper of the standard), else the only paper installed.
 """
 from __future__ import annotations
 
@@ -32,6 +38,8 @@ from grader.errors import PaperError
 from grader.read.tables import SheetSpec
 
 PAPERS_VARIABLE = "GRADER_PAPERS"
+DEFAULT_VARIABLE = "GRADER_DEFAULT_PAPER"
+DEFAULT_FILE = "default-paper.txt"  # in a papers folder's rubrics/: the id graded when none is named
 KEY_SUFFIXES = (".toml", ".json", ".csv", ".xlsx")
 # Similarity between candidates (flags only): a rubric's [similarity] table may change these.
 SIMILARITY = {"text_threshold": 90, "image_distance": 4, "common_share": 0.5}
@@ -191,7 +199,7 @@ def installed_papers(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Path]:
 
 
 def resolve_rubric(paper: str | Path, papers: Iterable[str | Path] = ()) -> Path:
-    """``2026A`` → the first ``rubrics/2026A.toml`` of ``paper_dirs(papers)``; a ``.toml`` path as given."""
+    """An id → the first ``rubrics/<id>.toml`` of ``paper_dirs(papers)``; a ``.toml`` path as given."""
     candidate = Path(paper)
     if candidate.suffix == ".toml" or candidate.is_file():
         if not candidate.is_file():
@@ -208,10 +216,46 @@ def resolve_rubric(paper: str | Path, papers: Iterable[str | Path] = ()) -> Path
                      f"rubrics/{paper}.toml in {looked} (add a folder with --papers or {PAPERS_VARIABLE})")
 
 
-def load_paper(paper: str | Path = "2026A", *, papers: Iterable[str | Path] = ()) -> Paper:
-    """Load and validate a paper (an id or a rubric file); ``papers``: folders searched first for an id.
-    Raise PaperError with a one-line reason when it is missing or invalid."""
-    rubric_path = resolve_rubric(paper, papers)
+def default_paper(papers: Iterable[str | Path] = ()) -> str:
+    """The paper graded when neither the command nor the disc names one (see the module)."""
+    papers = tuple(papers)
+    if os.environ.get(DEFAULT_VARIABLE, "").strip():
+        return os.environ[DEFAULT_VARIABLE].strip()
+    for base in paper_dirs(papers):
+        setting = base / "rubrics" / DEFAULT_FILE
+        if setting.is_file():
+            named = setting.read_text(encoding="utf-8").strip()
+            if named:
+                return named
+    installed = installed_papers(papers)
+    if len(installed) == 1:
+        return next(iter(installed))
+    raise PaperError(f"no paper named: give --paper (installed: {', '.join(installed) or 'none'}), or set "
+                     f"{DEFAULT_VARIABLE}")
+
+
+def choose_paper(paper: str | Path | None, disc_root: Path | None = None,
+                 papers: Iterable[str | Path] = ()) -> str | Path:
+    """The paper for a disc: ``paper`` if given, else exam.toml's (a rubric path is taken relative
+    to the disc), else the default paper."""
+    if paper:
+        return paper
+    if disc_root is not None and Path(disc_root).is_dir():
+        from grader.intake import read_exam
+
+        named = str(read_exam(Path(disc_root))[0].get("paper", "")).strip()
+        if named:
+            if named.endswith(".toml") or "/" in named or "\\" in named:
+                return Path(disc_root) / named
+            return named
+    return default_paper(papers)
+
+
+def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] = ()) -> Paper:
+    """Load and validate a paper (an id or a rubric file; the default paper when None); ``papers``:
+    folders searched first for an id. Raise PaperError with a one-line reason when it is missing
+    or invalid."""
+    rubric_path = resolve_rubric(paper or default_paper(papers), papers)
     raw = rubric_path.read_bytes()
     try:
         rubric = tomllib.loads(raw.decode("utf-8"))

@@ -32,7 +32,7 @@ from grader.limits import Limits
 from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Exhibit, Flag
 from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
 from grader.overrides import Overrides, load_overrides
-from grader.paper import Paper, load_paper
+from grader.paper import Paper, choose_paper, load_paper
 from grader.read import load_all as load_readers
 from grader.read.submission import READ, Submission
 from grader.report import gradebook
@@ -246,12 +246,15 @@ def _graded(entries: list[CandidateEntry], job: Job, paper: Paper, jobs: int,
 # ---------------------------------------------------------------- the run
 
 
-def grade_disc(disc_path: str | Path, paper: Paper | str | Path = "2026A", out: str | Path | None = None,
+def grade_disc(disc_path: str | Path, paper: Paper | str | Path | None = None, out: str | Path | None = None,
                *, jobs: int | None = None, only: Iterable[str] | None = None,
                progress: Progress | None = None, overrides: str | Path | None = None,
                limits: Limits | None = None, use_cache: bool = True, dask: str | None = None,
-               start_method: str | None = None) -> Run:
+               start_method: str | None = None, papers: Iterable[str | Path] = ()) -> Run:
     """Grade every candidate of a disc (a folder, an .iso or a .zip) and write the reports.
+
+    ``paper``: a loaded paper, an id or a rubric file; None takes exam.toml's paper, else the
+    default paper (``grader.paper.choose_paper``); ``papers``: folders searched first for an id.
 
     ``overrides``: an overrides CSV (see ``grader.overrides``), checked before any grading.
     ``use_cache=False`` (``--fresh``) regrades every candidate and replaces the out folder's
@@ -262,13 +265,13 @@ def grade_disc(disc_path: str | Path, paper: Paper | str | Path = "2026A", out: 
     ``NothingReadError``, after every report is written, when no present candidate has a
     deliverable read.
     """
-    if not isinstance(paper, Paper):
-        paper = load_paper(paper)
     limits = limits or Limits()
     load_readers()
     disc_path = Path(disc_path)
     out = Path(out) if out is not None else default_out(disc_path)
     with open_disc(disc_path, limits) as source:
+        if not isinstance(paper, Paper):  # an image's exam.toml is read once it is unpacked
+            paper = load_paper(choose_paper(paper, source.root, papers), papers=papers)
         run = _grade_source(source, disc_path, paper, out, jobs=jobs, only=only, progress=progress,
                             overrides=overrides, limits=limits, use_cache=use_cache, dask=dask,
                             start_method=start_method)

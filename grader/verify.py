@@ -123,7 +123,7 @@ def _paper(result: Verification, manifest: dict[str, Any], paper: str | Path | N
     chosen = paper
     if chosen is None:
         location = rubric.get("location")
-        chosen = location if location and Path(location).is_file() else manifest.get("paper", "2026A")
+        chosen = location if location and Path(location).is_file() else (manifest.get("paper") or None)
     try:
         loaded = load_paper(chosen, papers=papers)
     except GraderError as exc:

@@ -119,7 +119,7 @@ def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
     def add(user: str, name: str, points: dict[str, Fraction] | None, flags: list[str], status: str,
             defects: list[str], rostered: bool = True) -> None:
         if rostered:
-            roster.append((user, f"2026A{len(roster) + 1:04d}", name))
+            roster.append((user, f"{paper.id}{len(roster) + 1:04d}", name))
         expected[user] = {
             "status": status,
             "flags": sorted(set(flags)),
