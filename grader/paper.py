@@ -264,6 +264,7 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
     key_dir = (rubric_path.parent / rubric.get("key", f"../answer_keys/{rubric_path.stem}")).resolve()
     key = load_key(key_dir)
     registry = load_all()
+    check_names(rubric_path.name, rubric)
     try:
         deliverables = _deliverables(rubric)
         units = _units(rubric, deliverables)
@@ -282,6 +283,64 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
         key=key,
         similarity={**SIMILARITY, **rubric.get("similarity", {})},
     )
+
+
+# The rubric's fixed names, table by table; anything else is a mistake the paper is refused for
+RUBRIC_KEYS = ("paper", "title", "key", "pass_mark", "display_places", "similarity", "units", "deliverables")
+UNIT_KEYS = ("id", "title", "title_en", "weight", "deliverable", "criteria")
+CRITERION_KEYS = ("id", "points", "title", "title_en", "check", "params")
+SIMILARITY_KEYS = tuple(SIMILARITY)
+DELIVERABLE_KEYS = ("kind", "names", "sheets")
+SHEET_KEYS = ("aliases", "columns", "fields", "header")
+
+
+def check_names(where: str, rubric: dict[str, Any]) -> None:
+    """Refuse, in one line naming the table, any key the rubric format does not have (a typo such
+    as ``passmark`` would otherwise be ignored and its value silently not applied)."""
+    from grader.read import OPTIONS, READERS
+    from grader.read import load_all as load_readers
+
+    load_readers()
+    _known(where, "the top", rubric, RUBRIC_KEYS)
+    _known(where, "[similarity]", rubric.get("similarity", {}), SIMILARITY_KEYS)
+    for n, unit in enumerate(_tables(where, "[[units]]", rubric.get("units", [])), start=1):
+        label = f"unit {unit.get('id', n)}"
+        _known(where, label, unit, UNIT_KEYS)
+        for m, criterion in enumerate(_tables(where, f"{label}'s criteria", unit.get("criteria", [])), start=1):
+            _known(where, f"criterion {criterion.get('id', f'{m} of {label}')}", criterion, CRITERION_KEYS)
+    for name, spec in rubric.get("deliverables", {}).items():
+        if not isinstance(spec, dict):
+            raise PaperError(f"{where}: deliverable {name} is not a table")
+        kind = spec.get("kind")
+        if kind not in READERS:
+            raise PaperError(f"{where}: deliverable {name} has kind {kind!r}, which no reader reads "
+                             f"(kinds: {', '.join(sorted(READERS))})")
+        options, required = OPTIONS.get(kind, ((), ()))
+        _known(where, f"deliverable {name}", spec, DELIVERABLE_KEYS + options)
+        for option in required:
+            if option not in spec:
+                raise PaperError(f"{where}: deliverable {name} lacks {option!r}, which its reader "
+                                 f"({kind}) needs")
+        for sheet, data in spec.get("sheets", {}).items():
+            _known(where, f"deliverable {name}'s sheet {sheet}", data, SHEET_KEYS)
+
+
+def _tables(where: str, label: str, value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise PaperError(f"{where}: {label} must be an array of tables")
+    return value
+
+
+def _known(where: str, label: str, table: Any, known: tuple[str, ...]) -> None:
+    if not isinstance(table, dict):
+        raise PaperError(f"{where}: {label} must be a table")
+    for name in table:
+        if name not in known:
+            from rapidfuzz import process
+
+            close = process.extractOne(name, known, score_cutoff=70)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise PaperError(f"{where}: unknown key {name!r} in {label} (known: {', '.join(known)}){hint}")
 
 
 def _deliverables(rubric: dict[str, Any]) -> dict[str, DeliverableSpec]:

@@ -86,3 +86,42 @@ def test_every_registered_check_is_documented_and_every_criterion_names_one(pape
         assert check.doc, f"check {name} has no docstring"
     for criterion in paper.criteria():
         assert criterion.check in REGISTRY
+
+
+# ---------------------------------------------------------------- names the rubric format does not have
+
+
+@pytest.mark.parametrize("old, new, says", [
+    ("pass_mark = 60", "passmark = 80",
+     ("2026A.toml: unknown key 'passmark' in the top (known: paper, title, key, pass_mark, display_places, "
+     "similarity, units, deliverables); did you mean 'pass_mark'?")),
+    ("[deliverables.u8_service]\nkind", "[similarity]\ntext_treshold = 80\n\n[deliverables.u8_service]\nkind",
+     "unknown key 'text_treshold' in [similarity]"),
+    ('max_pixels = 100000000', 'max_pixel = 100000000',
+     ("unknown key 'max_pixel' in deliverable u4_images (known: kind, names, sheets, max_pixels); "
+     "did you mean 'max_pixels'?")),
+    ('aliases = ["商品信息", "商品文案", "文案", "listing info"]', 'alias = ["商品信息"]',
+     "unknown key 'alias' in deliverable u3_listing's sheet listing"),
+    ('reply_folder = ["replies", "回复"]\n', '',
+     "deliverable u8_service lacks 'reply_folder', which its reader (service) needs"),
+    ('kind = "service"', 'kind = "mail"', "deliverable u8_service has kind 'mail', which no reader reads"),
+])
+def test_a_name_the_rubric_format_does_not_have_is_refused_at_load(paper_copy, old, new, says):
+    edit(paper_copy, old, new)
+    with pytest.raises(PaperError) as refused:
+        load_paper(paper_copy)
+    assert says in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_mistyped_criterion_or_unit_key_is_refused(paper_copy):
+    text = paper_copy.read_text(encoding="utf-8")
+    first = text.index("[[units.criteria]]")
+    block_end = text.index("\n\n", first)
+    paper_copy.write_text(text[:block_end] + "\npoint = 3" + text[block_end:], encoding="utf-8")
+    with pytest.raises(PaperError, match=r"unknown key 'point' in criterion U1-01 .*did you mean 'points'\?"):
+        load_paper(paper_copy)
+
+
+@pytest.mark.parametrize("rubric", sorted((REPO / "rubrics").glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_rubric_uses_only_known_names(rubric):
+    assert load_paper(rubric).rubric_path == rubric

@@ -17,13 +17,18 @@ if TYPE_CHECKING:
 
 Reader = Callable[["Submission", "DeliverableSpec", "Located"], Any]
 READERS: dict[str, Reader] = {}
+# the settings a kind's deliverable spec may carry besides kind, names and sheets, and those it must
+OPTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def reader(kind: str) -> Callable[[Reader], Reader]:
-    """Register the reader of a deliverable kind."""
+def reader(kind: str, options: tuple[str, ...] = (), required: tuple[str, ...] = ()) -> Callable[[Reader], Reader]:
+    """Register the reader of a deliverable kind, with the spec settings it reads (``options``)
+    and those among them it cannot do without (``required``); a paper is checked against them
+    when it loads."""
 
     def register(func: Reader) -> Reader:
         READERS[kind] = func
+        OPTIONS[kind] = (tuple(options), tuple(required))
         return func
 
     return register

@@ -685,7 +685,7 @@ def _chosen(paths: list[Path], naming: Naming) -> set[Path]:
     return {min(group, key=lambda p: naming.rank(p.name)) for group in by_slot.values()}
 
 
-@reader("images")
+@reader("images", options=("max_pixels",))
 def read_images(submission: Submission, spec: DeliverableSpec, located: Located) -> ImageFolder:
     settings = settings_for(submission.paper, spec, submission.limits.max_image_pixels)
     unit = next((u.id for u in submission.paper.units if u.deliverable == spec.name), "")

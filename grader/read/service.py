@@ -297,7 +297,10 @@ class _SlotReader:
         return f"unreadable: {reason}"
 
 
-@reader("service")
+SERVICE_OPTIONS = ("mailbox", "reply_folder", "template_folder", "replies", "templates")
+
+
+@reader("service", options=SERVICE_OPTIONS, required=SERVICE_OPTIONS)
 def read_service(submission: Submission, spec: DeliverableSpec, located: Located) -> ServiceFolder:
     slots = _SlotReader(submission, spec, located)
     options = spec.options
