@@ -222,6 +222,8 @@ def summary_text(result) -> str:
     for warning in result.warnings:
         lines.append(f"  warning 警告: {warning}")
     lines.append(f"  reports 报告: {result.out}{os.sep}  (open {result.out / 'index.html'})")
+    for alarm in result.alarms:
+        lines.append(f"  check the rubric and key 请核对评分标准与答案: {alarm.text()}")
     review = [r for r in result.rows if r.status in (NEEDS_REVIEW, UNREADABLE)]
     if review:
         named = ", ".join(r.result_id for r in review[:REVIEW_SHOWN])

@@ -36,7 +36,13 @@ from grader.paper import Paper, choose_paper, load_paper
 from grader.read import load_all as load_readers
 from grader.read.submission import READ, Submission
 from grader.report import gradebook
-from grader.report.candidate_json import candidate_path, read_candidate, unchanged, write_candidate
+from grader.report.candidate_json import (
+    candidate_path,
+    read_candidate,
+    shared_evidence,
+    unchanged,
+    write_candidate,
+)
 from grader.report.html import page_name, write_candidate_page, write_fallback_page, write_index
 from grader.report.manifest import file_sha256, write_manifest
 from grader.report.summary import SummaryRow, write_csv, write_xlsx
@@ -61,6 +67,7 @@ class Run:
     seconds: dict[str, float] = field(default_factory=dict)  # per stage; worker stages summed over workers
     cached: int = 0  # candidates taken from the cache
     warnings: list[str] = field(default_factory=list)
+    alarms: list[Any] = field(default_factory=list)  # criteria every present candidate lost: check the rubric
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -350,8 +357,10 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
     seconds["similarity"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    run = Run(out, paper, final, inputs, changes, seconds, cached, list(source.warnings))
-    _written(lambda: _write_class_reports(out, final, paper, disc, disc_path, inputs, {
+    alarms = gradebook.class_alarms(final, paper, lambda result_id, criterion: shared_evidence(out, result_id,
+                                                                                                criterion))
+    run = Run(out, paper, final, inputs, changes, seconds, cached, list(source.warnings), alarms)
+    _written(lambda: _write_class_reports(out, final, paper, disc, disc_path, inputs, alarms, {
         "disc_identity": identity,
         "overrides": changes.manifest_record() if changes is not None else None,
         "results": dict(sorted(written.items())),
@@ -362,10 +371,11 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
 
 
 def _write_class_reports(out: Path, final: list[SummaryRow], paper: Paper, disc: Disc, disc_path: Path,
-                         inputs: dict[str, dict[str, Any]], extra: dict[str, Any]) -> None:
+                         inputs: dict[str, dict[str, Any]], alarms: list[gradebook.Alarm],
+                         extra: dict[str, Any]) -> None:
     write_csv(out / "summary.csv", final, paper)
-    write_xlsx(out / "summary.xlsx", final, paper, extra_sheets=gradebook.sheets(final, paper))
-    write_index(out, final, paper, disc.exam)
+    write_xlsx(out / "summary.xlsx", final, paper, extra_sheets=gradebook.sheets(final, paper, alarms))
+    write_index(out, final, paper, disc.exam, alarms)
     write_manifest(out, paper, disc_path, inputs, extra=extra)
 
 

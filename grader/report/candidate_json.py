@@ -42,3 +42,20 @@ def unchanged(out: Path, result: CandidateResult, places: int) -> bool:
 def read_candidate(path: Path) -> CandidateResult:
     data = json.loads(path.read_text(encoding="utf-8"))
     return CandidateResult.from_dict({k: v for k, v in data.items() if k != "total_display"})
+
+
+def shared_evidence(out: Path, result_id: str, criterion: str) -> str:
+    """What ``candidates/<result_id>.json`` says of the first deduction under ``criterion``,
+    Chinese first; "" when it cannot be read."""
+    try:
+        data = json.loads(candidate_path(out, result_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    for unit in data.get("units", []):
+        for item in unit.get("criteria", []):
+            if item.get("id") == criterion:
+                lost = [e for e in item.get("evidence", []) if not e.get("ok")] or item.get("evidence", [])
+                if lost:
+                    first = lost[0]
+                    return " / ".join(t for t in (first.get("message_zh", ""), first.get("message", "")) if t)
+    return ""

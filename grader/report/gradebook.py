@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from grader.model import ABSENT
+from grader.model import ABSENT, fraction_text
 from grader.paper import Paper
 from grader.report.summary import SummaryRow, put_value
 
@@ -205,14 +205,63 @@ OVERRIDE_HEAD = [("准考证号", "Candidate no."), ("用户名", "User"), ("评
                  ("自动评分", "Automatic"), ("人工改分", "Override"), ("理由", "Reason"), ("阅卷人", "Examiner")]
 
 
-def sheets(rows: Sequence[SummaryRow], paper: Paper) -> list[Callable[[Any], None]]:
+ALARM_MIN_PRESENT = 5  # below this a class proves nothing about its rubric and key
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """A criterion that every present candidate lost: more likely a rubric or key mistake than a
+    class that all failed it, so an examiner should check the rubric and key."""
+
+    criterion: str
+    unit: str
+    title: str
+    points: Fraction
+    present: int
+    evidence: str  # what the first of them was told, as the shared evidence
+
+    def text(self) -> str:
+        return (f"{self.criterion} {self.title}: 0 / {fraction_text(self.points)} for all {self.present} "
+                f"candidates 全部考生得 0 分 — {self.evidence}")
+
+
+def class_alarms(rows: Sequence[SummaryRow], paper: Paper,
+                 evidence_of: Callable[[str, str], str]) -> list[Alarm]:
+    """Every criterion no present candidate earned a point of, once at least ``ALARM_MIN_PRESENT``
+    sat the exam; ``evidence_of(result_id, criterion)`` gives the shared evidence."""
+    sat = present(rows)
+    if len(sat) < ALARM_MIN_PRESENT:
+        return []
+    alarms = []
+    for i, criterion in enumerate(paper.criteria()):
+        if all(len(r.criteria) > i and r.criteria[i] == 0 for r in sat):
+            alarms.append(Alarm(criterion.id, criterion.unit, criterion.title, criterion.points, len(sat),
+                                evidence_of(sat[0].result_id, criterion.id)))
+    return alarms
+
+
+def sheets(rows: Sequence[SummaryRow], paper: Paper, alarms: Sequence[Alarm] = ()) -> list[Callable[[Any], None]]:
     """The ``extra_sheets`` of ``write_xlsx``: each adds one sheet to the summary workbook."""
     return [
         lambda book: add_units_sheet(book, rows, paper),
         lambda book: add_items_sheet(book, rows, paper),
         lambda book: add_flags_sheet(book, rows),
         lambda book: add_overrides_sheet(book, rows, paper),
+        lambda book: add_alarms_sheet(book, alarms),
     ]
+
+
+def add_alarms_sheet(book, alarms: Sequence[Alarm]) -> None:
+    """``check rubric``: the criteria every candidate lost, or a line saying there are none."""
+    ws = book.create_sheet("check rubric")
+    _head(ws, [("评分项", "Criterion"), ("单元", "Unit"), ("名称", "Title"), ("满分", "Points"),
+               ("考生数", "Candidates"), ("共同依据", "Shared evidence")])
+    for r, alarm in enumerate(alarms, start=2):
+        _put(ws, r, [alarm.criterion, alarm.unit, alarm.title, float(alarm.points), alarm.present, alarm.evidence])
+    if not alarms:
+        _put(ws, 2, ["—", "", "没有全部考生都失分的评分项 No criterion was lost by every candidate"])
+    _widths(ws, [10, 8, 40, 8, 10, 90])
+    ws.freeze_panes = "A2"
 
 
 def _head(ws, head: list[tuple[str, str]], row: int = 1) -> None:

@@ -90,7 +90,8 @@ def page_href(result_id: str) -> str:
 # ---------------------------------------------------------------- index
 
 
-def write_index(out: Path, rows: Sequence[SummaryRow], paper: Paper, exam: dict[str, Any] | None = None) -> Path:
+def write_index(out: Path, rows: Sequence[SummaryRow], paper: Paper, exam: dict[str, Any] | None = None,
+                alarms: Sequence[Any] = ()) -> Path:
     """``index.html``: one row per candidate in roster order, sortable, linked to the candidate pages."""
     from grader.report.gradebook import unit_statistics
 
@@ -117,6 +118,7 @@ def write_index(out: Path, rows: Sequence[SummaryRow], paper: Paper, exam: dict[
         "exam": {k: str((exam or {}).get(k, "")) for k in ("centre", "session")},
         "units": paper.units,
         "rows": table,
+        "alarms": [a.text() for a in alarms],
         "counts": _counts(rows),
         "stats": {
             "n": total.n,
