@@ -137,7 +137,8 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
     DISC is the folder burned from the exam server (or its .iso image, or a .zip of it):
     candidate folders (ks01, ks02, …) at its root or one level down, with optional exam.toml
     and roster.csv / roster.xlsx. The disc is only read. Reports: index.html, candidates/<id>.html and .json, summary.xlsx (with the
-    units, items, flags and overrides sheets and two charts), summary.csv, manifest.json.
+    units, items, flags and overrides sheets and two charts), summary.csv, flags.html (what each
+    flag code means), manifest.json.
 
     \b
     Example:

@@ -84,7 +84,8 @@ class Flag:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Flag:
-        return cls(**data)
+        # a candidate's JSON also holds the code's Chinese name, for its readers; the flag is the rest
+        return cls(data["code"], data["reason"], data.get("file", ""), data.get("unit", ""))
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.unit, self.code, self.file, self.reason)

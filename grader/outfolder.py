@@ -36,7 +36,7 @@ from grader.intake import Disc
 MARKER = ".grade-out.json"
 LOCK = ".grade.lock"
 # what a run writes into an out folder; --fresh removes exactly these
-RESULTS = ("candidates", ".cache", "summary.csv", "summary.xlsx", "index.html", "manifest.json")
+RESULTS = ("candidates", ".cache", "summary.csv", "summary.xlsx", "index.html", "flags.html", "manifest.json")
 
 _REMEDY = {
     errno.ENOSPC: "the disk is full: free space or choose another --out",

@@ -4,12 +4,14 @@ import doctest
 import pytest
 
 import grader.console
+import grader.flags
 import grader.names
 import grader.read.values
 import grader.text
 
 
-@pytest.mark.parametrize("module", [grader.text, grader.read.values, grader.console, grader.names])
+@pytest.mark.parametrize("module", [grader.text, grader.read.values, grader.console, grader.names,
+                                    grader.flags])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

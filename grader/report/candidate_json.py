@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grader.flags import name_zh
 from grader.model import CandidateResult
 from grader.report import json_bytes, write_atomic
 from grader.score import display
@@ -17,6 +18,8 @@ def candidate_document(result: CandidateResult, places: int) -> dict[str, Any]:
         unit_data["points_display"] = str(display(unit.points, places))
         for criterion, criterion_data in zip(unit.criteria, unit_data["criteria"]):
             criterion_data["points_display"] = str(display(criterion.points, places))
+    for flag in data["flags"]:
+        flag["name_zh"] = name_zh(flag["code"])
     return data
 
 

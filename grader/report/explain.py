@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import GraderError
+from grader.flags import labelled
 from grader.model import STATUS_LABELS
 from grader.names import find
 from grader.score import display
@@ -84,7 +85,7 @@ def explain(out: Path | str, user: str, part: str | None = None) -> str:
         lines.append("标记 flags (points unchanged, for review):")
         for flag in flags:
             where = " ".join(x for x in (flag.get("unit", ""), flag.get("file", "")) if x)
-            lines.append(f"{INDENT}{flag['code']}" + (f" [{where}]" if where else "") + f": {flag['reason']}")
+            lines.append(f"{INDENT}{labelled(flag['code'])}" + (f" [{where}]" if where else "") + f": {flag['reason']}")
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from grader.flags import labelled
 from grader.model import ABSENT, fraction_text
 from grader.paper import Paper
 from grader.report.summary import SummaryRow, put_value
@@ -452,7 +453,8 @@ def add_flags_sheet(book, rows: Sequence[SummaryRow]) -> None:
     r = 2
     for row in rows:
         for flag in row.flag_records:
-            _put(ws, r, [row.candidate_no, row.name, row.user, flag.unit, flag.code, flag.file, flag.reason])
+            _put(ws, r, [row.candidate_no, row.name, row.user, flag.unit, labelled(flag.code), flag.file,
+                          flag.reason])
             r += 1
     _widths(ws, [14, 14, 12, 6, 22, 36, 80])
     ws.freeze_panes = "A2"

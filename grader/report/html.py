@@ -1,4 +1,5 @@
-"""HTML reports: ``index.html`` (the class) and ``candidates/<result id>.html`` (one candidate).
+"""HTML reports: ``index.html`` (the class), ``candidates/<result id>.html`` (one candidate) and
+``flags.html`` (the flag codes, ``grader.flags``; every flag shown elsewhere links to its row).
 
 Rendered with Jinja2, autoescape on: whatever a candidate typed shows as text. The pages
 are self-contained: inline CSS and one inline sorting script, both pinned by their sha256
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from grader import flags
 from grader.intake import linked_folder
 from grader.model import ABSENT, STATUS_LABELS, CandidateResult, CriterionResult, Evidence, Exhibit
 from grader.paper import Paper
@@ -53,6 +55,8 @@ def environment():
     env = Environment(loader=PackageLoader("grader.report", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["shorten"] = shorten
+    env.filters["flag_name"] = flags.name_zh
+    env.filters["flag_anchor"] = flags.anchor
     return env
 
 
@@ -107,8 +111,7 @@ def write_index(out: Path, rows: Sequence[SummaryRow], paper: Paper, exam: dict[
             "units": [_points_cell(p, places, absent) for p in row.units],
             "total": _points_cell(row.total, places, absent),
             "status": STATUS_LABELS.get(row.status, row.status),
-            "flag_codes": sorted({f.code for f in row.flag_records}) or
-                          sorted({f.split(" ", 1)[0] for f in row.flags}),
+            "flag_chips": _flag_chips(row),
             "flag_text": "; ".join(row.flags),
             "overrides": [o.text() for o in row.overrides],
         })
@@ -129,6 +132,26 @@ def write_index(out: Path, rows: Sequence[SummaryRow], paper: Paper, exam: dict[
     }
     path = out / "index.html"
     write_atomic(path, environment().get_template("index.html").render(context).encode("utf-8"))
+    write_flag_table(out)
+    return path
+
+
+def _flag_chips(row: SummaryRow) -> list[dict[str, str]]:
+    """One chip per flag code of the row: its Chinese name, linked to its row in ``flags.html``, and
+    the row's flags of that code in full as its tooltip."""
+    shown: dict[str, list[str]] = {}
+    for record, text in zip(row.flag_records, row.flags):
+        shown.setdefault(record.code, []).append(text)
+    return [{"code": code, "name": flags.name_zh(code) or code, "href": "flags.html#" + flags.anchor(code),
+             "title": "; ".join(texts)} for code, texts in sorted(shown.items())]
+
+
+def write_flag_table(out: Path) -> Path:
+    """``flags.html``: every flag code with its names, what it means and what the examiner does; the
+    pages link each flag to its row here."""
+    context = {**assets(), "flags": flags.FLAGS}
+    path = out / "flags.html"
+    write_atomic(path, environment().get_template("flags.html").render(context).encode("utf-8"))
     return path
 
 

@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from grader.flags import labelled
 from grader.model import ABSENT, STATUS_LABELS, CandidateResult, Flag, fraction_text
 from grader.names import result_stem
 from grader.paper import Paper
@@ -71,12 +72,14 @@ class SummaryRow:
 
 
 def flag_text(flag: Flag) -> str:
-    """A flag as the class list shows it, with its details (the other candidate and the share, the
-    file, the time): ``code (unit file): reason``, or the reason alone where it starts with the code."""
+    """A flag as the class list shows it: its Chinese name, then the code and its details (the other
+    candidate and the share, the file, the time): ``名称 code (unit file): reason``, or the name and
+    the reason where the reason starts with the code."""
     where = " ".join(part for part in (flag.unit, flag.file) if part)
+    name = labelled(flag.code)
     if flag.reason.startswith(flag.code):
-        return flag.reason + (f" [{where}]" if flag.file and flag.file not in flag.reason else "")
-    return f"{flag.code}" + (f" ({where})" if where else "") + (f": {flag.reason}" if flag.reason else "")
+        return name + flag.reason[len(flag.code):] + (f" [{where}]" if flag.file and flag.file not in flag.reason else "")
+    return name + (f" ({where})" if where else "") + (f": {flag.reason}" if flag.reason else "")
 
 
 def neutral(value: str) -> str:
