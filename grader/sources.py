@@ -132,7 +132,11 @@ def open_disc(path: str | Path, limits: Limits | None = None) -> Iterator[DiscSo
     if not path.exists():
         raise DiscError(f"{path} does not exist")
     if path.is_dir():
-        yield DiscSource(path, path, "folder")
+        source = DiscSource(_single_top_folder(path), path, "folder")
+        if source.root != path:  # e.g. grade E:\ where the burned disc is E:\2026-11-25\
+            source.warnings.append(f"{path} holds one folder, {source.root.name}, with the disc's roster or "
+                                   f"exam.toml: that folder was graded")
+        yield source
         return
     suffix = path.suffix.lower()
     if suffix not in ARCHIVE_SUFFIXES:
@@ -157,12 +161,23 @@ def open_disc(path: str | Path, limits: Limits | None = None) -> Iterator[DiscSo
         yield source
 
 
+DISC_FILES = ("exam.toml", "roster.csv", "roster.xlsx", "roster.xls")
+
+
 def _single_top_folder(root: Path) -> Path:
-    """An archive that holds one folder with the disc's exam.toml or roster: grade that folder."""
-    children = [c for c in root.iterdir()]
-    if len(children) == 1 and children[0].is_dir():
+    """A folder or archive that holds, besides what every disc carries (Thumbs.db, __MACOSX…), just
+    one folder with the disc's exam.toml or roster, and none itself: grade that folder."""
+    from grader.intake import is_junk
+
+    if any((root / n).is_file() for n in DISC_FILES):
+        return root
+    try:
+        children = [c for c in root.iterdir() if not is_junk(c.name)]
+    except OSError:
+        return root
+    if len(children) == 1 and children[0].is_dir() and not children[0].is_symlink():
         inner = children[0]
-        if any((inner / n).is_file() for n in ("exam.toml", "roster.csv", "roster.xlsx", "roster.xls")):
+        if any((inner / n).is_file() for n in DISC_FILES):
             return inner
     return root
 

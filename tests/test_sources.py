@@ -183,3 +183,19 @@ def test_skipped_entries_are_relative_to_the_single_disc_folder_inside(folder, t
     with open_disc(archive) as source:
         assert source.root.name == "2026A-demo"
         assert [s.folders for s in source.skipped] == [("考生数据", "ks01")]
+
+
+def test_the_folder_above_a_disc_grades_that_disc_and_says_so(demo_disc, demo_results, tmp_path):
+    import shutil
+
+    from grader.pipeline import grade_disc
+
+    above = tmp_path / "E"
+    shutil.copytree(demo_disc, above / "2026-11-25")
+    (above / "Thumbs.db").write_bytes(b"\xd0\xcf")
+    out = tmp_path / "out"
+    run = grade_disc(above, None, out, jobs=2)
+    assert run.warnings == [(f"{above} holds one folder, 2026-11-25, with the disc's roster or exam.toml: "
+                            f"that folder was graded")]
+    assert {p.name: p.read_bytes() for p in (out / "candidates").glob("*.json")} == \
+           {p.name: p.read_bytes() for p in (demo_results / "candidates").glob("*.json")}
