@@ -3,6 +3,7 @@ import doctest
 
 import pytest
 
+import grader.checks.service
 import grader.console
 import grader.flags
 import grader.names
@@ -11,7 +12,7 @@ import grader.text
 
 
 @pytest.mark.parametrize("module", [grader.text, grader.read.values, grader.console, grader.names,
-                                    grader.flags])
+                                    grader.flags, grader.checks.service])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

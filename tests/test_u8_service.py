@@ -356,13 +356,13 @@ PROHIBITED = [
     ("mail.hanyue-trade.cn", "domain name", "mail.hanyue-trade.cn"),
     ("hanyue.help@gmail.com", "email address other than the store's", "hanyue.help@gmail.com"),
     ("help@mail.hanyue-trade.cn", "email address other than the store's", "help@mail.hanyue-trade.cn"),
-    ("+86 (571) 8888-1234", "run of 7 or more digits (phone number)", "+86 (571) 8888-1234"),
-    ("571.8888.123", "run of 7 or more digits (phone number)", "571.8888.123"),
-    ("1234567", "run of 7 or more digits (phone number)", "1234567"),
-    ("123 4567", "run of 7 or more digits (phone number)", "123 4567"),
-    ("2026.12.04", "run of 7 or more digits (phone number)", "2026.12.04"),
-    ("SO99990001", "run of 7 or more digits (phone number)", "99990001"),
-    ("tracking RR123456785CN", "run of 7 or more digits (phone number)", "123456785"),
+    ("+86 (571) 8888-1234", "run of 7 or more digits (a phone number)", "+86 (571) 8888-1234"),
+    ("571.8888.123", "run of 7 or more digits (a phone number)", "571.8888.123"),
+    ("1234567", "run of 7 or more digits (a number of 7 digits)", "1234567"),
+    ("123 4567", "run of 7 or more digits (a phone number)", "123 4567"),
+    ("2026.12.04", "run of 7 or more digits (a date not written YYYY-MM-DD)", "2026.12.04"),
+    ("SO99990001", "run of 7 or more digits (a number of 8 digits)", "99990001"),
+    ("tracking RR123456785CN", "run of 7 or more digits (a tracking number)", "123456785"),
     ("please leave us a review", "request for a review or positive feedback", "leave us a review"),
     ("a five-star rating would help", "request for a review or positive feedback", "five-star"),
     ("please remove your feedback", "request for a review or positive feedback", "remove your feedback"),
@@ -396,7 +396,7 @@ def test_prohibited_items_are_each_evidence(paper):
     outcome = run(paper, "U8-03", folder(paper, {"reply_02": text}))
     items = [e for e in outcome.evidence if e.message.startswith("reply_02: prohibited")]
     assert [e.message for e in items] == ["reply_02: prohibited www. address: “www.hydrokeep.com”",
-                                          ("reply_02: prohibited run of 7 or more digits (phone number): "
+                                          ("reply_02: prohibited run of 7 or more digits (a phone number): "
                                            "“+86 138 0000 1111”")]
     assert all(e.found.startswith("See www.hydrokeep.com") and e.cell == "line 5" for e in items)
     assert NINE * outcome.share == NINE - REPLY  # several items, one element

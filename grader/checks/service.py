@@ -343,27 +343,58 @@ def materials_removed(text: str, sk: ServiceKey) -> str:
     return text
 
 
+_SEPARATED_DATE = re.compile(r"(\d{4})[./\s]?(\d{1,2})[./\s]?(\d{1,2})")
+
+
+def digits_look_like(text: str, start: int, end: int) -> tuple[str, str]:
+    """What a run of digits looks like, so the evidence says what was found (all are prohibited
+    alike, convention 17): a tracking number, a date, a phone number, or just a number.
+
+    >>> digits_look_like("RR123456785CN", 2, 11), digits_look_like("on 2026.12.04", 3, 13)
+    ((' (a tracking number)', '（快递单号）'), (' (a date not written YYYY-MM-DD)', '（非 YYYY-MM-DD 格式的日期）'))
+    >>> digits_look_like("+86 (571) 8888-1234", 0, 19), digits_look_like("1234567", 0, 7)
+    ((' (a phone number)', '（电话号码）'), (' (a number of 7 digits)', '（7 位数字）'))
+    """
+    run = text[start:end]
+    digits = "".join(ch for ch in run if ch.isdigit())
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    if run.isdigit() and len(before) == 2 and before.isalpha() and after[:2].isalpha() and len(after) == 2:
+        return " (a tracking number)", "（快递单号）"
+    date = _SEPARATED_DATE.fullmatch(run)
+    if date and 6 <= len(digits) <= 8:
+        try:
+            dt.date(int(date[1]), int(date[2]), int(date[3]))
+            return " (a date not written YYYY-MM-DD)", "（非 YYYY-MM-DD 格式的日期）"
+        except ValueError:
+            pass
+    if not run.isdigit() or (len(digits) == 11 and digits.startswith("1")):
+        return " (a phone number)", "（电话号码）"
+    return f" (a number of {len(digits)} digits)", f"（{len(digits)} 位数字）"
+
+
 def prohibited(text: str, sk: ServiceKey) -> list[Finding]:
     """Every prohibited item of the text, in text order (convention 17 and the key's phrase lists)."""
     clean = materials_removed(text, sk)
     found: list[Finding] = []
 
-    def take(pattern: re.Pattern[str], kind: str, kind_zh: str, keep=lambda m: True, needs: str = "") -> None:
+    def take(pattern: re.Pattern[str], kind: str, kind_zh: str, keep=lambda m: True, needs: str = "",
+             name=None) -> None:
         nonlocal clean
         if needs and needs not in clean.casefold():  # the pattern cannot match without it: not scanned
             return
         for m in list(pattern.finditer(clean)):
             if keep(m):
                 end = m.start() + len(m.group().rstrip(TRAILING))  # a sentence's full stop is not the link's
-                found.append(Finding(kind, kind_zh, text[m.start():end], m.start(), end))
+                what, what_zh = name(text, m.start(), end) if name else ("", "")
+                found.append(Finding(kind + what, kind_zh + what_zh, text[m.start():end], m.start(), end))
                 clean = _blank(clean, m.start(), end)
 
     take(_URL, "link", "链接", needs="://")
     take(_EMAIL, "email address other than the store's", "非店铺邮箱地址", needs="@")
     take(_WWW, "www. address", "www. 网址", needs="www.")
     take(_DOMAIN, "domain name", "域名", lambda m: m.group(1).casefold() in sk.tlds)
-    take(_DIGITS, f"run of {DIGIT_RUN} or more digits (phone number)", f"{DIGIT_RUN} 位以上数字（电话号码）",
-         lambda m: sum(ch.isdigit() for ch in m.group()) >= DIGIT_RUN)
+    take(_DIGITS, f"run of {DIGIT_RUN} or more digits", f"{DIGIT_RUN} 位以上数字",
+         lambda m: sum(ch.isdigit() for ch in m.group()) >= DIGIT_RUN, name=digits_look_like)
     for name, kind, kind_zh in (("review_request", "request for a review or positive feedback", "索要好评"),
                                 ("incentive", "incentive for a review", "以利益换取评价"),
                                 ("off_platform", "payment or contact outside the platform", "引导站外交易或联系")):
