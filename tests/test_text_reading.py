@@ -324,3 +324,11 @@ def test_binary_guess_counts_what_the_unicode_categories_say():
     verdicts = [_looks_binary(t) for t in texts]
     assert verdicts == [by_categories(t) for t in texts]
     assert any(verdicts) and not all(verdicts)
+
+
+def test_a_western_notepad_file_is_read_as_windows_1252_not_guessed_wild():
+    from grader.read.service import decode_text
+
+    for text in ("Dear Ms. Lefèvre, the café order is on its way.", "Dear José, é", "Naïve – “quoted”"):
+        decoded = decode_text(text.encode("cp1252"))
+        assert (decoded.text, decoded.encoding, decoded.guessed) == (text, "cp1252", True)

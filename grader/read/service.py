@@ -106,10 +106,34 @@ def decode_text(data: bytes) -> Decoded:
             return Decoded(_lines(text), name)
     from charset_normalizer import from_bytes
 
+    western = _western(data)
+    if western is not None:
+        return Decoded(_lines(western), WESTERN, guessed=True)
     best = from_bytes(data).best()
     if best is not None and not _looks_binary(str(best)):
         return Decoded(_lines(str(best)), best.encoding, guessed=True)
     raise ReadError("holds binary data, not text in any encoding")
+
+
+WESTERN = "cp1252"  # Notepad's "ANSI" on a Western Windows
+
+
+def _western(data: bytes) -> str | None:
+    """The text as Windows-1252 (a Western Notepad's "ANSI") when every character past ASCII it
+    gives is a Latin letter or typographic punctuation; else None. Short Latin text gives
+    charset-normalizer too little to go on (one é read as Urdu cp1006, è as the Czech č).
+
+    >>> _western("Dear Ms. Lefèvre, the café".encode("cp1252")), _western("订单".encode("utf-16-le"))
+    ('Dear Ms. Lefèvre, the café', None)
+    """
+    try:
+        text = data.decode(WESTERN)
+    except UnicodeDecodeError:
+        return None
+    extra = {ch for ch in text if ord(ch) > 127}
+    latin = all((unicodedata.category(ch).startswith("L") and ord(ch) < 0x250) or ch in "‘’“”–—…€•°×"
+                for ch in extra)
+    return text if extra and latin and not _looks_binary(text) else None
 
 
 def docx_text(data: bytes, limits: Limits | None = None) -> str:
@@ -285,8 +309,9 @@ class _SlotReader:
                                  f"{'a .docx document' if decoded.encoding == 'docx' else 'plain text'}; "
                                  f"read by its content", path, self.unit)
         if decoded.guessed:
+            shown = "".join(dict.fromkeys(ch for ch in decoded.text if ord(ch) > 127))[:8]
             self.submission.flag("guessed-encoding", f"not UTF-8, UTF-16 or GBK; read as {decoded.encoding} "
-                                 f"(guessed)", path, self.unit)
+                                 f"(guessed), which gives {shown or 'plain ASCII'}", path, self.unit)
         return TextFile(slot, relative, expected, decoded.text, decoded.encoding, decoded.guessed)
 
     def unreadable(self, path: Path, exc: Exception) -> str:
