@@ -578,3 +578,13 @@ def test_checks_state_their_rule():
                  "outbound_rows", "closing_stock", "tracking_numbers"):
         doc = REGISTRY[name].doc
         assert "Okay" in doc and "Fails" in doc, name
+
+
+@pytest.mark.parametrize("column, value, shown", [(3, "2026/11/20", "'2026/11/20' (not a date)"),
+                                                  (1, "fifty", "'fifty' (not a whole number)")])
+def test_u7_04_an_unreadable_value_is_quoted_as_typed(paper, sheets, column, value, shown):
+    """Not '?': the examiner sees what the candidate typed, and what it is not."""
+    sheets[INBOUND][1][column] = value
+    _, evidence = grade(paper, "U7-04", sheets)
+    [extra] = [e for e in failures(evidence) if e.startswith("row 2 ")]
+    assert shown in extra and "?" not in extra

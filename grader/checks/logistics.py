@@ -351,8 +351,9 @@ def parcel_freights(ctx: CheckContext) -> Outcome:
 
 
 def describe(item: tuple) -> str:
-    """A row's reading as evidence shows it; '?' for a value that could not be read."""
-    return " ".join("?" if isinstance(v, tuple) else shown(v) for v in item)
+    """A row's reading as evidence shows it; a value that could not be read is quoted as typed,
+    with what it is not (``"20.11.2026" (not a date)``)."""
+    return " ".join(f"{shown(v[1])!r} (not {v[0]})" if isinstance(v, tuple) else shown(v) for v in item)
 
 
 def _rows_as_set(sheet: Sheet, expected: Counter, found: list[tuple[tuple, Row]], what: str,
@@ -384,9 +385,9 @@ def _rows_as_set(sheet: Sheet, expected: Counter, found: list[tuple[tuple, Row]]
     return all_or_nothing(evidence)
 
 
-def _value(number: Any) -> Any:
-    """A cell's reading, or a marker that equals no expected value."""
-    return number if number is not None else ("unreadable",)
+def _value(reading: Any, typed: Any, what: str) -> Any:
+    """A cell's reading, or a marker holding what was typed, which equals no expected value."""
+    return reading if reading is not None else (what, typed)
 
 
 @check("inbound_rows", needs=NEEDS, params=("sheet",), validate=guarantees)
@@ -402,8 +403,10 @@ def inbound_rows(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     expected = Counter((a.sku, a.quantity, equal_text(a.warehouse), a.date) for a in materials(ctx).arrivals)
-    found = [((nfkc(r.value("sku")), _value(to_whole(r.value("quantity"))), equal_text(r.value("warehouse")),
-               _value(to_date(r.value("date"), is_date_cell=r["date"].is_date))), r) for r in sheet.rows]
+    found = [((nfkc(r.value("sku")), _value(to_whole(r.value("quantity")), r.value("quantity"), "a whole number"),
+               equal_text(r.value("warehouse")),
+               _value(to_date(r.value("date"), is_date_cell=r["date"].is_date), r.value("date"), "a date")), r)
+             for r in sheet.rows]
 
     outcome = _rows_as_set(sheet, expected, found, "arrival", "到货记录")
     columns = missing_columns(sheet, ("sku", "quantity", "warehouse", "date"))
@@ -423,7 +426,7 @@ def outbound_rows(ctx: CheckContext) -> Outcome:
         return missing
     expected = Counter((s.order_id, s.sku, s.quantity) for s in materials(ctx).shipped)
     found = [((nfkc(r.value("order_id")).upper(), nfkc(r.value("sku")),
-                _value(to_whole(r.value("quantity")))), r) for r in sheet.rows]
+                _value(to_whole(r.value("quantity")), r.value("quantity"), "a whole number")), r) for r in sheet.rows]
 
     outcome = _rows_as_set(sheet, expected, found, "shipped order", "已发货订单")
     columns = missing_columns(sheet, ("order_id", "sku", "quantity"))
