@@ -340,3 +340,11 @@ def test_a_page_that_cannot_be_rendered_does_not_stop_the_run(tmp_path, paper, m
     assert "Total 3.80 / 100" in page
     assert 'id="total">4.80<' in (out / "candidates" / "ks03.html").read_text(encoding="utf-8")
     assert (out / "index.html").is_file()
+
+
+def test_text_marks_carry_the_elements_own_numbers():
+    from grader.report.html import element_number
+
+    assert element_number("reply_01 (4) offers a concrete resolution: “refund” in “…”") == 4
+    assert element_number("return (9) no prohibited content") == 9
+    assert element_number("reply_01: 7 of 8 elements") == 0

@@ -379,7 +379,8 @@ def _texts(result: CandidateResult, folder: Path | None, exhibits: dict[str, Exh
         found = [(criterion, item) for criterion, item in notes if item.ok]
         view.missing = [(criterion, item) for criterion, item in notes if not item.ok]
         spans = []
-        for number, (criterion, item) in enumerate(found, start=1):
+        for order, (criterion, item) in enumerate(found, start=1):
+            number = element_number(item.message) or order
             located = _locate(text, item.found, spans) if text else None
             if located is not None:
                 spans.append((*located, number))
@@ -387,6 +388,16 @@ def _texts(result: CandidateResult, folder: Path | None, exhibits: dict[str, Exh
         view.segments = _segments(text, spans)
         views.append(view)
     return views
+
+
+_ELEMENT = re.compile(r"^\S+ \((\d+)\) ")
+
+
+def element_number(message: str) -> int:
+    """The element an evidence item speaks of (``reply_01 (4) offers a resolution: …`` → 4), so a
+    text's marks carry the numbers of the paper's element list; 0 when it names none."""
+    match = _ELEMENT.match(message)
+    return int(match[1]) if match else 0
 
 
 def _locate(text: str, phrase: str, taken: list[tuple[int, int, int]]) -> tuple[int, int] | None:
