@@ -18,7 +18,7 @@ from stdnum.cn import uscc
 from stdnum.iso7064 import mod_11_2
 
 from grader.checks import CheckContext, check
-from grader.checks.common import all_or_nothing, at, sheet_or_outcome
+from grader.checks.common import Problem, all_or_nothing, at, sheet_or_outcome
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.read.tables import Sheet
@@ -77,27 +77,34 @@ def _field(sheet: Sheet, name: str, expected: object, *, label: str, label_zh: s
 # ---------------------------------------------------------------- U1-01
 
 
-def username_problems(value: object, min_length: int, max_length: int, platforms: list[str]) -> list[str]:
+def username_problems(value: object, min_length: int, max_length: int, platforms: list[str]) -> list[Problem]:
     """What breaks the username rule; the value is taken as typed, trimmed (convention 24)."""
     text = "" if value is None else str(value).strip()
     problems = []
     if not min_length <= len(text) <= max_length:
-        problems.append(f"{len(text)} characters, not {min_length}–{max_length}")
+        problems.append(Problem(f"{len(text)} characters, not {min_length}–{max_length}",
+                                f"{len(text)} 个字符，应为 {min_length}–{max_length} 个"))
     if not text[:1].isascii() or not text[:1].isalpha():
-        problems.append("does not start with a letter")
+        problems.append(Problem("does not start with a letter", "不以英文字母开头"))
     if not re.fullmatch(r"[A-Za-z0-9_]*", text):
-        problems.append("holds characters other than letters, digits and _")
+        problems.append(Problem("holds characters other than letters, digits and _", "含字母、数字和 _ 以外的字符"))
     lowered = text.casefold()
     named = [p for p in platforms if p.casefold() in lowered]
     if named:
-        problems.append(f"contains the platform name {named[0]!r}")
+        problems.append(Problem(f"contains the platform name {named[0]!r}", f"含平台名称 {named[0]!r}"))
     return problems
+
+
+def username_rule(min_length: int, max_length: int) -> str:
+    """The rule as the evidence's expected value states it, from the paper's parameters."""
+    return f"{min_length}–{max_length} letters/digits/_, starting with a letter, no platform name"
 
 
 @check("usernames", params=("sheets", "min_length", "max_length", "platforms"))
 def usernames(ctx: CheckContext) -> Outcome:
-    """Each account's username: 6–20 characters, starts with a letter, letters/digits/_ only,
-    no platform name (case-insensitive substring) — an equal share per account.
+    """Each account's username: ``min_length``–``max_length`` characters, starts with a letter,
+    letters/digits/_ only, no name of ``platforms`` (case-insensitive substring) — an equal share
+    per account.
 
     Okay: ``hanyue_trade01``. Fails: ``1shop2026`` (starts with a digit), ``ebay_star``
     (platform name), ``ｓｈｏｐ2026`` (full-width letters are not ASCII).
@@ -116,9 +123,9 @@ def usernames(ctx: CheckContext) -> Outcome:
             earned += share
             evidence.append(at(sheet, cell, f"{name} username meets the rule", f"{name} 用户名符合规则", ok=True))
         else:
-            evidence.append(at(sheet, cell, f"{name} username: {'; '.join(problems)}",
-                               f"{name} 用户名不符合规则：{'；'.join(problems)}",
-                               expected="6–20 letters/digits/_, starting with a letter, no platform name"))
+            evidence.append(at(sheet, cell, f"{name} username: {'; '.join(p.en for p in problems)}",
+                               f"{name} 用户名不符合规则：{'；'.join(p.zh for p in problems)}",
+                               expected=username_rule(p["min_length"], p["max_length"])))
     return Outcome(earned, tuple(evidence))
 
 

@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from grader.checks import CheckContext
 from grader.model import Evidence, Outcome
 from grader.read.tables import Cell, Sheet, Workbook
 from grader.read.values import shown
+
+
+class Problem(NamedTuple):
+    """One broken rule, said in English and Chinese with the measured values."""
+
+    en: str
+    zh: str
 
 
 def at(sheet: Sheet | None, cell: Cell | None, message: str, message_zh: str, *, expected: Any = "",

@@ -19,26 +19,19 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any
 
 from rapidfuzz.distance import Indel
 
 from grader import text as en
 from grader.checks import CheckContext, check
-from grader.checks.common import at, sheet_or_outcome
+from grader.checks.common import Problem, at, sheet_or_outcome
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.read.tables import Cell, Row, Sheet
 from grader.read.values import equal_text, nfkc, shown, to_number, to_whole
 
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-
-
-class Problem(NamedTuple):
-    """One broken rule, said in English and Chinese with the measured values."""
-
-    en: str
-    zh: str
 
 
 # ---------------------------------------------------------------- the key's materials

@@ -519,7 +519,7 @@ def _where(tf: TextFile) -> str:
     return tf.file or tf.expected
 
 
-def _element_evidence(tf: TextFile, element: Element, share_text: str) -> Evidence:
+def _element_evidence(tf: TextFile, element: Element, share_text: str, share_zh: str) -> Evidence:
     label = f"{tf.slot} ({element.number}) {element.name}"
     label_zh = f"{tf.slot}（{element.number}）{element.name_zh}"
     if element.ok:
@@ -529,7 +529,8 @@ def _element_evidence(tf: TextFile, element: Element, share_text: str) -> Eviden
     else:
         why = element.detail or "not found"
         message = f"{label}: not met ({why}), −{share_text}"
-        message_zh = f"{label_zh}：不符合（{why}），扣 {share_text}"
+        why_zh = element.detail or "未找到"
+        message_zh = f"{label_zh}：不符合（{why_zh}），扣 {share_zh}"
     return Evidence(message, message_zh, file=_where(tf), cell=f"line {element.line}" if element.line else "",
                     expected=element.expected, found=element.found, ok=element.ok)
 
@@ -553,6 +554,7 @@ def grade_texts(jobs: list[tuple[TextFile, Any]], element_count: int, score: Any
     """Score each text's elements: an equal share per text, an equal share per element within it."""
     per_element = Fraction(1, len(jobs) * element_count)
     element_points = f"{_points_text(points * per_element)} point" if points else f"{per_element} of the criterion"
+    element_points_zh = f"{_points_text(points * per_element)} 分" if points else f"该项的 {per_element}"
     earned, evidence = Fraction(0), []
     for tf, spec in jobs:
         if not tf.read:
@@ -573,7 +575,7 @@ def grade_texts(jobs: list[tuple[TextFile, Any]], element_count: int, score: Any
                                  f"{f' (read as {tf.encoding})' if tf.encoding not in ('utf-8', 'docx') else ''}",
                                  f"{tf.slot}：{element_count} 项中符合 {met} 项", file=_where(tf),
                                  found=f"{met}/{element_count}", ok=met == element_count))
-        evidence.extend(_element_evidence(tf, e, element_points) for e in elements)
+        evidence.extend(_element_evidence(tf, e, element_points, element_points_zh) for e in elements)
         evidence.extend(_prohibited_evidence(tf, text, [f for e in elements for f in e.findings]))
     return Outcome(earned, tuple(evidence))
 
@@ -698,8 +700,10 @@ def store_username(ctx: CheckContext) -> Outcome:
                              f"rule of {ctx.params['username_rule']}", sheet.file)
     if problems:
         return Outcome(Fraction(0), (at(sheet, cell, f"no unit-1 company username to compare with, and "
-                                                     f"store_username breaks the username rule: {'; '.join(problems)}",
-                                        f"无第 1 单元企业用户名；店铺用户名不符合用户名规则：{'；'.join(problems)}",
+                                                     f"store_username breaks the username rule: "
+                                                     f"{'; '.join(p.en for p in problems)}",
+                                        f"无第 1 单元企业用户名；店铺用户名不符合用户名规则："
+                                        f"{'；'.join(p.zh for p in problems)}",
                                         expected="a username meeting the rule of " + ctx.params["username_rule"]),),
                        (flag,))
     return Outcome(Fraction(1), (at(sheet, cell, f"no unit-1 company username to compare with; store_username "
