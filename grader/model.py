@@ -7,6 +7,7 @@ reader already decoded, so that a page shows it without reading it again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -242,6 +243,17 @@ class CandidateResult:
                 if criterion.id == criterion_id:
                     return criterion
         raise KeyError(criterion_id)
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """An exact value rounded half up to ``places`` decimals: the one rounding of the project
+    (convention 1), for display and for the evidence's decimals alike.
+
+    >>> round_half_up(Fraction(9, 8), 2), round_half_up(Fraction(-5, 2), 0)
+    (Decimal('1.13'), Decimal('-3'))
+    """
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def fraction_text(value: Fraction) -> str:

@@ -7,7 +7,7 @@ end; ``display`` rounds once, half up, for people.
 from __future__ import annotations
 
 import traceback
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from grader.checks import REGISTRY, CheckContext
@@ -23,6 +23,7 @@ from grader.model import (
     Flag,
     Outcome,
     UnitResult,
+    round_half_up,
 )
 from grader.paper import Criterion, Paper, Unit
 from grader.read.submission import READ, Submission
@@ -31,8 +32,7 @@ from grader.read.submission import UNREADABLE as FILE_UNREADABLE
 
 def display(points: Fraction, places: int = 2) -> Decimal:
     """Round an exact score once, half up, to ``places`` decimals."""
-    exact = Decimal(points.numerator) / Decimal(points.denominator)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return round_half_up(points, places)
 
 
 def missing_evidence(submission: Submission, paper: Paper, unit: Unit) -> Evidence:

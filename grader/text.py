@@ -32,6 +32,9 @@ from rapidfuzz.distance import Levenshtein
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z0-9]+)*")  # a hyphen splits tokens: it equals a space
 TYPO_MIN_LETTERS = 6  # "a word longer than 5 letters may carry one typo"
+# a Han (Chinese) character: the unified ideographs with extension A, the compatibility block, and
+# the supplementary planes' extensions B–H (convention 16's "Han character", U3-03, U4-01)
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @dataclass(frozen=True)

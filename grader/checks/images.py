@@ -9,7 +9,6 @@ folder costs U4-01 alone, and so does a second file for a slot.
 """
 from __future__ import annotations
 
-import re
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 from typing import Any
@@ -28,8 +27,8 @@ from grader.read.images import (
     nearest,
     same_picture_distance,
 )
+from grader.text import HAN
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MODE_NAMES = {"P": "palette (P)", "L": "greyscale (L)", "LA": "greyscale with alpha (LA)", "1": "black and white (1)",
               "CMYK": "CMYK", "RGBA": "RGBA (with alpha)", "I;16": "16-bit greyscale (I;16)", "I": "32-bit greyscale (I)"}
 
@@ -88,7 +87,7 @@ def _name_hints(file: ImageFile, folder: ImageFolder) -> list[str]:
         hints.append("it is in a sub-folder")
     if any(c.isspace() for c in name):
         hints.append("the name contains a space")
-    if _HAN.search(name):
+    if HAN.search(name):
         hints.append("the name contains Chinese characters")
     parts = name.split(".")
     if len(parts) == 3 and parts[0].casefold() == naming.identifier.casefold() \

@@ -17,7 +17,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -26,13 +26,11 @@ from rapidfuzz.distance import Indel
 from grader import text as en
 from grader.checks import CheckContext, check
 from grader.checks.common import Problem, at, sheet_or_outcome
-from grader.model import Evidence, Outcome
+from grader.model import Evidence, Outcome, round_half_up
 from grader.paper import Key
 from grader.read.tables import Cell, Row, Sheet
 from grader.read.values import equal_text, nfkc, shown, to_number, to_whole
-
-HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-
+from grader.text import HAN
 
 # ---------------------------------------------------------------- the key's materials
 
@@ -116,8 +114,7 @@ def similarity(a: object, b: object) -> Fraction:
 
 def decimal_text(value: Fraction, places: int) -> str:
     """An exact value shown to ``places`` decimals, rounded half up (convention 1)."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return str(round_half_up(value, places))
 
 
 def percent(value: Fraction) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -26,7 +26,7 @@ from grader.checks import CheckContext, check
 from grader.checks.common import at, sheet_or_outcome
 from grader.checks.orders import first_rows
 from grader.intake import name_key
-from grader.model import Evidence, Flag, Outcome
+from grader.model import Evidence, Flag, Outcome, round_half_up
 from grader.paper import Key
 from grader.read.tables import Row, Sheet
 from grader.read.values import equal_text, nfkc, shown, texts_equal, to_number, to_whole
@@ -423,8 +423,7 @@ def money_text(value: Fraction, places: int = 4, *, approx: bool = True) -> str:
     >>> money_text(Fraction(4)), money_text(Fraction(1, 8)), money_text(Fraction(2, 3))
     ('4.00', '0.125', '≈0.6667')
     """
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = round_half_up(value, places)
     text = f"{rounded:f}".rstrip("0")
     whole, _, decimals = text.partition(".")
     text = f"{whole}.{decimals.ljust(2, '0')}"

@@ -30,7 +30,7 @@ from grader.paper import Key
 from grader.read.service import ServiceFolder, TextFile, read_email
 from grader.read.tables import Cell, Sheet
 from grader.read.values import nfkc, shown, texts_equal
-from grader.text import Match, find_all, find_any, same_word, tokens, words
+from grader.text import HAN, Match, find_all, find_any, same_word, tokens, words
 
 QUOTE_LIMIT = 200
 PHRASE_LISTS = ("greeting", "titles", "apology", "closing", "review_request", "incentive", "off_platform")
@@ -203,7 +203,6 @@ def _orders_pattern(order_ids: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _BREAK = re.compile(r"[.!?。！？]+(?=\s)|\n")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def quote(text: str, start: int, end: int) -> tuple[str, int]:
@@ -282,7 +281,7 @@ def english(text: str, share: Fraction) -> tuple[bool, str]:
     """No Han character and at least ``share`` of the letters in A–Z/a–z (convention 16)."""
     letters = [ch for ch in text if ch.isalpha()]
     ascii_letters = sum(1 for ch in letters if ch.isascii())
-    han = _HAN.findall(text)
+    han = HAN.findall(text)
     if han:
         return False, f"{len(han)} Chinese characters (first: {''.join(han[:10])})"
     if not letters:
