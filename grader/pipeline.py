@@ -34,6 +34,7 @@ from grader.outfolder import claim, disc_identity, output_problem, refuse_out_in
 from grader.overrides import Overrides, load_overrides
 from grader.paper import Paper, load_paper
 from grader.read import load_all as load_readers
+from grader.read.exhibits import page_exhibits
 from grader.read.submission import READ, Submission
 from grader.report import gradebook
 from grader.report.candidate_json import candidate_path, read_candidate, unchanged, write_candidate
@@ -121,7 +122,7 @@ class Graded:
 
 def exhibits(submission: Submission, paper: Paper) -> dict[str, Exhibit]:
     """What the readers decoded of the candidate's pictures and texts (by path in the folder), so
-    the candidate's page need not read those files again."""
+    that making the candidate's page's exhibits need not read those files again."""
     found: dict[str, Exhibit] = {}
     for unit in paper.units:
         if submission.state(unit.deliverable) == READ:
@@ -134,7 +135,8 @@ def exhibits(submission: Submission, paper: Paper) -> dict[str, Exhibit]:
 def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Limits | None = None
                     ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, Exhibit]]:
     """Grade one candidate: the automatic result, its fingerprints, the seconds spent reading
-    and checking, and the exhibits of its files. Never raises for anything inside the candidate's files."""
+    and checking, and the exhibits of the files its page shows (``grader.read.exhibits``).
+    Never raises for anything inside the candidate's files."""
     limits = limits or Limits()
     if entry.folder is None:
         return absent_result(entry, paper), {}, {}, {}
@@ -154,8 +156,10 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Lim
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"grading stopped: {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
         result, prints = stopped_result(entry, paper, Flag("grader-error", reason), submission), {}
+    clock = time.perf_counter()
+    shown = page_exhibits(result, disc.root, shown)
     total = time.perf_counter() - started
-    reading = submission.read_seconds if submission is not None else 0.0
+    reading = (submission.read_seconds if submission is not None else 0.0) + time.perf_counter() - clock
     return result, prints, {"reading": reading, "checks": max(0.0, total - reading)}, shown
 
 
@@ -176,12 +180,11 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     seconds: dict[str, float] = {}
     key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits)
     hit = cache.load(job.out, entry.result_id, key) if job.use_cache else None  # --fresh: not read, still written
-    shown_files: dict[str, Exhibit] = {}  # on a cache hit the page reads the files from the disc
     if hit is not None:
-        result, prints = hit
+        result, prints, shown_files = hit
     else:
         result, prints, seconds, shown_files = grade_candidate(entry, job.disc, paper, job.limits)
-        _written(lambda: cache.store(job.out, entry.result_id, key, result, prints))
+        _written(lambda: cache.store(job.out, entry.result_id, key, result, prints, shown_files))
     started = time.perf_counter()
     graded = _publish(index, result, prints, job, paper, hit is not None, shown_files)
     seconds["reports"] = time.perf_counter() - started
@@ -203,7 +206,7 @@ def _publish(index: int, result: CandidateResult, prints: dict[str, str], job: J
     page = job.out / "candidates" / page_name(shown.result_id)
     if not (cached and page.is_file() and unchanged(job.out, shown, paper.places)):
         path = _written(lambda: write_candidate(job.out, shown, paper.places))
-        _written(lambda: write_page(job.out, shown, paper, job.disc.root, shown_files))
+        _written(lambda: write_page(job.out, shown, paper, shown_files))
     return Graded(index, SummaryRow.of(shown), result.inputs, prints,
                   (path.relative_to(job.out).as_posix(), file_sha256(path)), cached)
 
@@ -394,16 +397,16 @@ def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], p
         result = replace(result, flags=flags, status=status)
         path = write_candidate(job.out, result, paper.places)
         written[path.relative_to(job.out).as_posix()] = file_sha256(path)
-        write_page(job.out, result, paper, job.disc.root)
+        hit = cache.load(job.out, row.result_id, None)
+        write_page(job.out, result, paper, hit[2] if hit is not None else {})
         updated.append(SummaryRow.of(result))
     return updated
 
 
-def write_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path,
-               exhibits: dict[str, Exhibit] | None = None) -> None:
+def write_page(out: Path, result: CandidateResult, paper: Paper, exhibits: dict[str, Exhibit]) -> None:
     """The candidate's HTML page; a page that cannot be rendered becomes a plain page saying why,
     so one candidate's odd data never stops the batch (the JSON result is already written)."""
     try:
-        write_candidate_page(out, result, paper, disc_root, exhibits)
+        write_candidate_page(out, result, paper, exhibits)
     except Exception as exc:  # noqa: BLE001 - the last wall for reports, as grade_candidate is for grading
         write_fallback_page(out, result, f"{type(exc).__name__}: {exc}")
