@@ -229,6 +229,18 @@ def publish(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready) 
     """Write one candidate's JSON and page, once: its result with the overrides applied and its
     similarity flags added, and the exhibits cached with it (the disc is not opened). A cached
     candidate whose JSON is already exactly this is not rewritten."""
+    shown, shown_files = _as_shown(out, paper, overrides, ready)
+    path = candidate_path(out, shown.result_id)
+    page = out / "candidates" / page_name(shown.result_id)
+    if not (ready.cached and page.is_file() and unchanged(out, shown, paper.places)):
+        path = _written(lambda: write_candidate(out, shown, paper.places))
+        _written(lambda: write_page(out, shown, paper, shown_files))
+    return _published(out, shown, path)
+
+
+def _as_shown(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready
+              ) -> tuple[CandidateResult, dict[str, Exhibit]]:
+    """The candidate's result as its reports show it, and its exhibits."""
     if ready.stopped is not None:
         result, shown_files = ready.stopped, {}
     else:
@@ -241,12 +253,28 @@ def publish(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready) 
     if ready.similar:
         shown = replace(shown, flags=tuple(sorted(set(shown.flags) | set(ready.similar), key=Flag.sort_key)),
                         status=NEEDS_REVIEW if shown.status == GRADED else shown.status)
-    path = candidate_path(out, shown.result_id)
-    page = out / "candidates" / page_name(shown.result_id)
-    if not (ready.cached and page.is_file() and unchanged(out, shown, paper.places)):
-        path = _written(lambda: write_candidate(out, shown, paper.places))
-        _written(lambda: write_page(out, shown, paper, shown_files))
+    return shown, shown_files
+
+
+def _published(out: Path, shown: CandidateResult, path: Path) -> Published:
     return Published(SummaryRow.of(shown), (path.relative_to(out).as_posix(), file_sha256(path)))
+
+
+def _publish_stopped(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready,
+                     failure: Failure) -> Published:
+    """A candidate whose page took a writer past its limits: its JSON, and a plain page saying why."""
+    shown, _ = _as_shown(out, paper, overrides, ready)
+    path = _written(lambda: write_candidate(out, shown, paper.places))
+    _written(lambda: write_fallback_page(out, shown, f"{failure.code}: {failure.reason}"))
+    return _published(out, shown, path)
+
+
+def _start_writer(out: Path, paper: Paper, overrides: Overrides | None) -> tuple[Path, Paper, Overrides | None]:
+    return out, paper, overrides
+
+
+def _write_one(state: tuple[Path, Paper, Overrides | None], index: int, ready: Ready) -> Published:
+    return publish(*state, ready)
 
 
 def _written(write: Callable[[], Any]) -> Any:
@@ -386,7 +414,7 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
     seconds["similarity"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    published = _publish_all(out, paper, changes, candidates, flags)
+    published = _publish_all(out, paper, changes, candidates, flags, 1 if dask else jobs, limits, start_method)
     seconds["reports"] = time.perf_counter() - clock
     final = [p.row for p in published]
     written = {p.result_file[0]: p.result_file[1] for p in published}
@@ -404,8 +432,22 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
 
 
 def _publish_all(out: Path, paper: Paper, overrides: Overrides | None, candidates: list[Ready],
-                 flags: dict[str, tuple[Flag, ...]]) -> list[Published]:
-    return [publish(out, paper, overrides, replace(r, similar=flags.get(r.result_id, ()))) for r in candidates]
+                 flags: dict[str, tuple[Flag, ...]], jobs: int = 1, limits: Limits | None = None,
+                 method: str | None = None) -> list[Published]:
+    """Every candidate's JSON and page, in ``jobs`` worker processes (rendering the pages is most of
+    it; one process alone made a large run a sixth slower), in roster order."""
+    ready = [replace(r, similar=flags.get(r.result_id, ())) for r in candidates]
+    if jobs <= 1 or len(ready) <= 1:
+        return [publish(out, paper, overrides, r) for r in ready]
+    limits = limits or Limits()
+    published: list[Published | None] = [None] * len(ready)
+    for (index, item), outcome in supervise(
+            list(enumerate(ready)), _write_one, workers=min(jobs, len(ready)), seconds=limits.candidate_seconds,
+            max_bytes=limits.max_memory_bytes, initializer=_start_writer, initargs=(out, paper, overrides),
+            method=method):
+        published[index] = (_publish_stopped(out, paper, overrides, item, outcome)
+                            if isinstance(outcome, Failure) else outcome)
+    return [p for p in published if p is not None]
 
 
 def _write_class_reports(out: Path, final: list[SummaryRow], paper: Paper, exam: dict[str, Any],

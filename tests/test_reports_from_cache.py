@@ -3,7 +3,10 @@ and text panels included), the summaries and the index can be written again from
 folder's cache, with the disc gone."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +53,27 @@ def test_every_report_is_rewritten_from_the_cache_with_the_disc_gone(demo_disc, 
     assert sorted(again) == sorted(first)
     assert without_run_time(again) == without_run_time(first)
     assert rows == run.rows
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the writer must inherit the patched page writer (fork)")
+def test_a_page_writer_that_dies_costs_only_that_page(tmp_path, paper, monkeypatch):
+    """The pages are written in worker processes: one that dies on a candidate's page leaves that
+    candidate's JSON and a plain page saying why, and the run goes on."""
+    from test_gradebook import write_small_disc
+
+    import grader.pipeline
+
+    real = grader.pipeline.write_page
+
+    def dies_on_ks02(out, result, paper, exhibits):
+        if result.user == "ks02":
+            os._exit(3)
+        return real(out, result, paper, exhibits)
+
+    monkeypatch.setattr(grader.pipeline, "write_page", dies_on_ks02)
+    disc = write_small_disc(tmp_path / "disc", paper.key)
+    out = grade_disc(disc, paper, tmp_path / "out", jobs=2, start_method="fork").out
+    page = (out / "candidates" / "ks02.html").read_text(encoding="utf-8")
+    assert "The report could not be rendered: worker-died: the worker process" in page
+    assert json.loads((out / "candidates" / "ks02.json").read_text(encoding="utf-8"))["total"] == "19/5"
+    assert 'id="total">4.80<' in (out / "candidates" / "ks03.html").read_text(encoding="utf-8")
