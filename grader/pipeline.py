@@ -34,7 +34,7 @@ from grader.intake import CandidateEntry, Disc, flag_skipped, scan_disc
 from grader.limits import Limits
 from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Exhibit, Flag
 from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
-from grader.overrides import Overrides, load_overrides
+from grader.overrides import Override, Overrides, load_overrides
 from grader.paper import Paper, load_paper
 from grader.read import load_all as load_readers
 from grader.read.exhibits import page_exhibits
@@ -406,7 +406,7 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
         if progress:
             progress(done, len(entries), graded.user)
     candidates = [r for r in ready if r is not None]
-    _written(lambda: _store_run(out, candidates, disc.exam))
+    _written(lambda: _store_run(out, candidates, disc.exam, changes))
 
     clock = time.perf_counter()
     flags = similar_flags({rid: orjson.loads(blob) for rid, blob in prints.items()}, paper) if similar else {}
@@ -467,21 +467,33 @@ def _write_class_reports(out: Path, final: list[SummaryRow], paper: Paper, exam:
 RUN_RECORD = "run.record"  # in the cache folder, beside the entries (each <result id>.json)
 
 
-def _store_run(out: Path, candidates: list[Ready], exam: dict[str, Any]) -> None:
+def _store_run(out: Path, candidates: list[Ready], exam: dict[str, Any], overrides: Overrides | None) -> None:
     """What the reports of the run are made of besides the cache entries: the candidates in roster
-    order with their entries' keys (a stopped candidate's result itself) and the exam's facts."""
+    order with their entries' keys (a stopped candidate's result itself), the exam's facts and
+    the overrides applied."""
     write_atomic(out / cache.CACHE_DIR / RUN_RECORD, json_bytes({
         "candidates": [{"result_id": r.result_id, "key": r.key,
                         "stopped": r.stopped.to_dict() if r.stopped is not None else None} for r in candidates],
         "exam": {k: v for k, v in exam.items() if isinstance(v, (str, int, float, bool))},
+        "overrides": None if overrides is None else {
+            "path": str(overrides.path), "sha256": overrides.sha256,
+            "rows": [{**o.record(), "line": o.line, "candidate": o.candidate, "criterion": o.criterion}
+                     for o in overrides.rows]},
     }))
 
 
-def rewrite_reports(out: str | Path, paper: Paper | str | Path = "2026A", overrides: Overrides | None = None
-                    ) -> list[SummaryRow]:
+def _overrides_of(record: dict[str, Any] | None) -> Overrides | None:
+    if record is None:
+        return None
+    return Overrides(Path(record["path"]), record["sha256"], tuple(
+        Override(row["line"], row["candidate"], row["criterion"], Fraction(row["points"]), row["reason"],
+                 row["examiner"]) for row in record["rows"]))
+
+
+def rewrite_reports(out: str | Path, paper: Paper | str | Path = "2026A") -> list[SummaryRow]:
     """Write every candidate's JSON and page, the summaries and the index again from the reports
     folder's cache alone (the disc is not needed, nor opened), as the last run wrote them:
-    similarity flags found again from the cached fingerprints, ``overrides`` applied. The
+    similarity flags found again from the cached fingerprints, the run's overrides applied. The
     manifest, which describes the disc, is left as it is. Returns the class list."""
     if not isinstance(paper, Paper):
         paper = load_paper(paper)
@@ -492,6 +504,7 @@ def rewrite_reports(out: str | Path, paper: Paper | str | Path = "2026A", overri
         candidates = [Ready(c["result_id"], c["key"], stopped=CandidateResult.from_dict(c["stopped"])
                             if c["stopped"] is not None else None) for c in record["candidates"]]
         exam = dict(record["exam"])
+        overrides = _overrides_of(record["overrides"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OutputError(f"{path}: no record of a run to rewrite the reports from ({exc})") from None
     flags: dict[str, tuple[Flag, ...]] = {}

@@ -29,16 +29,24 @@ def without_run_time(files: dict[str, bytes]) -> dict[str, bytes]:
     return {k: v for k, v in files.items() if k != "summary.xlsx"}  # the workbook records when it was written
 
 
-@pytest.mark.parametrize("similarity", [False, True], ids=["as-burned", "similarity-on"])
-def test_every_report_is_rewritten_from_the_cache_with_the_disc_gone(demo_disc, paper, tmp_path, similarity):
+@pytest.mark.parametrize(("similarity", "overrides"), [(False, False), (True, False), (False, True)],
+                         ids=["as-burned", "similarity-on", "overrides"])
+def test_every_report_is_rewritten_from_the_cache_with_the_disc_gone(demo_disc, paper, tmp_path, similarity,
+                                                                     overrides):
     disc = tmp_path / "disc"
     shutil.copytree(demo_disc, disc)
     if similarity:  # every demo candidate is made from the key: all of them match
         exam = disc / "exam.toml"
         exam.write_text(exam.read_text(encoding="utf-8").replace("similarity = false", ""), encoding="utf-8")
+    changes = None
+    if overrides:
+        changes = tmp_path / "overrides.csv"
+        changes.write_text("candidate,criterion,points,reason,examiner\nks01,U6-01,1,checked by hand,examiner-01\n",
+                           encoding="utf-8")
     out = tmp_path / "out"
-    run = grade_disc(disc, paper, out, jobs=2)
+    run = grade_disc(disc, paper, out, jobs=2, overrides=changes)
     first = reports(out)
+    assert (b'"override"' in first["candidates/ks01.json"]) == overrides
     assert any(k.startswith("candidates/thumbs/") for k in first)  # pictures are shown
     assert any(b'<mark title="element 1">' in v for k, v in first.items() if k.endswith(".html"))  # texts too
     assert any(b"similar-to" in v for k, v in first.items() if k.endswith(".json")) == similarity
