@@ -7,7 +7,7 @@ alone, without the disc), under a key
 made of the grader version, the versions of the libraries that decide points, the paper's
 hashes, the run's settings that change a result, and the path, size and sha256 of every file
 in the candidate folder. An interrupted run resumes
-from it: the candidates already written are taken from the cache, the others are graded.
+from it: the candidates already graded are taken from the cache, the others are graded.
 """
 from __future__ import annotations
 

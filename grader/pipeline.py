@@ -176,7 +176,6 @@ class Job:
     disc: Disc
     out: Path
     limits: Limits
-    overrides: Overrides | None
     use_cache: bool
     paper_hashes: tuple[str, str]
 
@@ -385,7 +384,7 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
                                        "size": len(data)}
     seconds["intake"] = time.perf_counter() - clock
 
-    job = Job(disc, out, limits, changes, use_cache, (paper.rubric_sha256, paper.key_sha256))
+    job = Job(disc, out, limits, use_cache, (paper.rubric_sha256, paper.key_sha256))
     ready: list[Ready | None] = [None] * len(entries)
     similar = disc.exam.get("similarity", True) is not False
     # one compact blob per candidate: thousands of texts kept as separate strings while the same
