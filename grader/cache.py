@@ -1,11 +1,13 @@
 """The results cache: a candidate whose files, rubric, key and grader are unchanged is not regraded.
 
 It lives in the reports folder (``.cache/``), never on the disc. Each entry holds the
-candidate's automatic result (before overrides) and its similarity fingerprints, under a key
+candidate's automatic result (before overrides), its similarity fingerprints and the exhibits
+its page shows (previews as base64, decoded texts: the reports are written from the entry
+alone, without the disc), under a key
 made of the grader version, the versions of the libraries that decide points, the paper's
 hashes, the run's settings that change a result, and the path, size and sha256 of every file
 in the candidate folder. An interrupted run resumes
-from it: the candidates already written are taken from the cache, the others are graded.
+from it: the candidates already graded are taken from the cache, the others are graded.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import orjson
 from grader import __version__
 from grader.intake import CandidateEntry, Disc, is_junk, linked_folder
 from grader.limits import Limits
-from grader.model import CandidateResult
+from grader.model import CandidateResult, Exhibit
 from grader.report import json_bytes, write_atomic
 from grader.versions import library_versions
 
@@ -87,21 +89,28 @@ def cache_path(out: Path, result_id: str) -> Path:
     return out / CACHE_DIR / f"{result_id}.json"
 
 
-def load(out: Path, result_id: str, key: str) -> tuple[CandidateResult, dict[str, str]] | None:
-    """The cached automatic result and fingerprints when the key matches, else None."""
+Entry = tuple[CandidateResult, dict[str, str], dict[str, Exhibit]]
+
+
+def load(out: Path, result_id: str, key: str | None) -> Entry | None:
+    """The cached automatic result, fingerprints and exhibits when the key matches (any key when
+    ``key`` is None), else None."""
     path = cache_path(out, result_id)
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-    if data.get("key") != key:
+    if not isinstance(data, dict) or (key is not None and data.get("key") != key):
         return None
     try:
-        return CandidateResult.from_dict(data["result"]), dict(data["fingerprints"])
-    except (KeyError, TypeError, ValueError):
+        return (CandidateResult.from_dict(data["result"]), dict(data["fingerprints"]),
+                {name: Exhibit.from_dict(shown) for name, shown in data["exhibits"].items()})
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
 
-def store(out: Path, result_id: str, key: str, result: CandidateResult, fingerprints: dict[str, Any]) -> None:
-    write_atomic(cache_path(out, result_id), json_bytes({"key": key, "result": result.to_dict(),
-                                                     "fingerprints": fingerprints}))
+def store(out: Path, result_id: str, key: str, result: CandidateResult, fingerprints: dict[str, Any],
+          exhibits: dict[str, Exhibit]) -> None:
+    write_atomic(cache_path(out, result_id), json_bytes({
+        "key": key, "result": result.to_dict(), "fingerprints": fingerprints,
+        "exhibits": {name: shown.to_dict() for name, shown in exhibits.items()}}))

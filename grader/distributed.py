@@ -2,7 +2,8 @@
 
 ``grade DISC --dask tcp://scheduler:8786`` submits one task per candidate. Each worker loads
 the paper once (from the rubric path, which must exist on the worker) and writes the
-candidate's JSON and page into the reports folder, so **the disc and the reports folder must
+candidate's cache entry into the reports folder (its JSON and page are written from it after
+the similarity stage, by the run), so **the disc and the reports folder must
 be at the same paths on every worker** (a shared mount). Results are identical to a local
 run: the same function grades each candidate. The per-candidate time limit needs a main
 thread and does not apply on Dask's worker threads.

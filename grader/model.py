@@ -1,11 +1,13 @@
 """The records that flow through the pipeline: evidence, flags, outcomes, results.
 
 Every record is frozen. Checks build ``Outcome``; the scorer turns outcomes into
-``CriterionResult``; report writers read ``CandidateResult``, and the ``Exhibit`` of a file a
-reader already decoded, so that a page shows it without reading it again.
+``CriterionResult``; report writers read ``CandidateResult``, and the ``Exhibit`` of each file
+the page shows (made in the read stage and cached with the result), so that no report ever
+opens a file of the disc.
 """
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -39,6 +41,21 @@ class Exhibit:
     format: str = ""
     mode: str = ""
     text: str | None = None
+    problem: str = ""  # why there is no preview or text, in words, when the file could not be shown
+    truncated: bool = False  # the text was cut short for the page
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"preview": base64.b64encode(self.preview).decode("ascii"), "width": self.width,
+                "height": self.height, "size": self.size, "format": self.format, "mode": self.mode,
+                "text": self.text, "problem": self.problem, "truncated": self.truncated}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Exhibit:
+        return cls(**{**data, "preview": base64.b64decode(data["preview"])})
+
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")  # shown as pictures
+TEXT_SUFFIXES = (".txt", ".docx")  # shown as texts
 
 
 @dataclass(frozen=True)
@@ -254,6 +271,18 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
     """
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def evidence_files(result: CandidateResult, suffixes: tuple[str, ...]) -> dict[str, list[tuple[str, Evidence]]]:
+    """Files the evidence names with one of ``suffixes``, with every evidence item (and its
+    criterion) about each: the files a candidate's page shows."""
+    files: dict[str, list[tuple[str, Evidence]]] = {}
+    for unit in result.units:
+        for criterion in unit.criteria:
+            for item in criterion.evidence:
+                if item.file and item.file.lower().endswith(suffixes):
+                    files.setdefault(item.file, []).append((criterion.id, item))
+    return files
 
 
 def fraction_text(value: Fraction) -> str:

@@ -1,13 +1,16 @@
 """The run: intake → (per candidate, in a process pool) read → check → score → report.
 
 Each candidate is graded on its own, under a time limit; whatever goes wrong inside becomes
-a flag on that candidate. Workers write each candidate's JSON and HTML page as soon as it is
-graded (overrides, validated before any grading, are applied first) and send back only a
-small summary row and the candidate's similarity fingerprints, so memory does not grow with
-the size of the disc. A candidate whose files, rubric, key and grader are unchanged since the
-last run into the same reports folder is taken from the cache instead of being regraded;
-that is also how an interrupted run resumes. After all candidates, the similarity stage adds
-``similar-to`` flags and the class reports (summary, gradebook, index, manifest) are written.
+a flag on that candidate. Workers put each candidate's result, fingerprints and exhibits (what
+its page shows of its files) in the cache as soon as it is graded, and send back only the
+similarity fingerprints and the cache entry's key, so memory does not grow with the size of
+the disc. A candidate whose files, rubric, key and grader are unchanged since the last run
+into the same reports folder is taken from the cache instead of being regraded; that is also
+how an interrupted run resumes. After all candidates, the similarity stage finds the
+``similar-to`` flags; then each candidate's JSON and page are written once, from its cache
+entry (overrides, validated before any grading, applied; the disc is not opened again), and
+the class reports (summary, gradebook, index, manifest). ``rewrite_reports`` writes them all
+again from the cache alone.
 """
 from __future__ import annotations
 
@@ -31,18 +34,13 @@ from grader.intake import CandidateEntry, Disc, flag_skipped, scan_disc
 from grader.limits import Limits
 from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Exhibit, Flag
 from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
-from grader.overrides import Overrides, load_overrides
+from grader.overrides import Override, Overrides, load_overrides
 from grader.paper import Paper, choose_paper, load_paper
 from grader.read import load_all as load_readers
+from grader.read.exhibits import page_exhibits
 from grader.read.submission import READ, Submission
-from grader.report import gradebook
-from grader.report.candidate_json import (
-    candidate_path,
-    read_candidate,
-    shared_evidence,
-    unchanged,
-    write_candidate,
-)
+from grader.report import gradebook, json_bytes, write_atomic
+from grader.report.candidate_json import candidate_path, shared_evidence, unchanged, write_candidate
 from grader.report.html import page_name, write_candidate_page, write_fallback_page, write_index
 from grader.report.manifest import file_sha256, write_manifest
 from grader.report.summary import SummaryRow, write_csv, write_xlsx
@@ -52,7 +50,7 @@ from grader.sources import open_disc
 from grader.supervise import Failure, supervise
 
 Progress = Callable[[int, int, str], None]
-STAGES = ("intake", "reading", "checks", "reports", "similarity", "class reports")
+STAGES = ("intake", "reading", "checks", "similarity", "reports", "class reports")
 
 
 @dataclass
@@ -115,20 +113,23 @@ def deliverable_names(paper: Paper) -> list[str]:
 
 @dataclass
 class Graded:
-    """What a worker sends back for one candidate: small, whatever the size of the candidate."""
+    """What a worker sends back for one candidate: small, whatever the size of the candidate.
+    The result itself is in the cache under ``key``; a stopped candidate's (never cached) is here."""
 
     index: int
-    row: SummaryRow
+    user: str
+    result_id: str
+    key: str
     inputs: tuple[dict[str, Any], ...]
     fingerprints: dict[str, str]
-    result_file: tuple[str, str]  # candidates/<result id>.json and its sha256
     cached: bool = False
+    stopped: CandidateResult | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
 
 def exhibits(submission: Submission, paper: Paper) -> dict[str, Exhibit]:
     """What the readers decoded of the candidate's pictures and texts (by path in the folder), so
-    the candidate's page need not read those files again."""
+    that making the candidate's page's exhibits need not read those files again."""
     found: dict[str, Exhibit] = {}
     for unit in paper.units:
         if submission.state(unit.deliverable) == READ:
@@ -141,7 +142,8 @@ def exhibits(submission: Submission, paper: Paper) -> dict[str, Exhibit]:
 def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Limits | None = None
                     ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, Exhibit]]:
     """Grade one candidate: the automatic result, its fingerprints, the seconds spent reading
-    and checking, and the exhibits of its files. Never raises for anything inside the candidate's files."""
+    and checking, and the exhibits of the files its page shows (``grader.read.exhibits``).
+    Never raises for anything inside the candidate's files."""
     limits = limits or Limits()
     if entry.folder is None:
         return absent_result(entry, paper), {}, {}, {}
@@ -161,8 +163,10 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Lim
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"grading stopped: {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
         result, prints = stopped_result(entry, paper, Flag("grader-error", reason), submission), {}
+    clock = time.perf_counter()
+    shown = page_exhibits(result, disc.root, shown)
     total = time.perf_counter() - started
-    reading = submission.read_seconds if submission is not None else 0.0
+    reading = (submission.read_seconds if submission is not None else 0.0) + time.perf_counter() - clock
     return result, prints, {"reading": reading, "checks": max(0.0, total - reading)}, shown
 
 
@@ -173,46 +177,104 @@ class Job:
     disc: Disc
     out: Path
     limits: Limits
-    overrides: Overrides | None
     use_cache: bool
     paper_hashes: tuple[str, str]
 
 
 def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded:
-    """Grade (or take from the cache) one candidate and write its JSON and HTML page."""
+    """Grade one candidate (or find it in the cache) and leave its result, fingerprints and
+    exhibits in the cache, as it finishes: an interrupted run resumes from there. Its reports are
+    written after the similarity stage (``publish``)."""
     seconds: dict[str, float] = {}
     key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits)
     hit = cache.load(job.out, entry.result_id, key) if job.use_cache else None  # --fresh: not read, still written
-    shown_files: dict[str, Exhibit] = {}  # on a cache hit the page reads the files from the disc
     if hit is not None:
-        result, prints = hit
+        result, prints, _ = hit
     else:
         result, prints, seconds, shown_files = grade_candidate(entry, job.disc, paper, job.limits)
-        _written(lambda: cache.store(job.out, entry.result_id, key, result, prints))
-    started = time.perf_counter()
-    graded = _publish(index, result, prints, job, paper, hit is not None, shown_files)
-    seconds["reports"] = time.perf_counter() - started
-    return replace(graded, seconds=seconds)
+        _written(lambda: cache.store(job.out, entry.result_id, key, result, prints, shown_files))
+    return Graded(index, result.user, result.result_id, key, result.inputs, prints, hit is not None,
+                  seconds=seconds)
 
 
 def stopped_job(index: int, entry: CandidateEntry, job: Job, paper: Paper, failure: Failure) -> Graded:
     """The result of a candidate whose worker was stopped or died: written like any other, never
     cached (the next run tries again)."""
-    return _publish(index, stopped_result(entry, paper, Flag(failure.code, failure.reason)), {}, job, paper)
+    result = stopped_result(entry, paper, Flag(failure.code, failure.reason))
+    return Graded(index, result.user, result.result_id, "", result.inputs, {}, stopped=result)
 
 
-def _publish(index: int, result: CandidateResult, prints: dict[str, str], job: Job, paper: Paper,
-             cached: bool = False, shown_files: dict[str, Exhibit] | None = None) -> Graded:
-    """Apply the overrides and write the candidate's JSON and page (unless a cached result is
-    already there exactly as it would be written)."""
-    shown = job.overrides.apply(result, paper.pass_mark) if job.overrides is not None else result
-    path = candidate_path(job.out, shown.result_id)
-    page = job.out / "candidates" / page_name(shown.result_id)
-    if not (cached and page.is_file() and unchanged(job.out, shown, paper.places)):
-        path = _written(lambda: write_candidate(job.out, shown, paper.places))
-        _written(lambda: write_page(job.out, shown, paper, job.disc.root, shown_files))
-    return Graded(index, SummaryRow.of(shown), result.inputs, prints,
-                  (path.relative_to(job.out).as_posix(), file_sha256(path)), cached)
+# ---------------------------------------------------------------- the candidates' reports
+
+
+@dataclass(frozen=True)
+class Ready:
+    """One candidate, graded, as the report writers need it: where its result is (the cache
+    entry under ``key``, or the stopped result itself) and the similarity flags it gets."""
+
+    result_id: str
+    key: str
+    cached: bool = False
+    stopped: CandidateResult | None = None
+    similar: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class Published:
+    row: SummaryRow
+    result_file: tuple[str, str]  # candidates/<result id>.json and its sha256
+
+
+def publish(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready) -> Published:
+    """Write one candidate's JSON and page, once: its result with the overrides applied and its
+    similarity flags added, and the exhibits cached with it (the disc is not opened). A cached
+    candidate whose JSON is already exactly this is not rewritten."""
+    shown, shown_files = _as_shown(out, paper, overrides, ready)
+    path = candidate_path(out, shown.result_id)
+    page = out / "candidates" / page_name(shown.result_id)
+    if not (ready.cached and page.is_file() and unchanged(out, shown, paper.places)):
+        path = _written(lambda: write_candidate(out, shown, paper.places))
+        _written(lambda: write_page(out, shown, paper, shown_files))
+    return _published(out, shown, path)
+
+
+def _as_shown(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready
+              ) -> tuple[CandidateResult, dict[str, Exhibit]]:
+    """The candidate's result as its reports show it, and its exhibits."""
+    if ready.stopped is not None:
+        result, shown_files = ready.stopped, {}
+    else:
+        entry = cache.load(out, ready.result_id, ready.key or None)
+        if entry is None:
+            raise OutputError(f"{cache.cache_path(out, ready.result_id)}: the result just graded cannot be "
+                              f"read back from the cache; grade again")
+        result, _, shown_files = entry
+    shown = overrides.apply(result, paper.pass_mark) if overrides is not None else result
+    if ready.similar:
+        shown = replace(shown, flags=tuple(sorted(set(shown.flags) | set(ready.similar), key=Flag.sort_key)),
+                        status=NEEDS_REVIEW if shown.status == GRADED else shown.status)
+    return shown, shown_files
+
+
+def _published(out: Path, shown: CandidateResult, path: Path) -> Published:
+    return Published(SummaryRow.of(shown), (path.relative_to(out).as_posix(), file_sha256(path)))
+
+
+def _publish_stopped(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready,
+                     failure: Failure) -> Published:
+    """A candidate whose page took a writer past its limits: its JSON, and a plain page saying why."""
+    shown, _ = _as_shown(out, paper, overrides, ready)
+    path = _written(lambda: write_candidate(out, shown, paper.places))
+    _written(lambda: write_fallback_page(out, shown, f"{failure.code}: {failure.reason}"))
+    return _published(out, shown, path)
+
+
+def _start_writer(out: Path, paper: Paper, overrides: Overrides | None) -> tuple[Path, Paper, Overrides | None]:
+    return out, paper, overrides
+
+
+def _write_one(state: tuple[Path, Paper, Overrides | None], index: int, ready: Ready) -> Published:
+    return publish(*state, ready)
 
 
 def _written(write: Callable[[], Any]) -> Any:
@@ -326,62 +388,150 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
                                        "size": len(data)}
     seconds["intake"] = time.perf_counter() - clock
 
-    job = Job(disc, out, limits, changes, use_cache, (paper.rubric_sha256, paper.key_sha256))
-    rows: list[SummaryRow | None] = [None] * len(entries)
+    job = Job(disc, out, limits, use_cache, (paper.rubric_sha256, paper.key_sha256))
+    ready: list[Ready | None] = [None] * len(entries)
     similar = disc.exam.get("similarity", True) is not False
     # one compact blob per candidate: thousands of texts kept as separate strings while the same
     # process grades (--jobs 1) pinned the heap and grew it by a third of a MiB a candidate
     prints: dict[str, bytes] = {}
-    written: dict[str, str] = {}
     cached = 0
     if progress:
         progress(0, len(entries), "")  # the count is known before the first candidate
     for done, graded in enumerate(_graded(entries, job, paper, jobs, dask, start_method), start=1):
-        rows[graded.index] = graded.row
+        ready[graded.index] = Ready(graded.result_id, graded.key, graded.cached, graded.stopped)
         if similar:
-            prints[graded.row.result_id] = orjson.dumps(graded.fingerprints)
-        written[graded.result_file[0]] = graded.result_file[1]
+            prints[graded.result_id] = orjson.dumps(graded.fingerprints)
         cached += graded.cached
         for stage, spent in graded.seconds.items():
             seconds[stage] += spent
         for item in graded.inputs:
             inputs[item["path"]] = item
         if progress:
-            progress(done, len(entries), graded.row.user)
-    final = [r for r in rows if r is not None]
+            progress(done, len(entries), graded.user)
+    candidates = [r for r in ready if r is not None]
+    _written(lambda: _store_run(out, candidates, disc.exam, changes))
 
     clock = time.perf_counter()
-    if similar:
-        final = _written(lambda: _add_similarity(
-            final, {user: orjson.loads(blob) for user, blob in prints.items()}, paper, job, written))
+    flags = similar_flags({rid: orjson.loads(blob) for rid, blob in prints.items()}, paper) if similar else {}
+    del prints
     seconds["similarity"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    alarms = gradebook.class_alarms(final, paper, lambda result_id, criterion: shared_evidence(out, result_id,
-                                                                                                criterion))
+    published = _publish_all(out, paper, changes, candidates, flags, 1 if dask else jobs, limits, start_method)
+    seconds["reports"] = time.perf_counter() - clock
+    final = [p.row for p in published]
+    written = {p.result_file[0]: p.result_file[1] for p in published}
+
+    clock = time.perf_counter()
+    alarms = class_alarms(out, final, paper)
     run = Run(out, paper, final, inputs, changes, seconds, cached, list(source.warnings), alarms)
-    _written(lambda: _write_class_reports(out, final, paper, disc, disc_path, inputs, alarms, {
+    _written(lambda: _write_class_reports(out, final, paper, disc.exam, alarms, {
         "disc_identity": identity,
         "overrides": changes.manifest_record() if changes is not None else None,
         "results": dict(sorted(written.items())),
         "source": {"kind": source.kind, "warnings": source.warnings},
-    }))
+    }, disc_path, inputs))
     seconds["class reports"] = time.perf_counter() - clock
     return run
 
 
-def _write_class_reports(out: Path, final: list[SummaryRow], paper: Paper, disc: Disc, disc_path: Path,
-                         inputs: dict[str, dict[str, Any]], alarms: list[gradebook.Alarm],
-                         extra: dict[str, Any]) -> None:
+def _publish_all(out: Path, paper: Paper, overrides: Overrides | None, candidates: list[Ready],
+                 flags: dict[str, tuple[Flag, ...]], jobs: int = 1, limits: Limits | None = None,
+                 method: str | None = None) -> list[Published]:
+    """Every candidate's JSON and page, in ``jobs`` worker processes (rendering the pages is most of
+    it; one process alone made a large run a sixth slower), in roster order."""
+    ready = [replace(r, similar=flags.get(r.result_id, ())) for r in candidates]
+    if jobs <= 1 or len(ready) <= 1:
+        return [publish(out, paper, overrides, r) for r in ready]
+    limits = limits or Limits()
+    published: list[Published | None] = [None] * len(ready)
+    for (index, item), outcome in supervise(
+            list(enumerate(ready)), _write_one, workers=min(jobs, len(ready)), seconds=limits.candidate_seconds,
+            max_bytes=limits.max_memory_bytes, initializer=_start_writer, initargs=(out, paper, overrides),
+            method=method):
+        published[index] = (_publish_stopped(out, paper, overrides, item, outcome)
+                            if isinstance(outcome, Failure) else outcome)
+    return [p for p in published if p is not None]
+
+
+def _write_class_reports(out: Path, final: list[SummaryRow], paper: Paper, exam: dict[str, Any],
+                         alarms: list[gradebook.Alarm], extra: dict[str, Any] | None = None,
+                         disc_path: Path | None = None, inputs: dict[str, dict[str, Any]] | None = None) -> None:
+    """The class reports; the manifest too when the disc's facts are given (``extra``)."""
     write_csv(out / "summary.csv", final, paper)
     write_xlsx(out / "summary.xlsx", final, paper, extra_sheets=gradebook.sheets(final, paper, alarms))
-    write_index(out, final, paper, disc.exam, alarms)
-    write_manifest(out, paper, disc_path, inputs, extra=extra)
+    write_index(out, final, paper, exam, alarms)
+    if extra is not None and disc_path is not None:
+        write_manifest(out, paper, disc_path, inputs or {}, extra=extra)
 
 
-def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], paper: Paper, job: Job,
-                    written: dict[str, str]) -> list[SummaryRow]:
-    """Flag candidates whose work matches another's; rewrite only their JSON and pages."""
+def class_alarms(out: Path, final: list[SummaryRow], paper: Paper) -> list[gradebook.Alarm]:
+    """The criteria every present candidate lost, with the evidence the first was given (from
+    the candidate JSON just written)."""
+    return gradebook.class_alarms(final, paper, lambda result_id, criterion: shared_evidence(out, result_id,
+                                                                                              criterion))
+
+
+# ---------------------------------------------------------------- reports again, from the cache
+
+
+RUN_RECORD = "run.record"  # in the cache folder, beside the entries (each <result id>.json)
+
+
+def _store_run(out: Path, candidates: list[Ready], exam: dict[str, Any], overrides: Overrides | None) -> None:
+    """What the reports of the run are made of besides the cache entries: the candidates in roster
+    order with their entries' keys (a stopped candidate's result itself), the exam's facts and
+    the overrides applied."""
+    write_atomic(out / cache.CACHE_DIR / RUN_RECORD, json_bytes({
+        "candidates": [{"result_id": r.result_id, "key": r.key,
+                        "stopped": r.stopped.to_dict() if r.stopped is not None else None} for r in candidates],
+        "exam": {k: v for k, v in exam.items() if isinstance(v, (str, int, float, bool))},
+        "overrides": None if overrides is None else {
+            "path": str(overrides.path), "sha256": overrides.sha256,
+            "rows": [{**o.record(), "line": o.line, "candidate": o.candidate, "criterion": o.criterion}
+                     for o in overrides.rows]},
+    }))
+
+
+def _overrides_of(record: dict[str, Any] | None) -> Overrides | None:
+    if record is None:
+        return None
+    return Overrides(Path(record["path"]), record["sha256"], tuple(
+        Override(row["line"], row["candidate"], row["criterion"], Fraction(row["points"]), row["reason"],
+                 row["examiner"]) for row in record["rows"]))
+
+
+def rewrite_reports(out: str | Path, paper: Paper | str | Path | None = None) -> list[SummaryRow]:
+    """Write every candidate's JSON and page, the summaries and the index again from the reports
+    folder's cache alone (the disc is not needed, nor opened), as the last run wrote them:
+    similarity flags found again from the cached fingerprints, the run's overrides applied. The
+    manifest, which describes the disc, is left as it is. Returns the class list."""
+    if not isinstance(paper, Paper):
+        paper = load_paper(paper)
+    out = Path(out)
+    path = out / cache.CACHE_DIR / RUN_RECORD
+    try:
+        record = orjson.loads(path.read_bytes())
+        candidates = [Ready(c["result_id"], c["key"], stopped=CandidateResult.from_dict(c["stopped"])
+                            if c["stopped"] is not None else None) for c in record["candidates"]]
+        exam = dict(record["exam"])
+        overrides = _overrides_of(record["overrides"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise OutputError(f"{path}: no record of a run to rewrite the reports from ({exc})") from None
+    flags: dict[str, tuple[Flag, ...]] = {}
+    if exam.get("similarity", True) is not False:
+        prints = {}
+        for r in candidates:
+            entry = cache.load(out, r.result_id, r.key) if r.stopped is None else None
+            prints[r.result_id] = entry[1] if entry is not None else {}
+        flags = similar_flags(prints, paper)
+    final = [p.row for p in _publish_all(out, paper, overrides, candidates, flags)]
+    _written(lambda: _write_class_reports(out, final, paper, exam, class_alarms(out, final, paper)))
+    return final
+
+
+def similar_flags(prints: dict[str, dict[str, str]], paper: Paper) -> dict[str, tuple[Flag, ...]]:
+    """The ``similar-to`` flags of the candidates whose work matches another's, by result id."""
     options = paper.similarity
     pairs = find_similar(prints, materials_text=paper.key.memo("material texts", paper.key.texts),
                          materials_files=set(paper.key.files.values()),
@@ -393,30 +543,13 @@ def _add_similarity(rows: list[SummaryRow], prints: dict[str, dict[str, str]], p
             unit = pair.label.split()[0] if pair.kind != "file" else ""
             file = pair.label if pair.kind == "file" else ""
             by_user.setdefault(user, []).append(Flag("similar-to", pair.reason_for(user), file, unit))
-    if not by_user:
-        return rows
-    updated = []
-    for row in rows:
-        if row.result_id not in by_user:
-            updated.append(row)
-            continue
-        path = candidate_path(job.out, row.result_id)
-        result = read_candidate(path)
-        flags = tuple(sorted(set(result.flags) | set(by_user[row.result_id]), key=Flag.sort_key))
-        status = NEEDS_REVIEW if result.status == GRADED else result.status
-        result = replace(result, flags=flags, status=status)
-        path = write_candidate(job.out, result, paper.places)
-        written[path.relative_to(job.out).as_posix()] = file_sha256(path)
-        write_page(job.out, result, paper, job.disc.root)
-        updated.append(SummaryRow.of(result))
-    return updated
+    return {user: tuple(flags) for user, flags in by_user.items()}
 
 
-def write_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path,
-               exhibits: dict[str, Exhibit] | None = None) -> None:
+def write_page(out: Path, result: CandidateResult, paper: Paper, exhibits: dict[str, Exhibit]) -> None:
     """The candidate's HTML page; a page that cannot be rendered becomes a plain page saying why,
     so one candidate's odd data never stops the batch (the JSON result is already written)."""
     try:
-        write_candidate_page(out, result, paper, disc_root, exhibits)
+        write_candidate_page(out, result, paper, exhibits)
     except Exception as exc:  # noqa: BLE001 - the last wall for reports, as grade_candidate is for grading
         write_fallback_page(out, result, f"{type(exc).__name__}: {exc}")

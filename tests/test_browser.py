@@ -211,11 +211,12 @@ def test_candidate_page_renders_with_total_and_deduction_visible(browser, report
 def test_thumbnails_load_under_the_policy(browser, paper, tmp_path):
     from test_reports_html import image_result, write_jpeg
 
+    from grader.read.exhibits import page_exhibits
     from grader.report.html import write_candidate_page
 
     disc = tmp_path / "disc"
     write_jpeg(disc / "ks01" / "u4_images" / "HKB100.MAIN.jpg", (1200, 1200))
-    path = write_candidate_page(tmp_path / "out", image_result(), paper, disc)
+    path = write_candidate_page(tmp_path / "out", image_result(), paper, page_exhibits(image_result(), disc))
     page = Page(browser, path.as_uri())
     assert page.problems() == []
     # the 1200 px JPEG's quarter-scale decode (300 px) is the preview, shown 240 px wide

@@ -115,7 +115,7 @@ def test_two_runs_racing_for_one_out_folder(demo_disc, tmp_path):
     first = subprocess.Popen([*GRADE, str(demo_disc), "--out", str(out), "--jobs", "1", "--quiet"],
                              stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list((out / "candidates").glob("*.json")):
+    while time.monotonic() < deadline and not list((out / ".cache").glob("*.json")):  # a candidate graded
         time.sleep(0.05)
     second = subprocess.run([*GRADE, str(demo_disc), "--out", str(out), "--jobs", "1", "--quiet"],
                             capture_output=True, text=True, check=False)
@@ -319,7 +319,7 @@ def test_killing_grade_leaves_no_worker_running_and_the_next_run_finishes(demo_d
     out = tmp_path / "out"
     parent = subprocess.Popen([*GRADE, str(demo_disc), "--out", str(out), "--jobs", "2", "--quiet"])
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list((out / "candidates").glob("*.json")):
+    while time.monotonic() < deadline and not list((out / ".cache").glob("*.json")):  # a candidate graded
         time.sleep(0.05)
     workers = [c for c in _children(parent.pid) if _alive(c)]
     os.kill(parent.pid, signal.SIGKILL)

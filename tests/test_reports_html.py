@@ -18,6 +18,7 @@ from PIL import Image
 from test_gradebook import order_rows, write_small_disc
 
 from grader.model import CandidateResult, CriterionResult, Evidence, Exhibit, Flag, UnitResult
+from grader.read.exhibits import page_exhibits
 from grader.report.html import assets, write_candidate_page
 
 HOSTILE_NAMES = {"ks01": "=1+2", "ks02": "@SUM(A1)", "ks03": "+cmd|' /C calc'!A0", "ks04": "-2+3"}
@@ -237,7 +238,7 @@ def image_result() -> CandidateResult:
 def test_thumbnails_are_made_in_out_never_on_the_disc(image_disc, paper, tmp_path):
     out = tmp_path / "out"
     before = snapshot(image_disc)
-    page = write_candidate_page(out, image_result(), paper, image_disc).read_text(encoding="utf-8")
+    page = write_candidate_page(out, image_result(), paper, page_exhibits(image_result(), image_disc)).read_text(encoding="utf-8")
     assert snapshot(image_disc) == before
     thumbs = sorted((out / "candidates" / "thumbs" / "ks01").glob("*.jpg"))
     assert len(thumbs) == 4  # MAIN, PT01, PT02 (CMYK), PT03 (truncated)
@@ -259,7 +260,8 @@ def test_the_readers_exhibits_are_used_as_they_are(image_disc, paper, tmp_path):
     the disc."""
     preview = b"\xff\xd8 the reader's preview"
     given = {"u4_images/HKB100.MAIN.jpg": Exhibit(preview, 1001, 1201, 52100, "MPO", "RGB")}
-    page = write_candidate_page(tmp_path, image_result(), paper, image_disc, given).read_text(encoding="utf-8")
+    shown = page_exhibits(image_result(), image_disc, given)
+    page = write_candidate_page(tmp_path, image_result(), paper, shown).read_text(encoding="utf-8")
     thumbs = {p.read_bytes() for p in (tmp_path / "candidates" / "thumbs" / "ks01").glob("*.jpg")}
     assert len(thumbs) == 4 and preview in thumbs
     assert "1001 × 1201 px · JPEG" not in page and "1001 × 1201 px · MPO RGB" in page
@@ -269,11 +271,11 @@ def test_the_readers_exhibits_are_used_as_they_are(image_disc, paper, tmp_path):
 def test_no_image_evidence_no_gallery(image_disc, paper, tmp_path):
     plain = result_with([UnitResult("U6", "订单管理", "Orders", Fraction(1), Fraction(5), (
         criterion("U6-01", 1, 1, [Evidence("ok", "好", file="u6_orders.xlsx", ok=True)]),))])
-    page = write_candidate_page(tmp_path, plain, paper, image_disc).read_text(encoding="utf-8")
+    page = write_candidate_page(tmp_path, plain, paper, page_exhibits(plain, image_disc)).read_text(encoding="utf-8")
     assert 'class="images"' not in page and 'class="texts"' not in page
     assert not (tmp_path / "candidates" / "thumbs").exists()
-    without_disc = write_candidate_page(tmp_path, image_result(), paper, None).read_text(encoding="utf-8")
-    assert without_disc.count("file not found on the disc") == 7  # no disc given: listed, no preview
+    without = write_candidate_page(tmp_path, image_result(), paper).read_text(encoding="utf-8")
+    assert without.count("file not found on the disc") == 7  # no exhibits: listed, no preview
 
 
 def test_texts_with_found_elements_marked_and_missing_listed(tmp_path, paper):
@@ -305,7 +307,7 @@ def test_texts_with_found_elements_marked_and_missing_listed(tmp_path, paper):
     ]
     result = result_with([UnitResult("U8", "客服", "Customer service", Fraction(1), Fraction(20), (
         criterion("U8-03", 1, 9, items[:5]), criterion("U8-04", 0, 9, items[5:])))])
-    page = write_candidate_page(tmp_path / "out", result, paper, disc).read_text(encoding="utf-8")
+    page = write_candidate_page(tmp_path / "out", result, paper, page_exhibits(result, disc)).read_text(encoding="utf-8")
     view = page.split("<h3 class=\"file\">u8_service/replies/reply_01.txt</h3>")[1].split("</article>")[0]
     assert '<mark title="element 1">Dear Ms. Carter<sup>1</sup></mark>' in view
     assert '<mark title="element 2">SO26110002<sup>2</sup></mark>' in view
@@ -318,7 +320,8 @@ def test_texts_with_found_elements_marked_and_missing_listed(tmp_path, paper):
 
     # the reader's decoding, when given, is what the page shows: the file is not read again
     given = {"u8_service/templates/退货.txt": Exhibit(text="Dear {buyer_name}, so sorry (as the reader read it).")}
-    page = write_candidate_page(tmp_path / "out2", result, paper, disc, given).read_text(encoding="utf-8")
+    shown = page_exhibits(result, disc, given)
+    page = write_candidate_page(tmp_path / "out2", result, paper, shown).read_text(encoding="utf-8")
     assert "so <mark title=\"element 1\">sorry<sup>1</sup></mark> (as the reader read it)." in page
     assert "很抱歉" not in page
 
@@ -327,10 +330,10 @@ def test_a_page_that_cannot_be_rendered_does_not_stop_the_run(tmp_path, paper, m
     import grader.pipeline
     from grader.pipeline import grade_disc
 
-    def broken(out, result, paper, disc_root, exhibits=None):
+    def broken(out, result, paper, exhibits=None):
         if result.user == "ks02":
             raise ValueError("a <b>bad</b> page")
-        return write_candidate_page(out, result, paper, disc_root, exhibits)
+        return write_candidate_page(out, result, paper, exhibits)
 
     monkeypatch.setattr(grader.pipeline, "write_candidate_page", broken)
     disc = write_small_disc(tmp_path / "disc", paper.key)

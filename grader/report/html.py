@@ -6,20 +6,19 @@ are self-contained: inline CSS and one inline sorting script, both pinned by the
 in a Content-Security-Policy that refuses any other script, style, font or network fetch.
 Print CSS lays them out for A4.
 
-Reports read results only. Two things come from the disc, read and never written:
-thumbnails of the image files the evidence names (made into ``candidates/thumbs/``, with
-the image's size; the white-frame measure and other figures come from the evidence) and
-the texts of the text files the evidence names (replies, templates), shown with the found
-elements marked and the missing ones listed. Either degrades to nothing when the evidence
-names no such file or the file cannot be read.
+Reports read results only, and never open a file of the disc. A page shows the image files
+the evidence names as thumbnails (written into ``candidates/thumbs/``, with the image's size;
+the white-frame measure and other figures come from the evidence) and the text files the
+evidence names (replies, templates) with the found elements marked and the missing ones
+listed, both from the candidate's exhibits (``grader.read.exhibits``, cached with the
+result). Either degrades to a line saying why when there is no exhibit of the file.
 """
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -28,20 +27,23 @@ from typing import Any
 from urllib.parse import quote
 
 from grader import flags
-from grader.intake import linked_folder
-from grader.model import ABSENT, STATUS_LABELS, CandidateResult, CriterionResult, Evidence, Exhibit
+from grader.model import (
+    ABSENT,
+    IMAGE_SUFFIXES,
+    STATUS_LABELS,
+    TEXT_SUFFIXES,
+    CandidateResult,
+    CriterionResult,
+    Evidence,
+    Exhibit,
+    evidence_files,
+)
 from grader.paper import Paper
-from grader.read.images import PREVIEW_SIDE, preview_of
 from grader.report import write_atomic
 from grader.report.summary import SummaryRow
 from grader.score import display
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
-TEXT_SUFFIXES = (".txt", ".docx")
-THUMB_SIDE = PREVIEW_SIDE  # the reader makes the previews of graded pictures at this size
-MAX_PIXELS = 100_000_000  # convention 27: larger images are not decoded
-MAX_TEXT_BYTES = 1_000_000
-MAX_TEXT_CHARS = 200_000
+MAX_TEXT_CHARS = 200_000  # characters of a text shown on a page
 MAX_SHOWN = 400  # characters of an evidence value shown in a table cell
 
 
@@ -198,16 +200,12 @@ class TextView:
     truncated: bool = False
 
 
-def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_root: Path | None = None,
+def write_candidate_page(out: Path, result: CandidateResult, paper: Paper,
                          exhibits: dict[str, Exhibit] | None = None) -> Path:
-    """``candidates/<result id>.html``; thumbnails go to ``candidates/thumbs/<result id>/``: the reader's
-    ``exhibits`` (the readers' previews and decoded texts, by path in the candidate folder) where
-    given, else made from the files on the disc."""
+    """``candidates/<result id>.html``; thumbnails go to ``candidates/thumbs/<result id>/``, from the
+    candidate's ``exhibits`` (previews and decoded texts, by path in the candidate folder)."""
     places = paper.places
     titles = {c.id: c.title_en for c in paper.criteria()}
-    folder = (disc_root / result.folder) if disc_root is not None and result.folder else None
-    if folder is not None and folder.is_symlink() and linked_folder(folder, disc_root)[0] is None:
-        folder = None  # a link out of the disc is not read, not even for a thumbnail
     units = []
     for unit in result.units:
         units.append({
@@ -227,8 +225,8 @@ def write_candidate_page(out: Path, result: CandidateResult, paper: Paper, disc_
         "units": units,
         "overrides": [_criterion_view(c, titles.get(c.id, ""), places) for c in overrides],
         "json_name": quote(f"{result.result_id}.json"),
-        "images": _images(out, result, folder, exhibits or {}),
-        "texts": _texts(result, folder, exhibits or {}),
+        "images": _images(out, result, exhibits or {}),
+        "texts": _texts(result, exhibits or {}),
     }
     path = out / "candidates" / page_name(result.result_id)
     write_atomic(path, environment().get_template("candidate.html").render(context).encode("utf-8"))
@@ -272,110 +270,46 @@ def _criterion_view(criterion: CriterionResult, title_en: str, places: int) -> d
     }
 
 
-def _evidence_files(result: CandidateResult, suffixes: tuple[str, ...]) -> dict[str, list[tuple[str, Evidence]]]:
-    """Files the evidence names with one of ``suffixes``, with every evidence item about each."""
-    files: dict[str, list[tuple[str, Evidence]]] = {}
-    for unit in result.units:
-        for criterion in unit.criteria:
-            for item in criterion.evidence:
-                if item.file and item.file.lower().endswith(suffixes):
-                    files.setdefault(item.file, []).append((criterion.id, item))
-    return files
-
-
-def _inside(folder: Path | None, relative: str) -> Path | None:
-    """The candidate's file, when it is a regular file inside the candidate's folder."""
-    if folder is None:
-        return None
-    try:
-        base = folder.resolve()
-        path = (folder / relative).resolve()
-    except (OSError, RuntimeError):
-        return None
-    if base not in path.parents or not path.is_file():
-        return None
-    return path
-
-
 # ---------------------------------------------------------------- thumbnails
 
 
-def _images(out: Path, result: CandidateResult, folder: Path | None,
-            exhibits: dict[str, Exhibit]) -> list[ImageView]:
+def _images(out: Path, result: CandidateResult, exhibits: dict[str, Exhibit]) -> list[ImageView]:
     views = []
     target_dir = out / "candidates" / "thumbs" / result.result_id
-    for relative, notes in sorted(_evidence_files(result, IMAGE_SUFFIXES).items()):
+    for relative, notes in sorted(evidence_files(result, IMAGE_SUFFIXES).items()):
         view = ImageView(relative, notes=notes)
         name = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16] + ".jpg"
         shown = exhibits.get(relative)
-        source = _inside(folder, relative) if shown is None or not shown.preview else None
-        if shown is not None and shown.preview:  # the reader read it inside the folder and made its preview
+        if shown is not None and (shown.preview or shown.problem):
             view.width, view.height, view.size, view.format, view.mode = (
                 shown.width, shown.height, shown.size, shown.format, shown.mode)
-            write_atomic(target_dir / name, shown.preview)
-        elif source is None:
-            view.problem = "file not found on the disc 磁盘上未找到该文件"
+            view.problem = shown.problem
+            if shown.preview and not shown.problem:
+                write_atomic(target_dir / name, shown.preview)
         else:
-            view.problem = make_thumbnail(source, target_dir / name, view)
+            view.problem = "file not found on the disc 磁盘上未找到该文件"
         if not view.problem:
             view.thumb = f"thumbs/{quote(result.result_id)}/{name}"
         views.append(view)
     return views
 
 
-@contextlib.contextmanager
-def _truncated_images_allowed() -> Iterator[None]:
-    """Show a truncated image as a viewer does (convention 27), under the image reader's lock so a
-    grading in another thread never sees Pillow's switch turned on."""
-    from grader.read.images import _pillow
-
-    with _pillow() as lenient:
-        lenient()
-        yield
-
-
-def make_thumbnail(source: Path, target: Path, view: ImageView) -> str:
-    """Write a JPEG preview of ``source`` to ``target`` and fill in the image's facts; return a
-    problem in words, or "" when the preview was made."""
-    from PIL import Image, ImageOps
-
-    try:
-        view.size = source.stat().st_size
-        with _truncated_images_allowed(), Image.open(source) as image:
-            view.format, view.mode = image.format or "", image.mode
-            width, height = image.size
-            if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientation turns it a quarter
-                width, height = height, width
-            view.width, view.height = width, height
-            if width * height > MAX_PIXELS:
-                return f"{width * height:,} pixels: too large to preview 图片过大，不生成预览"
-            image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))
-            data = preview_of(ImageOps.exif_transpose(image))
-    except Exception as exc:  # noqa: BLE001 - a preview is a courtesy: a broken image is shown as unpreviewable
-        return f"no preview 无法预览 ({type(exc).__name__})"
-    write_atomic(target, data)
-    return ""
-
-
 # ---------------------------------------------------------------- texts
 
 
-def _texts(result: CandidateResult, folder: Path | None, exhibits: dict[str, Exhibit]) -> list[TextView]:
+def _texts(result: CandidateResult, exhibits: dict[str, Exhibit]) -> list[TextView]:
     views = []
-    for relative, notes in sorted(_evidence_files(result, TEXT_SUFFIXES).items()):
+    for relative, notes in sorted(evidence_files(result, TEXT_SUFFIXES).items()):
         view = TextView(relative)
         shown = exhibits.get(relative)
-        source = _inside(folder, relative) if shown is None or shown.text is None else None
         text = ""
-        if shown is not None and shown.text is not None:  # as unit 8's reader decoded it
-            text, view.truncated = shown.text[:MAX_TEXT_CHARS], len(shown.text) > MAX_TEXT_CHARS
-        elif source is None:
-            view.problem = "file not found on the disc 磁盘上未找到该文件"
+        if shown is not None and shown.text is not None:
+            text = shown.text[:MAX_TEXT_CHARS]
+            view.truncated = shown.truncated or len(shown.text) > MAX_TEXT_CHARS
+        elif shown is not None and shown.problem:
+            view.problem = shown.problem
         else:
-            try:
-                text, view.truncated = read_text_for_display(source)
-            except Exception as exc:  # noqa: BLE001 - shown as unreadable; the grade is in the evidence
-                view.problem = f"cannot be shown 无法显示 ({type(exc).__name__})"
+            view.problem = "file not found on the disc 磁盘上未找到该文件"
         found = [(criterion, item) for criterion, item in notes if item.ok]
         view.missing = [(criterion, item) for criterion, item in notes if not item.ok]
         spans = []
@@ -423,28 +357,3 @@ def _segments(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, i
     if at < len(text):
         segments.append((text[at:], 0))
     return segments
-
-
-def read_text_for_display(path: Path) -> tuple[str, bool]:
-    """A candidate's text decoded as unit 8's reader does (``grader.read.service``), at most
-    ``MAX_TEXT_BYTES`` of it. Returns (text, cut short)."""
-    from grader.errors import ReadError
-    from grader.read.service import decode_text, docx_text
-
-    if path.suffix.lower() == ".docx":
-        if path.stat().st_size > 16 * MAX_TEXT_BYTES:
-            return "", True  # the reader refused it already; a report does not open it either
-        text = docx_text(path.read_bytes())
-        return text[:MAX_TEXT_CHARS], len(text) > MAX_TEXT_CHARS
-    with path.open("rb") as handle:
-        data = handle.read(MAX_TEXT_BYTES + 1)
-    cut = len(data) > MAX_TEXT_BYTES
-    if cut:  # end on a whole character: an even length for UTF-16, else the last line break
-        data = data[:MAX_TEXT_BYTES - MAX_TEXT_BYTES % 2] if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
-            else data[:data.rfind(b"\n", 0, MAX_TEXT_BYTES) + 1 or MAX_TEXT_BYTES]
-    try:
-        text = decode_text(data).text
-    except ReadError:
-        text = data.decode("utf-8", errors="replace")
-    return text[:MAX_TEXT_CHARS], cut or len(text) > MAX_TEXT_CHARS
-

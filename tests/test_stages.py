@@ -1,0 +1,73 @@
+"""The import graph shows the stages (README, "How it is built"): intake → read → check → score →
+report, data passed forward only. Reports read results, never the readers or the disc; readers
+and checks know nothing of the reports; checks take from the readers only their records and
+value helpers."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+GRADER = Path(__file__).resolve().parent.parent / "grader"
+
+# What checks may import from grader.read: the records the readers make and pure value helpers.
+CHECKS_MAY_READ = {"grader.read.tables", "grader.read.values"}
+# Where checks still take more of a reader today (each a record type or helper living beside the
+# reader that makes it); listed so that none is added unseen.
+CHECKS_READ_TODAY = {
+    ("checks/__init__.py", "grader.read.submission"),  # the Submission type, for type checking only
+    ("checks/images.py", "grader.read.images"),  # ImageFolder, ImageFile and the hash distances
+    ("checks/service.py", "grader.read.service"),  # ServiceFolder, TextFile; read_email for the key's mails
+}
+
+
+def imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top, in a function or under TYPE_CHECKING."""
+    found: set[str] = set()
+    package = ".".join(path.relative_to(GRADER.parent).with_suffix("").parts[:-1])
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)  # `from grader import read`
+    return found
+
+
+def stage(folder: str) -> dict[str, set[str]]:
+    return {p.relative_to(GRADER).as_posix(): imports(p) for p in sorted((GRADER / folder).rglob("*.py"))}
+
+
+def under(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def offending(folder: str, package: str) -> set[tuple[str, str]]:
+    return {(name, module) for name, found in stage(folder).items() for module in found if under(module, package)}
+
+
+def test_the_stages_are_where_the_readme_says():
+    for folder in ("intake.py", "read", "checks", "score.py", "report"):
+        assert (GRADER / folder).exists(), folder
+
+
+def test_reports_import_nothing_of_the_readers_or_the_disc():
+    for package in ("grader.read", "grader.intake", "grader.sources", "grader.checks"):
+        assert offending("report", package) == set(), package
+
+
+def test_readers_and_checks_know_nothing_of_the_reports():
+    assert offending("read", "grader.report") == set()
+    assert offending("checks", "grader.report") == set()
+
+
+def test_checks_take_only_records_and_value_helpers_from_the_readers():
+    taken = {(name, module) for name, module in offending("checks", "grader.read")
+             if module != "grader.read" and not any(under(module, allowed) for allowed in CHECKS_MAY_READ)}
+    # `from grader.read.tables import Sheet` also yields grader.read.tables.Sheet: keep modules only
+    taken = {(name, module) for name, module in taken
+             if not any(module.startswith(other + ".") for _, other in taken)}
+    assert taken == CHECKS_READ_TODAY
