@@ -38,17 +38,18 @@ LOCK = ".grade.lock"
 # what a run writes into an out folder; --fresh removes exactly these
 RESULTS = ("candidates", ".cache", "summary.csv", "summary.xlsx", "index.html", "flags.html", "manifest.json")
 
-_REMEDY = {
-    errno.ENOSPC: "the disk is full: free space or choose another --out",
-    errno.EDQUOT: "the disk quota is used up: free space or choose another --out",
-    errno.EROFS: "the file system is read-only: choose another --out",
-    errno.EACCES: "permission denied: choose a folder you may write to with --out",
-    errno.EPERM: "permission denied: choose a folder you may write to with --out",
-    errno.ENOTDIR: "a file stands where a folder must be: move it or choose another --out",
-    errno.EEXIST: "a file stands where a folder must be: move it or choose another --out",
-    errno.EISDIR: "a folder stands where a file must be: move it or choose another --out",
-    errno.ENAMETOOLONG: "the path is too long: choose a shorter --out",
-}
+_REMEDIES = (  # by errno name: not every platform's errno module has every name (EDQUOT, EROFS)
+    ("ENOSPC", "the disk is full: free space or choose another --out"),
+    ("EDQUOT", "the disk quota is used up: free space or choose another --out"),
+    ("EROFS", "the file system is read-only: choose another --out"),
+    ("EACCES", "permission denied: choose a folder you may write to with --out"),
+    ("EPERM", "permission denied: choose a folder you may write to with --out"),
+    ("ENOTDIR", "a file stands where a folder must be: move it or choose another --out"),
+    ("EEXIST", "a file stands where a folder must be: move it or choose another --out"),
+    ("EISDIR", "a folder stands where a file must be: move it or choose another --out"),
+    ("ENAMETOOLONG", "the path is too long: choose a shorter --out"),
+)
+_REMEDY = {getattr(errno, name): text for name, text in _REMEDIES if hasattr(errno, name)}
 
 
 def output_problem(exc: OSError) -> str:

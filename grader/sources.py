@@ -45,7 +45,8 @@ MAX_NAME_BYTES = 255  # one name part on Linux and macOS; NTFS allows 255 UTF-16
 NAME_SPACES = ("rr_path", "udf_path", "joliet_path", "iso_path")  # in the order they are preferred
 SPACE_NAMES = {"rr_path": "Rock Ridge", "udf_path": "UDF", "joliet_path": "Joliet", "iso_path": "ISO 9660"}
 # what a file system refuses in a name: the entry is skipped, the disc is not
-ENTRY_ERRNOS = {errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL, errno.EISDIR, errno.ENOTDIR, errno.EEXIST}
+ENTRY_ERRNOS = {getattr(errno, name) for name in ("ENAMETOOLONG", "EILSEQ", "EINVAL", "EISDIR", "ENOTDIR", "EEXIST")
+                if hasattr(errno, name)}  # a platform's errno module may lack a name
 DRIVE = re.compile(r"[A-Za-z]:")
 VERSION = re.compile(r";[0-9]*$")
 
