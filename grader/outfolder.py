@@ -13,6 +13,10 @@ exam.toml's paper, centre and session, the roster's bytes and the set of candida
 - a folder that is not empty and holds no results of this tool is refused: nothing of someone
   else's is overwritten.
 
+A worker stopped mid-write (a time limit, Ctrl-C, SIGTERM) can leave the temporary file it was
+about to rename into place; ``claim`` removes such leftovers when the run ends and when the
+next one starts, so the folder only ever holds whole reports.
+
 "Out inside the disc" is decided by device and inode, so a bind mount or a link to the disc
 is caught as surely as a sub-folder.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +42,8 @@ MARKER = ".grade-out.json"
 LOCK = ".grade.lock"
 # what a run writes into an out folder; --fresh removes exactly these
 RESULTS = ("candidates", ".cache", "summary.csv", "summary.xlsx", "index.html", "flags.html", "manifest.json")
+# the temporary name grader.report.write_atomic gives a file before renaming it into place
+PARTIAL = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
 
 _REMEDIES = (  # by errno name: not every platform's errno module has every name (EDQUOT, EROFS)
     ("ENOSPC", "the disk is full: free space or choose another --out"),
@@ -115,9 +122,40 @@ def claim(out: Path, identity: dict[str, Any], paper_id: str, *, fresh: bool) ->
         raise OutputError(output_problem(exc)) from None
     try:
         _admit(out, identity, paper_id, fresh)
+        sweep_partial(out)
         yield
     finally:
-        lock.release()
+        try:
+            sweep_partial(out)  # every worker has been stopped and joined by now
+        finally:
+            lock.release()
+
+
+def sweep_partial(out: Path) -> list[Path]:
+    """Remove the half-written temporary files a stopped writer left in the result folders of
+    ``out``; return what was removed."""
+    removed = []
+    for name in RESULTS:
+        top = out / name
+        if not top.is_dir():
+            continue
+        for folder, _, files in os.walk(top):
+            for file in files:
+                if PARTIAL.fullmatch(file):
+                    path = Path(folder, file)
+                    try:
+                        path.unlink()
+                    except OSError:
+                        continue
+                    removed.append(path)
+    for path in out.iterdir():  # the class reports at the top level
+        if path.is_file() and PARTIAL.fullmatch(path.name):
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+    return removed
 
 
 def _admit(out: Path, identity: dict[str, Any], paper_id: str, fresh: bool) -> None:
