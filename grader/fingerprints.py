@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from grader.read.submission import READ
+from grader.model import READ
 from grader.read.tables import Workbook
 from grader.similarity import MIN_TEXT_CHARS
 
 if TYPE_CHECKING:
+    from grader.model import Reading
     from grader.paper import Paper
-    from grader.read.submission import Submission
 
 
 def workbook_texts(book: Workbook) -> dict[str, str]:
@@ -31,16 +31,17 @@ def workbook_texts(book: Workbook) -> dict[str, str]:
     return texts
 
 
-def fingerprints(submission: Submission, paper: Paper) -> dict[str, str]:
+def fingerprints(reading: Reading, paper: Paper, prefix: int) -> dict[str, str]:
+    """The candidate's fingerprints; ``prefix`` is the number of path parts of its folder in the
+    disc, stripped from the files' paths."""
     prints: dict[str, str] = {}
-    prefix = len(submission.folder.relative_to(submission.disc_root).parts)
-    for item in submission.inputs.values():
+    for item in reading.inputs:
         inside = "/".join(item["path"].split("/")[prefix:])
         prints[f"file:{inside}"] = item["sha256"]
     for unit in paper.units:
-        if submission.state(unit.deliverable) != READ:
+        if reading.state(unit.deliverable) != READ:
             continue
-        parsed = submission.get(unit.deliverable, unit.id)
+        parsed = reading.parsed(unit.deliverable)
         if isinstance(parsed, Workbook):
             found = {f"text:{label}": text for label, text in workbook_texts(parsed).items()}
         elif hasattr(parsed, "fingerprints"):

@@ -109,6 +109,47 @@ class Flag:
         return (self.unit, self.code, self.file, self.reason)
 
 
+# what the read stage made of one deliverable
+MISSING, UNREADABLE_FILE, READ = "missing", "unreadable", "read"
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One deliverable as the read stage left it: ``read`` (``parsed`` is the reader's record),
+    ``missing`` or ``unreadable`` (``reason`` says why); ``file`` is where it was found."""
+
+    name: str  # the rubric's deliverable name
+    names: tuple[str, ...]  # the file or folder names it is accepted under
+    state: str = MISSING
+    file: str = ""
+    reason: str = ""
+    parsed: Any = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A candidate's folder read completely, before any check runs: every deliverable's record,
+    the folder's listing, the flags reading raised and the files read (for the manifest)."""
+
+    records: tuple[FileRecord, ...]
+    files: tuple[str, ...] = ()  # every file of the folder, relative, junk left out
+    flags: tuple[Flag, ...] = ()
+    inputs: tuple[dict[str, Any], ...] = ()  # path, sha256 and size of each file read, by path
+    seconds: float = 0.0  # time spent reading
+
+    def record(self, name: str) -> FileRecord:
+        for record in self.records:
+            if record.name == name:
+                return record
+        raise KeyError(f"no deliverable {name!r} was read")
+
+    def state(self, name: str) -> str:
+        return self.record(name).state
+
+    def parsed(self, name: str) -> Any:
+        return self.record(name).parsed
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a check returns: the share of the criterion earned (0..1), evidence and flags."""

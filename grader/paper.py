@@ -161,6 +161,12 @@ class Paper:
     def criteria(self) -> list[Criterion]:
         return [c for u in self.units for c in u.criteria]
 
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria():
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
     def unit(self, unit_id: str) -> Unit:
         for unit in self.units:
             if unit.id == unit_id:
@@ -270,7 +276,7 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
         units = _units(rubric, deliverables)
     except (KeyError, TypeError, ValueError) as exc:
         raise PaperError(f"{rubric_path}: malformed rubric ({type(exc).__name__}: {exc})") from exc
-    _validate(rubric_path, units, key, registry)
+    _validate(rubric_path, units, key, registry, deliverables)
     return Paper(
         id=str(rubric.get("paper", rubric_path.stem)),
         title=str(rubric.get("title", "")),
@@ -374,8 +380,10 @@ def _units(rubric: dict[str, Any], deliverables: dict[str, DeliverableSpec]) -> 
     return tuple(units)
 
 
-def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: dict) -> None:
+def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: dict,
+              deliverables: dict[str, DeliverableSpec]) -> None:
     where = rubric_path.name
+    ids = {c.id for u in units for c in u.criteria}
     total = sum((u.weight for u in units), Fraction(0))
     if total != 100:
         raise PaperError(f"{where}: unit weights add up to {total}, not 100")
@@ -396,6 +404,14 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                 if param not in criterion.params:
                     raise PaperError(f"{where}: criterion {criterion.id} lacks parameter {param!r} "
                                      f"that check {check.name!r} needs")
+            for param in check.uses:
+                if criterion.params[param] not in deliverables:
+                    raise PaperError(f"{where}: criterion {criterion.id}'s {param} = {criterion.params[param]!r} "
+                                     f"names no deliverable (the rubric has {', '.join(sorted(deliverables))})")
+            for param in check.refers:
+                if criterion.params[param] not in ids:
+                    raise PaperError(f"{where}: criterion {criterion.id}'s {param} = {criterion.params[param]!r} "
+                                     f"names no criterion of this rubric")
             for need in check.needs:
                 if key.get(need) is None:
                     raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "

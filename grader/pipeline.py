@@ -32,19 +32,29 @@ from grader.errors import DiscError, NothingReadError, OutputError
 from grader.fingerprints import fingerprints as take_fingerprints
 from grader.intake import CandidateEntry, Disc, flag_skipped, scan_disc
 from grader.limits import Limits
-from grader.model import ABSENT, GRADED, NEEDS_REVIEW, UNREADABLE, CandidateResult, Exhibit, Flag
+from grader.model import (
+    ABSENT,
+    GRADED,
+    NEEDS_REVIEW,
+    READ,
+    UNREADABLE,
+    CandidateResult,
+    Exhibit,
+    Flag,
+    Reading,
+)
 from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
 from grader.overrides import Override, Overrides, load_overrides
 from grader.paper import Paper, choose_paper, load_paper
 from grader.read import load_all as load_readers
 from grader.read.exhibits import page_exhibits
-from grader.read.submission import READ, Submission
+from grader.read.submission import read_submission
 from grader.report import gradebook, json_bytes, write_atomic
 from grader.report.candidate_json import candidate_path, shared_evidence, unchanged, write_candidate
 from grader.report.html import page_name, write_candidate_page, write_fallback_page, write_index
 from grader.report.manifest import file_sha256, write_manifest
 from grader.report.summary import SummaryRow, write_csv, write_xlsx
-from grader.score import absent_result, grade_submission, stopped_result
+from grader.score import absent_result, grade_reading, stopped_result
 from grader.similarity import find_similar
 from grader.sources import open_disc
 from grader.supervise import Failure, supervise
@@ -127,47 +137,47 @@ class Graded:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def exhibits(submission: Submission, paper: Paper) -> dict[str, Exhibit]:
+def exhibits(reading: Reading) -> dict[str, Exhibit]:
     """What the readers decoded of the candidate's pictures and texts (by path in the folder), so
     that making the candidate's page's exhibits need not read those files again."""
     found: dict[str, Exhibit] = {}
-    for unit in paper.units:
-        if submission.state(unit.deliverable) == READ:
-            parsed = submission.get(unit.deliverable, unit.id)
-            if hasattr(parsed, "exhibits"):
-                found.update(parsed.exhibits())
+    for record in reading.records:
+        if record.state == READ and hasattr(record.parsed, "exhibits"):
+            found.update(record.parsed.exhibits())
     return found
 
 
 def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Limits | None = None
                     ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, Exhibit]]:
-    """Grade one candidate: the automatic result, its fingerprints, the seconds spent reading
-    and checking, and the exhibits of the files its page shows (``grader.read.exhibits``).
-    Never raises for anything inside the candidate's files."""
+    """Grade one candidate: read its folder completely, then check and score what was read.
+    Return the automatic result, its fingerprints, the seconds spent reading and checking, and
+    the exhibits of the files its page shows (``grader.read.exhibits``). Never raises for
+    anything inside the candidate's files."""
     limits = limits or Limits()
     if entry.folder is None:
         return absent_result(entry, paper), {}, {}, {}
-    submission = None
+    reading = None
     shown: dict[str, Exhibit] = {}
     started = time.perf_counter()
     try:
-        submission = Submission(entry.folder, paper, disc_root=disc.root, exam_end=disc.exam_end, limits=limits)
-        if disc.has_roster and not entry.rostered:
-            submission.flag("not-on-roster", "folder graded, but the user is not on the roster")
-        result = grade_submission(entry, submission, paper)
-        prints = take_fingerprints(submission, paper)
-        shown = exhibits(submission, paper)
+        known = (Flag("not-on-roster", "folder graded, but the user is not on the roster"),) \
+            if disc.has_roster and not entry.rostered else ()
+        reading = read_submission(entry.folder, paper, disc_root=disc.root, exam_end=disc.exam_end,
+                                  limits=limits, flags=known)
+        result = grade_reading(entry, reading, paper)
+        prints = take_fingerprints(reading, paper, len(entry.folder.relative_to(disc.root).parts))
+        shown = exhibits(reading)
     except MemoryError:
         raise  # the supervisor flags the candidate `memory-limit`
     except Exception as exc:  # noqa: BLE001 - the last wall: a reader or scorer bug must not cost other candidates
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"grading stopped: {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
-        result, prints = stopped_result(entry, paper, Flag("grader-error", reason), submission), {}
+        result, prints = stopped_result(entry, paper, Flag("grader-error", reason), reading), {}
     clock = time.perf_counter()
     shown = page_exhibits(result, disc.root, shown)
     total = time.perf_counter() - started
-    reading = (submission.read_seconds if submission is not None else 0.0) + time.perf_counter() - clock
-    return result, prints, {"reading": reading, "checks": max(0.0, total - reading)}, shown
+    spent = (reading.seconds if reading is not None else 0.0) + time.perf_counter() - clock
+    return result, prints, {"reading": spent, "checks": max(0.0, total - spent)}, shown
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Scoring: run a candidate's criteria, sum exactly, decide the status.
+"""Scoring: run a candidate's criteria on what the read stage read, sum exactly, decide the status.
 
 Each check runs on its own: an exception inside it becomes a ``check-error`` flag and 0
 points for that criterion, never a stopped candidate. Points are ``Fraction``s from end to
@@ -16,18 +16,19 @@ from grader.model import (
     ABSENT,
     GRADED,
     NEEDS_REVIEW,
+    READ,
     UNREADABLE,
+    UNREADABLE_FILE,
     CandidateResult,
     CriterionResult,
     Evidence,
     Flag,
     Outcome,
+    Reading,
     UnitResult,
     round_half_up,
 )
 from grader.paper import Criterion, Paper, Unit
-from grader.read.submission import READ, Submission
-from grader.read.submission import UNREADABLE as FILE_UNREADABLE
 
 
 def display(points: Fraction, places: int = 2) -> Decimal:
@@ -35,26 +36,34 @@ def display(points: Fraction, places: int = 2) -> Decimal:
     return round_half_up(points, places)
 
 
-def missing_evidence(submission: Submission, paper: Paper, unit: Unit) -> Evidence:
+def missing_evidence(reading: Reading, paper: Paper, unit: Unit) -> Evidence:
     spec = paper.deliverables[unit.deliverable]
     name = spec.names[0]
-    if submission.state(unit.deliverable) == FILE_UNREADABLE:
+    if reading.state(unit.deliverable) == UNREADABLE_FILE:
         return Evidence(f"{name} could not be read", f"{name} 无法读取", file=name, found="unreadable")
     return Evidence(f"{name} not found in the candidate folder", f"未找到 {name}", file=name,
                     expected=name, found="(missing)")
 
 
-def run_criterion(criterion: Criterion, unit: Unit, submission: Submission, paper: Paper,
+def context(criterion: Criterion, unit: Unit, reading: Reading, paper: Paper) -> CheckContext:
+    """What the criterion's check is given: its unit's record and those it declared (``uses``,
+    ``refers``; the paper resolved both when it loaded)."""
+    check = REGISTRY[criterion.check]
+    uses = {param: reading.record(criterion.params[param]) for param in check.uses}
+    referred = {param: paper.criterion(criterion.params[param]).params for param in check.refers}
+    return CheckContext(criterion.id, reading.parsed(unit.deliverable), paper.key, criterion.params, uses,
+                        referred, criterion.points, reading.files)
+
+
+def run_criterion(criterion: Criterion, unit: Unit, reading: Reading, paper: Paper,
                   flags: list[Flag]) -> CriterionResult:
     check = REGISTRY[criterion.check]
     title = criterion.title
-    deliverable = submission.get(unit.deliverable, unit.id)
-    if deliverable is None and not check.without_deliverable:
-        evidence = (missing_evidence(submission, paper, unit),)
+    if reading.state(unit.deliverable) != READ and not check.without_deliverable:
+        evidence = (missing_evidence(reading, paper, unit),)
         return CriterionResult(criterion.id, unit.id, title, Fraction(0), criterion.points, evidence)
-    context = CheckContext(criterion.id, deliverable, paper.key, criterion.params, submission)
     try:
-        outcome = check.func(context)
+        outcome = check.func(context(criterion, unit, reading, paper))
         if not isinstance(outcome, Outcome):
             raise TypeError(f"check {check.name} returned {type(outcome).__name__}, not Outcome")
     except MemoryError:
@@ -74,36 +83,37 @@ def run_criterion(criterion: Criterion, unit: Unit, submission: Submission, pape
                            outcome.evidence)
 
 
-def grade_submission(entry: CandidateEntry, submission: Submission, paper: Paper) -> CandidateResult:
+def grade_reading(entry: CandidateEntry, reading: Reading, paper: Paper) -> CandidateResult:
+    """Score a candidate from its reading: every criterion, in the rubric's order."""
     flags: list[Flag] = []
     units = []
     for unit in paper.units:
-        criteria = tuple(run_criterion(c, unit, submission, paper, flags) for c in unit.criteria)
+        criteria = tuple(run_criterion(c, unit, reading, paper, flags) for c in unit.criteria)
         if not all(c.graded for c in criteria):
             flags.append(Flag("not-graded", f"{unit.id} is not graded by this version of the grader",
                               "", unit.id))
         points = sum((c.points for c in criteria), Fraction(0))
         units.append(UnitResult(unit.id, unit.title, unit.title_en, points, unit.weight, criteria))
-    flags.extend(submission.flags)
-    if not submission.files:
+    flags.extend(reading.flags)
+    if not reading.files:
         flags.append(Flag("no-deliverables", "the candidate folder holds no file"))
-    return finish(entry, tuple(units), flags, paper, submission)
+    return finish(entry, tuple(units), flags, paper, reading)
 
 
 def finish(entry: CandidateEntry, units: tuple[UnitResult, ...], flags: list[Flag], paper: Paper,
-           submission: Submission | None = None) -> CandidateResult:
+           reading: Reading | None = None) -> CandidateResult:
     total = sum((u.points for u in units), Fraction(0))
     unique = sorted(set(flags) | set(entry.flags), key=Flag.sort_key)
     if entry.folder is None:
         status = ABSENT
-    elif submission is not None and submission.files and not any(
-            submission.state(u.deliverable) == READ for u in paper.units):
+    elif reading is not None and reading.files and not any(
+            reading.state(u.deliverable) == READ for u in paper.units):
         status = UNREADABLE
     elif unique:
         status = NEEDS_REVIEW
     else:
         status = GRADED
-    inputs = tuple(submission.inputs[k] for k in sorted(submission.inputs)) if submission else ()
+    inputs = reading.inputs if reading is not None else ()
     return CandidateResult(entry.user, entry.candidate_no, entry.name, entry.relative, status, total,
                            total >= paper.pass_mark, units, tuple(unique), inputs, entry.result_id)
 
@@ -122,11 +132,10 @@ def absent_result(entry: CandidateEntry, paper: Paper) -> CandidateResult:
 
 
 def stopped_result(entry: CandidateEntry, paper: Paper, flag: Flag,
-                   submission: Submission | None = None) -> CandidateResult:
+                   reading: Reading | None = None) -> CandidateResult:
     """A candidate whose grading was stopped (time or memory limit, a dead worker, a grader bug):
     0 points everywhere, the flag saying why, and whatever the reading had flagged before."""
     evidence = Evidence(f"not graded: grading was stopped ({flag.code}); see flags",
                         f"未评分：评分中止（{flag.code}），见标记")
-    flags = [flag] + (list(submission.flags) if submission is not None else [])
-    return finish(entry, zero_units(paper, evidence), flags, paper, submission)
-
+    flags = [flag] + (list(reading.flags) if reading is not None else [])
+    return finish(entry, zero_units(paper, evidence), flags, paper, reading)

@@ -50,13 +50,36 @@ def flag_codes(out: Path, user: str) -> list[str]:
     return sorted({f["code"] for f in result(out, user)["flags"]})
 
 
-def run_check(paper, criterion_id: str, deliverable, key=None, submission=None):
-    """(points, outcome) of one criterion of the paper on an already parsed deliverable."""
-    from grader.checks import REGISTRY, CheckContext
+def reading_of(paper, parsed: dict | None = None, files=()):
+    """A Reading as the read stage would leave it: ``parsed`` deliverables read, the others
+    missing; ``files`` the folder's listing."""
+    from grader.model import MISSING, READ, FileRecord, Reading
 
-    criterion = next(c for c in paper.criteria() if c.id == criterion_id)
-    context = CheckContext(criterion.id, deliverable, key or paper.key, criterion.params, submission)
-    outcome = REGISTRY[criterion.check].func(context)
+    parsed = parsed or {}
+    return Reading(tuple(FileRecord(name, tuple(spec.names), READ if parsed.get(name) is not None else MISSING,
+                                    parsed=parsed.get(name))
+                         for name, spec in paper.deliverables.items()), tuple(files))
+
+
+def check_context(paper, criterion_id: str, deliverable, key=None, reading=None):
+    """The context the scoring gives the criterion's check, with ``deliverable`` as its unit's
+    record and the other records from ``reading`` (by default: none read)."""
+    import dataclasses
+
+    from grader.score import context
+
+    criterion = paper.criterion(criterion_id)
+    unit = next(u for u in paper.units if criterion in u.criteria)
+    ctx = context(criterion, unit, reading or reading_of(paper), paper)
+    return dataclasses.replace(ctx, deliverable=deliverable, key=key or paper.key)
+
+
+def run_check(paper, criterion_id: str, deliverable, key=None, reading=None):
+    """(points, outcome) of one criterion of the paper on an already parsed deliverable."""
+    from grader.checks import REGISTRY
+
+    criterion = paper.criterion(criterion_id)
+    outcome = REGISTRY[criterion.check].func(check_context(paper, criterion_id, deliverable, key, reading))
     return criterion.points * outcome.share, outcome
 
 

@@ -66,17 +66,17 @@ def test_a_worker_killed_mid_run_costs_only_its_candidate(tmp_path, paper, monke
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory cap is Linux's RLIMIT_AS")
 def test_a_candidate_over_the_memory_cap_is_flagged_and_the_others_graded(tmp_path, paper, monkeypatch):
-    from grader.checks import REGISTRY
+    import grader.pipeline
 
-    original = REGISTRY["order_list"]
+    original = grader.pipeline.read_submission
 
-    def hungry(ctx):
-        if ctx.submission.folder.name == "ks02":
+    def hungry(folder, *args, **kwargs):
+        if folder.name == "ks02":
             hoard = bytearray(1024 ** 3)
             del hoard
-        return original.func(ctx)
+        return original(folder, *args, **kwargs)
 
-    monkeypatch.setitem(REGISTRY, "order_list", original.__class__(**{**original.__dict__, "func": hungry}))
+    monkeypatch.setattr(grader.pipeline, "read_submission", hungry)
     out = tmp_path / "out"
     grade_disc(three(tmp_path, paper), paper, out, jobs=1, start_method="fork",
                limits=Limits(max_memory_bytes=256 * 1024 * 1024))

@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers import make_candidate, points, result, unit_points
+from helpers import check_context, make_candidate, points, result, unit_points
 
 from grader.limits import Limits
 from grader.pipeline import grade_disc
@@ -220,7 +220,6 @@ def test_a_misplaced_reply_or_template_is_graded_and_flagged(graded, case, found
 
 def test_a_reply_that_cannot_be_opened_costs_its_share_only(tmp_path, paper, monkeypatch):
     """Permission denied (faked: the tests may run as root, who may read anything)."""
-    from grader.checks import CheckContext
     from grader.checks.service import service_replies, service_templates
     from grader.read import load_all
     from grader.read.submission import Submission
@@ -240,8 +239,7 @@ def test_a_reply_that_cannot_be_opened_costs_its_share_only(tmp_path, paper, mon
     service = submission.get("u8_service", "U8")
     shares = {}
     for criterion, check in (("U8-03", service_replies), ("U8-04", service_templates)):
-        params = next(c.params for c in paper.criteria() if c.id == criterion)
-        shares[criterion] = check(CheckContext(criterion, service, paper.key, params, submission)).share
+        shares[criterion] = check(check_context(paper, criterion, service)).share
     assert shares == {"U8-03": Fraction(2, 3), "U8-04": 1}  # 6 of U8-03's 9 points: reply_03's 3 lost
     assert [(f.code, f.file, f.reason) for f in submission.flags] == [
         ("unreadable-file", f"{REPLY}", "cannot be opened (Permission denied)")]

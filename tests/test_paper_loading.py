@@ -125,3 +125,17 @@ def test_a_mistyped_criterion_or_unit_key_is_refused(paper_copy):
 @pytest.mark.parametrize("rubric", sorted((REPO / "rubrics").glob("*.toml")), ids=lambda p: p.stem)
 def test_every_shipped_rubric_uses_only_known_names(rubric):
     assert load_paper(rubric).rubric_path == rubric
+
+
+@pytest.mark.parametrize("old, new, reason", [
+    ('unit1 = "u1_accounts"', 'unit1 = "u1_acounts"',
+     "criterion U8-02's unit1 = 'u1_acounts' names no deliverable"),
+    ('username_rule = "U1-01"', 'username_rule = "U1-1"',
+     "criterion U8-02's username_rule = 'U1-1' names no criterion of this rubric"),
+    ('images = "u4_images"', 'images = "u4_image"',
+     "criterion U2-06's images = 'u4_image' names no deliverable"),
+])
+def test_a_cross_reference_that_names_nothing_is_refused(paper_copy, old, new, reason):
+    edit(paper_copy, old, new)
+    with pytest.raises(PaperError, match=reason.replace("(", r"\(")):
+        load_paper(paper_copy)

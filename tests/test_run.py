@@ -64,11 +64,22 @@ def test_a_crashing_check_is_a_flag_on_that_candidate_only(tmp_path, paper, monk
 
     original = REGISTRY["order_list"]
 
+    import dataclasses
+
+    import grader.pipeline
+
+    reader = grader.pipeline.read_submission
+
+    def marked(folder, *args, **kwargs):  # ks02's listing carries a mark its check trips over
+        reading = reader(folder, *args, **kwargs)
+        return dataclasses.replace(reading, files=(*reading.files, "BOOM")) if folder.name == "ks02" else reading
+
     def explode(ctx):
-        if ctx.submission.folder.name == "ks02":
+        if "BOOM" in ctx.files:
             raise RuntimeError("boom")
         return original.func(ctx)
 
+    monkeypatch.setattr(grader.pipeline, "read_submission", marked)
     monkeypatch.setitem(REGISTRY, "order_list", original.__class__(**{**original.__dict__, "func": explode}))
     disc = tmp_path / "disc"
     make_candidate(disc / "ks01", paper)

@@ -14,7 +14,6 @@ CHECKS_MAY_READ = {"grader.read.tables", "grader.read.values"}
 # Where checks still take more of a reader today (each a record type or helper living beside the
 # reader that makes it); listed so that none is added unseen.
 CHECKS_READ_TODAY = {
-    ("checks/__init__.py", "grader.read.submission"),  # the Submission type, for type checking only
     ("checks/images.py", "grader.read.images"),  # ImageFolder, ImageFile and the hash distances
     ("checks/service.py", "grader.read.service"),  # ServiceFolder, TextFile; read_email for the key's mails
 }

@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from helpers import check_context
 
 import grader.read.service
 from grader.checks.service import service_replies, service_templates
@@ -154,13 +155,11 @@ def candidate(tmp_path: Path, paper, files: dict[str, bytes | None]) -> Submissi
 
 
 def grade(paper, submission: Submission):
-    from grader.checks import CheckContext
 
     service = submission.get("u8_service", "U8")
     out = {}
     for criterion, check in (("U8-03", service_replies), ("U8-04", service_templates)):
-        params = next(c.params for c in paper.criteria() if c.id == criterion)
-        out[criterion] = check(CheckContext(criterion, service, paper.key, params, submission))
+        out[criterion] = check(check_context(paper, criterion, service))
     return service, out
 
 

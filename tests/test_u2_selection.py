@@ -13,9 +13,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from helpers import reading_of, run_check
 
 import grader.checks.selection
-from grader.checks import REGISTRY, CheckContext
 from grader.checks.selection import key_problems, smallest_ending
 from grader.errors import PaperError
 from grader.paper import Key, load_paper
@@ -45,13 +45,9 @@ def workbook(paper, sheets, *, only=None):
     return build_workbook("u2_selection.xlsx", grid, list(paper.deliverables["u2_selection"].sheets))
 
 
-def grade(paper, criterion_id, sheets, *, key=None, submission=None, only=None):
+def grade(paper, criterion_id, sheets, *, key=None, reading=None, only=None):
     """(points, outcome) of one criterion on the given sheets."""
-    criterion = next(c for c in paper.criteria() if c.id == criterion_id)
-    book = workbook(paper, sheets, only=only)
-    context = CheckContext(criterion.id, book, key or paper.key, criterion.params, submission)
-    outcome = REGISTRY[criterion.check].func(context)
-    return criterion.points * outcome.share, outcome
+    return run_check(paper, criterion_id, workbook(paper, sheets, only=only), key, reading)
 
 
 def points(paper, criterion_id, sheets, **kwargs):
@@ -453,7 +449,15 @@ def candidate(tmp_path, paper):
                 "other/JY003.jpg"):
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(b"not opened by unit 2")
-    return Submission(folder, paper, disc_root=tmp_path)
+    return listing(folder, paper, tmp_path)
+
+
+def listing(folder, paper, disc_root):
+    """What unit 2 sees of the candidate folder: its listing; no file is opened."""
+    submission = Submission(folder, paper, disc_root=disc_root)
+    files = [submission.relative(p) for p in submission.files]
+    assert not submission.inputs
+    return reading_of(paper, files=files)
 
 
 @pytest.mark.parametrize("name", ["HKB100.MAIN.jpg", "HKB100.PT01.jpg", "白底图.png",
@@ -461,16 +465,15 @@ def candidate(tmp_path, paper):
                                   "JY003-A.MAIN.jpg"])
 def test_u2_06_an_existing_file_of_the_image_folder(paper, sheets, candidate, name):
     put(sheets, TEMPLATE, "JY003", "主图", name)
-    got, outcome = grade(paper, "U2-06", sheets, submission=candidate)
+    got, outcome = grade(paper, "U2-06", sheets, reading=candidate)
     assert got == 1 and outcome.evidence[0].ok
-    assert not candidate.inputs  # a listing only: no file was opened
 
 
 @pytest.mark.parametrize("name", ["hkb100.main.jpg", "HKB100.PT02.jpg", "JY003.jpg", "other/JY003.jpg",
                                   "u4_images/JY003.jpg"])
 def test_u2_06_a_file_not_in_the_image_folder(paper, sheets, candidate, name):
     put(sheets, TEMPLATE, "JY003", "主图", name)
-    assert points(paper, "U2-06", sheets, submission=candidate) == Fraction(4, 5)
+    assert points(paper, "U2-06", sheets, reading=candidate) == Fraction(4, 5)
 
 
 def test_u2_06_the_image_folder_one_level_too_deep(paper, sheets, tmp_path):
@@ -478,8 +481,7 @@ def test_u2_06_the_image_folder_one_level_too_deep(paper, sheets, tmp_path):
     (folder / "考生文件" / "u4_images").mkdir(parents=True)
     (folder / "考生文件" / "u4_images" / "HKB100.MAIN.jpg").write_bytes(b"x")
     put(sheets, TEMPLATE, "JY003", "主图", "HKB100.MAIN.jpg")
-    submission = Submission(folder, paper, disc_root=tmp_path)
-    assert points(paper, "U2-06", sheets, submission=submission) == 1
+    assert points(paper, "U2-06", sheets, reading=listing(folder, paper, tmp_path)) == 1
 
 
 def test_u2_06_the_image_folder_under_its_chinese_name(paper, sheets, tmp_path):
@@ -487,8 +489,7 @@ def test_u2_06_the_image_folder_under_its_chinese_name(paper, sheets, tmp_path):
     (folder / "图片").mkdir(parents=True)
     (folder / "图片" / "HKB100.MAIN.jpg").write_bytes(b"x")
     put(sheets, TEMPLATE, "JY003", "主图", "HKB100.MAIN.jpg")
-    submission = Submission(folder, paper, disc_root=tmp_path)
-    assert points(paper, "U2-06", sheets, submission=submission) == 1
+    assert points(paper, "U2-06", sheets, reading=listing(folder, paper, tmp_path)) == 1
 
 
 # ---------------------------------------------------------------- the key's guarantees

@@ -137,10 +137,11 @@ def grade(folder: Path, paper, files: dict[str, bytes], limits: Limits | None = 
     submission = Submission(folder, paper, disc_root=folder.parent, limits=limits)
     flags: list[Flag] = []
     unit = paper.unit("U4")
-    results = {c.id: run_criterion(c, unit, submission, paper, flags) for c in unit.criteria}
+    reading = submission.read_all()
+    results = {c.id: run_criterion(c, unit, reading, paper, flags) for c in unit.criteria}
     assert not [f for f in flags if f.code == "check-error"], flags
     return Graded({k: r.points for k, r in results.items()}, {k: r.evidence for k, r in results.items()},
-                  flags + submission.flags, submission)
+                  flags + list(reading.flags), submission)
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import copy
 from fractions import Fraction
 
 import pytest
+from helpers import check_context, reading_of
 
-from grader.checks import CheckContext
 from grader.checks.service import (
     KeyProblem,
     english,
@@ -33,17 +33,6 @@ NINE = Fraction(9)
 
 
 # ---------------------------------------------------------------- building blocks
-
-
-class StubSubmission:
-    """What the unit-8 checks ask of a submission: the paper, and unit 1's workbook."""
-
-    def __init__(self, paper, u1: Workbook | None = None):
-        self.paper = paper
-        self.u1 = u1
-
-    def get(self, name, unit=""):
-        return self.u1 if name == "u1_accounts" else None
 
 
 def fields_sheet(spec: str, file: str, values: dict[str, object]) -> Sheet:
@@ -81,17 +70,21 @@ def folder(paper, replies: dict[str, str | None] | None = None, templates: dict[
         {s: text_file(s, "templates", t) for s, t in tpl.items()})
 
 
-def run(paper, criterion: str, deliverable, submission="stub"):
+def with_unit1(paper, u1: Workbook | None):
+    """A reading in which unit 1's workbook is ``u1`` (None: missing)."""
+    return reading_of(paper, {"u1_accounts": u1})
+
+
+def run(paper, criterion: str, deliverable, reading="default"):
     check = {"U8-01": service_email, "U8-02": store_username, "U8-03": service_replies,
              "U8-04": service_templates}[criterion]
-    params = next(c.params for c in paper.criteria() if c.id == criterion)
-    sub = StubSubmission(paper, unit1()) if submission == "stub" else submission
-    return check(CheckContext(criterion, deliverable, paper.key, params, sub))
+    reading = with_unit1(paper, unit1()) if reading == "default" else reading
+    return check(check_context(paper, criterion, deliverable, reading=reading))
 
 
-def points(paper, criterion: str, deliverable, submission="stub") -> Fraction:
-    maximum = next(c.points for c in paper.criteria() if c.id == criterion)
-    return maximum * run(paper, criterion, deliverable, submission).share
+def points(paper, criterion: str, deliverable, reading="default") -> Fraction:
+    maximum = paper.criterion(criterion).points
+    return maximum * run(paper, criterion, deliverable, reading).share
 
 
 def reply(paper, slot: str) -> str:
@@ -183,14 +176,14 @@ def test_u8_02_mismatch_costs_the_point(paper):
 
 
 def test_u8_02_equal_to_an_invalid_unit_1_username_is_not_charged_again(paper):
-    sub = StubSubmission(paper, unit1("1hanyue"))
+    sub = with_unit1(paper, unit1("1hanyue"))
     assert points(paper, "U8-02", folder(paper, box=mailbox(store_username="1hanyue")), sub) == 1
 
 
 @pytest.mark.parametrize("u1", [None, unit1(None), Workbook("u1_accounts.xlsx", {})],
                          ids=["no-file", "empty-username", "no-company-sheet"])
 def test_u8_02_no_unit_1_valid_username_earns_and_flags(paper, u1):
-    outcome = run(paper, "U8-02", folder(paper), StubSubmission(paper, u1))
+    outcome = run(paper, "U8-02", folder(paper), with_unit1(paper, u1))
     assert outcome.share == 1
     assert [f.code for f in outcome.flags] == ["no-unit-1"]
 
@@ -199,7 +192,7 @@ def test_u8_02_no_unit_1_valid_username_earns_and_flags(paper, u1):
     ("1hanyue", "does not start with a letter"), ("ebay_hanyue", "platform name"), ("hanyu", "5 characters"),
     ("ｈａｎｙｕｅ_trade", "letters, digits and _")])
 def test_u8_02_no_unit_1_invalid_username_fails_and_flags(paper, username, problem):
-    outcome = run(paper, "U8-02", folder(paper, box=mailbox(store_username=username)), StubSubmission(paper, None))
+    outcome = run(paper, "U8-02", folder(paper, box=mailbox(store_username=username)), with_unit1(paper, None))
     assert outcome.share == 0 and [f.code for f in outcome.flags] == ["no-unit-1"]
     assert problem in outcome.evidence[0].message
 
@@ -214,8 +207,8 @@ def test_u8_02_on_a_candidate_folder(tmp_path, paper, with_unit_1):
     drafts = {**u8.perfect(paper.key), **(u1.perfect(paper.key) if with_unit_1 else {})}
     for draft in drafts.values():
         draft.write(tmp_path / "ks01")
-    submission = Submission(tmp_path / "ks01", paper, disc_root=tmp_path)
-    outcome = run(paper, "U8-02", submission.get("u8_service", "U8"), submission)
+    reading = Submission(tmp_path / "ks01", paper, disc_root=tmp_path).read_all()
+    outcome = run(paper, "U8-02", reading.parsed("u8_service"), reading)
     assert outcome.share == 1
     assert [f.code for f in outcome.flags] == ([] if with_unit_1 else ["no-unit-1"])
 

@@ -11,6 +11,12 @@ Checks never open files; readers did that. A rubric names checks; any paper may 
 ``needs`` lists the dotted key paths the check reads; a paper whose key lacks one is
 refused when it is loaded. ``validate(key, params)`` may add paper-specific guarantees
 (convention 21) and returns a list of problems.
+
+A check sees the records of the read stage only, never the candidate's folder. One that needs
+another unit's deliverable names the parameter that names it in ``uses`` and finds its record
+in ``ctx.uses``; one that follows another criterion's rule names the parameter that gives that
+criterion's id in ``refers`` and finds its parameters in ``ctx.referred``. Both are resolved,
+and refused when they name nothing, when the paper loads.
 """
 from __future__ import annotations
 
@@ -21,9 +27,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from grader.model import Outcome
+    from fractions import Fraction
+
+    from grader.model import FileRecord, Outcome
     from grader.paper import Key
-    from grader.read.submission import Submission
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,10 @@ class CheckContext:
     deliverable: Any  # what the unit's reader made of the deliverable (None when missing)
     key: Key
     params: dict[str, Any]
-    submission: Submission | None = None  # for checks that look across units (U8-02)
+    uses: dict[str, FileRecord] = field(default_factory=dict)  # by parameter name: another unit's record
+    referred: dict[str, dict[str, Any]] = field(default_factory=dict)  # by parameter name: a criterion's params
+    points: Fraction | None = None  # the criterion's points (None when a test runs a check alone)
+    files: tuple[str, ...] = ()  # the candidate folder's listing (relative paths): names only, no file opened
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,8 @@ class Check:
     validate: Callable[[Key, dict[str, Any]], list[str]] | None = None
     without_deliverable: bool = False  # runs even when the unit's deliverable is missing
     doc: str = field(default="")
+    uses: tuple[str, ...] = ()  # parameters naming another deliverable whose record the check reads
+    refers: tuple[str, ...] = ()  # parameters naming another criterion whose parameters the check reads
 
 
 REGISTRY: dict[str, Check] = {}
@@ -56,14 +68,18 @@ def check(
     params: tuple[str, ...] = (),
     validate: Callable[[Key, dict[str, Any]], list[str]] | None = None,
     without_deliverable: bool = False,
+    uses: tuple[str, ...] = (),
+    refers: tuple[str, ...] = (),
 ) -> Callable[[Callable[[CheckContext], Outcome]], Callable[[CheckContext], Outcome]]:
-    """Register a check under ``name`` and return the function unchanged."""
+    """Register a check under ``name`` and return the function unchanged. ``uses`` and ``refers``
+    name parameters (they are required parameters too); see the module."""
 
     def register(func: Callable[[CheckContext], Outcome]) -> Callable[[CheckContext], Outcome]:
         if name in REGISTRY and REGISTRY[name].func is not func:
             raise RuntimeError(f"check {name!r} registered twice")
-        REGISTRY[name] = Check(name, func, tuple(needs), tuple(params), validate, without_deliverable,
-                               (func.__doc__ or "").strip())
+        required = tuple(dict.fromkeys((*params, *uses, *refers)))
+        REGISTRY[name] = Check(name, func, tuple(needs), required, validate, without_deliverable,
+                               (func.__doc__ or "").strip(), tuple(uses), tuple(refers))
         return func
 
     return register

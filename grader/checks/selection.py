@@ -538,16 +538,12 @@ def stock_and_weight(ctx: CheckContext) -> Outcome:
 
 def image_files(ctx: CheckContext) -> tuple[set[str], set[str]]:
     """Names of the files in the candidate's image folder (at the top or one level down), and the
-    folder's accepted names. A listing only: no image is opened."""
-    deliverable = ctx.params["images"]
-    submission = ctx.submission
-    spec = submission.paper.deliverables.get(deliverable) if submission is not None else None
-    folders = {name_key(n) for n in (spec.names if spec else (deliverable,))}
-    if submission is None:
-        return set(), folders
+    folder's accepted names. From the folder's listing: no image is opened."""
+    folders = {name_key(n) for n in ctx.uses["images"].names} if "images" in ctx.uses \
+        else {name_key(ctx.params["images"])}
     names = set()
-    for path in submission.files:
-        parts = path.relative_to(submission.folder).parts
+    for file in ctx.files:
+        parts = file.split("/")
         if 2 <= len(parts) <= 3 and name_key(parts[-2]) in folders:
             names.add(nfkc(parts[-1]))
     return names, folders
@@ -563,7 +559,7 @@ def _named_file(value: object, folders: set[str]) -> str:
     return ""
 
 
-@check("main_images", needs=(POOL, SELECTION), params=("images", "slot", "extensions"),
+@check("main_images", needs=(POOL, SELECTION), params=("slot", "extensions"), uses=("images",),
        validate=key_problems)
 def main_images(ctx: CheckContext) -> Outcome:
     """Each chosen product's main_image names a file of the candidate's image folder, or is

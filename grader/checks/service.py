@@ -584,15 +584,6 @@ def nfkc_lines(text: str) -> str:
     return "\n".join(nfkc(line) for line in text.split("\n"))
 
 
-def _criterion_points(ctx: CheckContext) -> Fraction | None:
-    """The criterion's points, for messages ("−3/8 point"); None when the check runs without a paper."""
-    paper = getattr(ctx.submission, "paper", None)
-    for criterion in paper.criteria() if paper is not None else ():
-        if criterion.id == ctx.criterion:
-            return criterion.points
-    return None
-
-
 # ---------------------------------------------------------------- the mailbox
 
 
@@ -652,25 +643,15 @@ def service_email(ctx: CheckContext) -> Outcome:
 def _unit1_username(ctx: CheckContext) -> tuple[Sheet, Cell] | None:
     """Unit 1's company username as read (None when there is no readable one)."""
     p = ctx.params
-    if ctx.submission is None:
-        return None
-    unit = next((u.id for u in ctx.submission.paper.units if u.deliverable == p["unit1"]), "")
-    book = ctx.submission.get(p["unit1"], unit)
+    book = ctx.uses["unit1"].parsed if "unit1" in ctx.uses else None
     sheet = book.sheet(p["unit1_sheet"]) if book is not None else None
     if sheet is None or sheet.field(p["unit1_field"]).empty:
         return None
     return sheet, sheet.field(p["unit1_field"])
 
 
-def _username_rule(ctx: CheckContext) -> dict[str, Any]:
-    rule = ctx.params["username_rule"]
-    for criterion in ctx.submission.paper.criteria() if ctx.submission is not None else ():
-        if criterion.id == rule:
-            return criterion.params
-    raise LookupError(f"the rubric has no criterion {rule} for the username rule")
-
-
-@check("store_username", params=("sheet", "field", "unit1", "unit1_sheet", "unit1_field", "username_rule"))
+@check("store_username", params=("sheet", "field", "unit1_sheet", "unit1_field"), uses=("unit1",),
+       refers=("username_rule",))
 def store_username(ctx: CheckContext) -> Outcome:
     """store_username equals unit 1's company username (convention 3: trim, NFKC, case aside). With no
     readable unit-1 company username the point is earned when store_username meets U1-01's username
@@ -693,7 +674,7 @@ def store_username(ctx: CheckContext) -> Outcome:
                          f"{shown(u1_cell.value)!r} ({where})",
             f"店铺用户名与企业账号用户名{'一致' if same else '不一致'}（{where}）",
             expected=shown(u1_cell.value), ok=same),))
-    rule = _username_rule(ctx)
+    rule = ctx.referred["username_rule"]
     problems = username_problems(cell.value, rule["min_length"], rule["max_length"], rule["platforms"])
     flag = Flag("no-unit-1", f"no readable unit-1 company username; {ctx.criterion} graded on the username "
                              f"rule of {ctx.params['username_rule']}", sheet.file)
@@ -731,7 +712,7 @@ def service_replies(ctx: CheckContext) -> Outcome:
     sk = service_key(ctx.key)
     folder: ServiceFolder = ctx.deliverable
     jobs = [(folder.replies.get(s.reply) or TextFile(s.reply, problem="not found"), s) for s in sk.scenarios]
-    return grade_texts(jobs, 8, reply_elements, sk, ctx.params, _criterion_points(ctx))
+    return grade_texts(jobs, 8, reply_elements, sk, ctx.params, ctx.points)
 
 
 @check("service_templates", needs=("service.templates", "orders"),
@@ -749,4 +730,4 @@ def service_templates(ctx: CheckContext) -> Outcome:
     sk = service_key(ctx.key)
     folder: ServiceFolder = ctx.deliverable
     jobs = [(folder.templates.get(t.slot) or TextFile(t.slot, problem="not found"), t) for t in sk.templates]
-    return grade_texts(jobs, 9, template_elements, sk, ctx.params, _criterion_points(ctx))
+    return grade_texts(jobs, 9, template_elements, sk, ctx.params, ctx.points)

@@ -1,4 +1,7 @@
-"""One candidate's folder, read on demand: each deliverable located, parsed once and cached.
+"""One candidate's folder, read completely before any check runs: ``read_submission`` locates and
+parses every deliverable of the paper once and returns a frozen ``grader.model.Reading`` (a
+record per deliverable: read, missing or unreadable with the reason), which is all that the
+checks, the scoring and the reports ever see of the folder.
 
 The submission records every file it reads (sha256 and size, for the manifest) and the
 flags reading raised (``misplaced``, ``duplicate-deliverable``, ``unreadable-file``,
@@ -18,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 from grader.errors import ReadError, describe
 from grader.intake import is_junk, linked_folder, name_key
 from grader.limits import Limits
-from grader.model import Flag
+from grader.model import MISSING, READ, FileRecord, Flag, Reading
+from grader.model import UNREADABLE_FILE as UNREADABLE
 from grader.names import display_path
 
 if TYPE_CHECKING:
     from grader.paper import DeliverableSpec, Paper
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-MISSING, UNREADABLE, READ = "missing", "unreadable", "read"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Submission:
         self._parsed: dict[str, Any] = {}
         self.read_seconds = 0.0  # time spent in readers, for the run's stage figures
         self._state: dict[str, str] = {}
+        self._located: dict[str, str] = {}  # where each deliverable was found, relative
         self._closed = False  # a candidate folder linking out of the disc: nothing in it is read
         self._files = self._listing()
 
@@ -179,6 +183,8 @@ class Submission:
 
             spec = self.paper.deliverables[name]
             located = self.locate(spec, unit)
+            if located is not None:
+                self._located[name] = located.relative
             if located is None:
                 self._state[name], self._parsed[name] = MISSING, None
             else:
@@ -201,6 +207,28 @@ class Submission:
         """missing, unreadable or read (after ``get``)."""
         return self._state.get(name, MISSING)
 
-    def located_name(self, name: str) -> str:
-        spec = self.paper.deliverables[name]
-        return spec.names[0]
+    def read_all(self) -> Reading:
+        """Read every deliverable of the paper, each under the unit that grades it, and freeze
+        what was read."""
+        owner = {}
+        for unit in self.paper.units:
+            owner.setdefault(unit.deliverable, unit.id)
+        records = []
+        for name, spec in self.paper.deliverables.items():
+            parsed = self.get(name, owner.get(name, ""))
+            state = self.state(name)
+            file = self._located.get(name, "")
+            reason = next((f.reason for f in reversed(self.flags)
+                           if f.code == "unreadable-file" and f.file == file), "") if state == UNREADABLE else ""
+            records.append(FileRecord(name, tuple(spec.names), state, file, reason, parsed))
+        return Reading(tuple(records), tuple(self.relative(p) for p in self._files), tuple(self.flags),
+                       tuple(self.inputs[k] for k in sorted(self.inputs)), self.read_seconds)
+
+
+def read_submission(folder: Path, paper: Paper, *, disc_root: Path, exam_end: dt.datetime | None = None,
+                    limits: Limits | None = None, flags: tuple[Flag, ...] = ()) -> Reading:
+    """The read stage for one candidate: ``folder`` read completely (see the module). ``flags``
+    are added to what reading raised (e.g. ``not-on-roster``, known before reading)."""
+    submission = Submission(folder, paper, disc_root=disc_root, exam_end=exam_end, limits=limits)
+    submission.flags.extend(flags)
+    return submission.read_all()
