@@ -125,7 +125,8 @@ papers_option = click.option(
                    "0: no cap).")
 @click.option("--dask", default=None, metavar="tcp://HOST:PORT",
               help="Send the candidates to a dask.distributed scheduler instead of local processes. "
-                   "The disc and --out must be at the same paths on every worker.")
+                   "The disc (a folder) and --out must be at the same paths on every worker; start workers "
+                   "with DASK_DISTRIBUTED__WORKER__DAEMON=False and --nthreads 1.")
 @click.option("--timings", type=click.Path(path_type=Path), default=None, metavar="JSON",
               help="Write the seconds spent per stage (intake, reading, checks, reports, …) to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary; errors only.")

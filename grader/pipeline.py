@@ -313,7 +313,7 @@ def _graded(entries: list[CandidateEntry], job: Job, paper: Paper, jobs: int,
     if dask:
         from grader.distributed import run_on_dask
 
-        yield from run_on_dask(dask, numbered, job, paper)
+        yield from run_on_dask(dask, numbered, job, paper, method)
         return
     for (index, entry), outcome in supervise(
             numbered, _work, workers=min(jobs, len(entries)), seconds=job.limits.candidate_seconds,
@@ -366,6 +366,12 @@ def _grade_source(source, disc_path: Path, paper: Paper, out: Path, *, jobs: int
                   limits: Limits, use_cache: bool, dask: str | None, start_method: str | None) -> Run:
     clock = time.perf_counter()
     seconds = dict.fromkeys(STAGES, 0.0)
+    if dask and source.kind != "folder":
+        from grader.distributed import ClusterError
+
+        raise ClusterError(f"--dask grades a disc folder on a mount every worker shares; {disc_path} is an "
+                           f".{source.kind} image, unpacked where only this machine sees it: copy its "
+                           f"contents to the shared mount and grade that folder")
     disc = flag_skipped(scan_disc(source.root, deliverable_names(paper)), source.skipped)
     refuse_out_inside(out, disc.root)
     entries = disc.candidates

@@ -173,6 +173,32 @@ def supervise(tasks: Iterable[tuple[Any, ...]], work: Callable[..., Any], *, wor
         pool.join()
 
 
+class Supervisor:
+    """A supervised pool kept open for tasks that arrive one at a time, from any thread (a Dask
+    worker's task threads): ``run(args)`` blocks until that task ends and returns ``work``'s
+    value or a ``Failure``, under the same limits as ``supervise``."""
+
+    def __init__(self, work: Callable[..., Any], *, workers: int, seconds: float = 0, max_bytes: int = 0,
+                 initializer: Callable[..., None] | None = None, initargs: tuple = (),
+                 method: str | None = None):
+        self.work, self.seconds, self.max_bytes = work, seconds, max_bytes
+        context = multiprocessing.get_context(start_method(method))
+        self._pool = pebble.ProcessPool(max_workers=max(1, workers), initializer=_worker_start,
+                                        initargs=(max_bytes, initializer, initargs), context=context)
+
+    def run(self, args: tuple[Any, ...]) -> Any:
+        future = self._pool.schedule(_call, args=(self.work, args), timeout=self.seconds or None)
+        if self.seconds and not wait([future], timeout=self.seconds + START_GRACE).done:
+            future.cancel()
+            raise WorkersStuck(f"no worker finished the task in {self.seconds + START_GRACE:g} s although it "
+                               f"has {self.seconds:g} s: the worker processes cannot start")
+        return _outcome(future, self.seconds, self.max_bytes)
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join()
+
+
 def _outcome(future: Any, seconds: float, max_bytes: int) -> Any:
     try:
         return future.result()

@@ -3,6 +3,7 @@ the folder, a slow candidate is stopped, and Dask gives the same results."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -111,12 +112,73 @@ def test_a_candidate_over_the_time_limit_is_stopped_and_flagged(tmp_path, paper,
     assert unit_points(out, "ks01")["U6"] == "5" and "timeout" not in flag_codes(out, "ks01")
 
 
-def test_dask_local_cluster_gives_byte_identical_results(demo_disc, paper, tmp_path):
+@pytest.fixture(scope="module")
+def cluster():
+    """Two single-thread worker processes allowed children (as the README starts them)."""
     distributed = pytest.importorskip("distributed")
+    import dask
+
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as local, distributed.Client(local) as client:
+        yield client
+
+
+def test_dask_local_cluster_gives_byte_identical_results(demo_disc, paper, tmp_path, cluster):
     local, remote = tmp_path / "local", tmp_path / "dask"
-    grade_disc(demo_disc, paper, local, jobs=1)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        run = grade_disc(demo_disc, paper, remote, dask=client)
+    grade_disc(demo_disc, paper, local, jobs=2)
+    run = grade_disc(demo_disc, paper, remote, dask=cluster)
     assert candidate_bytes(remote) == candidate_bytes(local)
-    assert [r.user for r in run.rows] == [p.user for p in grade_disc(demo_disc, paper, local, jobs=1).rows]
+    assert [r.user for r in run.rows] == [p.user for p in grade_disc(demo_disc, paper, local, jobs=2).rows]
+    assert cluster.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0  # none kept
+
+
+def _slow_reader(folder, *args, **kwargs):
+    from grader.read.submission import read_submission
+
+    if (folder / "slow.txt").exists():
+        time.sleep(30)
+    return read_submission(folder, *args, **kwargs)
+
+
+def _set_reader(reader) -> None:
+    import grader.pipeline
+
+    grader.pipeline.read_submission = reader
+
+
+def test_dask_workers_honour_the_per_candidate_time_limit(tmp_path, paper, cluster):
+    import cloudpickle
+
+    from grader.read.submission import read_submission
+
+    disc = tmp_path / "disc"
+    make_candidate(disc / "ks01", paper)
+    make_candidate(disc / "ks02", paper)
+    (disc / "ks02" / "slow.txt").write_text("sleep", encoding="utf-8")
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this file
+    out = tmp_path / "out"
+    cluster.run(_set_reader, _slow_reader)
+    try:
+        grade_disc(disc, paper, out, dask=cluster, limits=Limits(candidate_seconds=2))
+    finally:
+        cluster.run(_set_reader, read_submission)
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert "timeout" in flag_codes(out, "ks02") and result(out, "ks02")["total"] == "0"
+    assert unit_points(out, "ks01")["U6"] == "5" and "timeout" not in flag_codes(out, "ks01")
+
+
+def test_dask_refuses_a_disc_image_and_daemonic_workers(demo_disc, paper, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    from grader.distributed import ClusterError
+
+    image = shutil.make_archive(str(tmp_path / "disc"), "zip", demo_disc)
+    with dask.config.set({"distributed.worker.daemon": True}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as local, distributed.Client(local) as client:
+        with pytest.raises(ClusterError, match=r"disc\.zip is an \.zip image"):
+            grade_disc(image, paper, tmp_path / "a", dask=client)
+        with pytest.raises(ClusterError, match="daemonic processes.*DASK_DISTRIBUTED__WORKER__DAEMON=False"):
+            grade_disc(demo_disc, paper, tmp_path / "b", dask=client)
