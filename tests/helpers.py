@@ -86,3 +86,20 @@ def run_check(paper, criterion_id: str, deliverable, key=None, reading=None):
 def failing(outcome) -> list:
     """The evidence items that cost points."""
     return [e for e in outcome.evidence if not e.ok]
+
+
+def workbook_of(paper, deliverable: str, sheets: dict[str, list[list]], file: str = ""):
+    """A deliverable's sheets (title → rows, header first) as the sheet reader makes them of a
+    file: sheets, headers and fields found by the rubric's aliases, each value with its cell."""
+    import datetime as dt
+
+    from grader.read.tables import build_workbook
+
+    grid = [(title, [[(v, isinstance(v, dt.date)) for v in row] for row in rows]) for title, rows in sheets.items()]
+    return build_workbook(file or f"{deliverable}.xlsx", grid, list(paper.deliverables[deliverable].sheets))
+
+
+def grade_sheets(paper, criterion_id: str, sheets: dict[str, list[list]], key=None, file: str = ""):
+    """(points, outcome) of one criterion on its unit's workbook given as sheets of rows."""
+    unit = next(u for u in paper.units if any(c.id == criterion_id for c in u.criteria))
+    return run_check(paper, criterion_id, workbook_of(paper, unit.deliverable, sheets, file), key)
