@@ -9,11 +9,11 @@ import grader.flags
 import grader.model
 import grader.names
 import grader.read.service
-import grader.read.values
 import grader.text
+import grader.values
 
 
-@pytest.mark.parametrize("module", [grader.text, grader.read.values, grader.console, grader.names,
+@pytest.mark.parametrize("module", [grader.text, grader.values, grader.console, grader.names,
                                     grader.flags, grader.checks.service, grader.read.service, grader.model])
 def test_docstring_examples(module):
     result = doctest.testmod(module)

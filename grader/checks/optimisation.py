@@ -43,7 +43,7 @@ from grader.checks.listing import (
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.read.tables import Cell, Row, Sheet
-from grader.read.values import nfkc, shown, to_date, to_number, to_whole
+from grader.values import nfkc, shown, to_date, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 

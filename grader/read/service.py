@@ -39,7 +39,7 @@ from grader.read import reader
 from grader.read.ooxml import checked_zip
 from grader.read.submission import WORKBOOK_SUFFIXES
 from grader.read.tables import Workbook, build_workbook, read_grid
-from grader.read.values import header_key
+from grader.values import header_key
 
 if TYPE_CHECKING:
     from grader.paper import DeliverableSpec

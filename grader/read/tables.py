@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from grader.errors import ReadError, describe
 from grader.limits import Limits
 from grader.read.ooxml import checked_zip
-from grader.read.values import header_key
+from grader.values import header_key
 
 HEADER_SCAN_ROWS = 10
 
