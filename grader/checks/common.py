@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from grader.checks import CheckContext
 from grader.model import Evidence, Outcome
-from grader.read.tables import Cell, Sheet, Workbook
+from grader.records.tables import Cell, Sheet, Workbook
 from grader.values import shown
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from grader.checks import CheckContext, check
 from grader.checks.common import at, sheet_or_outcome
 from grader.model import Evidence, Outcome
-from grader.read.tables import Row, Sheet
+from grader.records.tables import Row, Sheet
 from grader.values import equal_text, nfkc, shown
 
 
