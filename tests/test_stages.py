@@ -71,3 +71,24 @@ def test_checks_take_only_records_and_value_helpers_from_the_readers():
     taken = {(name, module) for name, module in taken
              if not any(module.startswith(other + ".") for _, other in taken)}
     assert taken == CHECKS_READ_TODAY
+
+
+PILLOW_SWITCHES = {"LOAD_TRUNCATED_IMAGES", "MAX_IMAGE_PIXELS"}
+WARNING_SWITCHES = {"simplefilter", "filterwarnings", "catch_warnings", "resetwarnings"}
+
+
+def touches_process_switches(path: Path) -> list[str]:
+    """Pillow's process-wide settings and the warnings filters a module names."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and (node.attr in PILLOW_SWITCHES or (
+                node.attr in WARNING_SWITCHES and isinstance(node.value, ast.Name) and node.value.id == "warnings")):
+            found.append(node.attr)
+        elif isinstance(node, ast.ImportFrom) and node.module == "warnings":
+            found.extend(a.name for a in node.names if a.name in WARNING_SWITCHES)
+    return found
+
+
+def test_pillows_process_wide_switches_are_held_in_one_module():
+    holders = {p.relative_to(GRADER).as_posix() for p in GRADER.rglob("*.py") if touches_process_switches(p)}
+    assert holders == {"read/pillow.py"}

@@ -8,7 +8,7 @@ extension in any case, one file per slot, convention 27) is then measured in ful
 are only identified, since they cost U4-01 alone:
 
 - a strict full decode; a file that fails it (truncated, corrupt) is decoded again as a viewer
-  shows it (Pillow's ``LOAD_TRUNCATED_IMAGES``) and measured that way;
+  shows it (``grader.read.pillow``, which holds Pillow's switches) and measured that way;
 - its width × height as displayed (EXIF orientation applied with ``ImageOps.exif_transpose``);
 - its outer frame: the frame pixels counted by their darkest channel (``Frame``), from which U4-04
   takes its share of white;
@@ -17,7 +17,7 @@ are only identified, since they cost U4-01 alone:
 
 Images whose header declares more than ``max_pixels`` (the deliverable's, or the run's
 ``Limits.max_image_pixels`` when lower) are refused unread and flagged ``image-too-large``
-(convention 27). Pillow's own ``MAX_IMAGE_PIXELS`` guard stays as it is; its decompression-bomb
+(convention 27). Pillow's own guard stays as it is (``pillow_guard``); its decompression-bomb
 warning and error become that refusal, never a crash.
 
 The settings are the rubric's, each written once: the naming convention is the ``naming``
@@ -39,10 +39,7 @@ import itertools
 import math
 import re
 import sys
-import threading
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -51,10 +48,10 @@ from typing import TYPE_CHECKING
 import imagehash
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
-from PIL import ImageFile as PILImageFile
 
 from grader.errors import ReadError
 from grader.read import reader
+from grader.read.pillow import BOMBS, decoding, pillow_guard
 from grader.records.images import (
     HASH_METHODS,
     Examined,
@@ -72,15 +69,8 @@ if TYPE_CHECKING:
     from grader.read.submission import Located, Submission
 
 TOO_LARGE = "image-too-large"
-# Pillow's decompression-bomb refusals: the error, and the warning should a caller turn warnings into errors
-BOMBS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 HEADROOM = 2  # the scaled decode keeps twice the hash's work size: the trim may cut half of a padded picture
 PREVIEW_SIDE = 240  # the longest side at which the reports show a picture, in pixels
-
-# Pillow's LOAD_TRUNCATED_IMAGES and the warnings filters are process-wide switches. Every open,
-# decode and EXIF transpose of this module runs under this lock, so a lenient decode in one
-# thread never lets a strict decode in another pass a truncated file.
-_PILLOW = threading.RLock()
 
 
 # ---------------------------------------------------------------- settings
@@ -117,7 +107,7 @@ def settings_for(paper: Paper, spec: DeliverableSpec, cap: int | None = None) ->
     if naming is None:
         raise ValueError(f"no criterion of deliverable {spec.name} has the naming parameter")
     limits = [int(n) for n in (spec.options.get("max_pixels"), cap) if n is not None]
-    return Settings(naming, min(limits) if limits else Image.MAX_IMAGE_PIXELS or sys.maxsize, frame, method)
+    return Settings(naming, min(limits) if limits else pillow_guard(), frame, method)
 
 
 # ---------------------------------------------------------------- measures
@@ -248,25 +238,6 @@ def _why(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-@contextmanager
-def _pillow() -> Iterator[Callable[[], None]]:
-    """Hold Pillow's process-wide switches for one read: truncated images refused, warnings
-    silenced (the bomb warning becomes a refusal, EXIF noise is no news); restored after.
-    Yields a function that lets truncated images load, as a viewer shows them."""
-    with _PILLOW, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        saved = PILImageFile.LOAD_TRUNCATED_IMAGES
-        PILImageFile.LOAD_TRUNCATED_IMAGES = False
-
-        def lenient() -> None:
-            PILImageFile.LOAD_TRUNCATED_IMAGES = True
-
-        try:
-            yield lenient
-        finally:
-            PILImageFile.LOAD_TRUNCATED_IMAGES = saved
-
-
 def _header_only(data: bytes) -> Image.Image | None:
     """Identify an image from its header alone, without Pillow's decompression-bomb check
     (for the size of a file ``Image.open`` refuses); None when no plugin accepts it."""
@@ -388,7 +359,7 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
 
     Never raises for bad bytes: what went wrong is in ``problem``.
     """
-    with _pillow() as lenient:
+    with decoding() as lenient:
         try:
             image = Image.open(io.BytesIO(data))
         except BOMBS as exc:
