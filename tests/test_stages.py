@@ -92,3 +92,28 @@ def touches_process_switches(path: Path) -> list[str]:
 def test_pillows_process_wide_switches_are_held_in_one_module():
     holders = {p.relative_to(GRADER).as_posix() for p in GRADER.rglob("*.py") if touches_process_switches(p)}
     assert holders == {"read/pillow.py"}
+
+
+def registered_in(folder: str, decorator: str) -> set[str]:
+    """The names registered with ``@decorator("name", ...)`` in the modules of a package, read from the source."""
+    names = set()
+    for path in (GRADER / folder).glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                names.update(d.args[0].value for d in node.decorator_list if isinstance(d, ast.Call)
+                             and isinstance(d.func, ast.Name) and d.func.id == decorator)
+    return names
+
+
+def test_the_registries_hold_every_registered_module():
+    """Check and reader modules are imported by an explicit list: none left out of it."""
+    from grader.checks import load_all as load_checks
+    from grader.read import load_all as load_readers
+
+    assert set(load_checks()) == registered_in("checks", "check")
+    assert set(load_readers()) == registered_in("read", "reader")
+
+
+def test_the_registries_are_loaded_by_an_explicit_list_not_a_scan():
+    for package in ("checks", "read"):
+        assert {"pkgutil", "importlib"}.isdisjoint(imports(GRADER / package / "__init__.py")), package
