@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from grader.model import READ
-from grader.read.tables import Workbook
+from grader.records.tables import Workbook
 from grader.similarity import MIN_TEXT_CHARS
 
 if TYPE_CHECKING:

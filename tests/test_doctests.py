@@ -8,13 +8,19 @@ import grader.console
 import grader.flags
 import grader.model
 import grader.names
+import grader.read.pillow
 import grader.read.service
-import grader.read.values
+import grader.records.images
+import grader.records.service
+import grader.records.tables
 import grader.text
+import grader.values
 
 
-@pytest.mark.parametrize("module", [grader.text, grader.read.values, grader.console, grader.names,
-                                    grader.flags, grader.checks.service, grader.read.service, grader.model])
+@pytest.mark.parametrize("module", [grader.text, grader.values, grader.console, grader.names,
+                                    grader.flags, grader.checks.service, grader.read.service, grader.model,
+                                    grader.records.tables, grader.records.images, grader.records.service,
+                                    grader.read.pillow])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

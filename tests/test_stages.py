@@ -10,7 +10,7 @@ from pathlib import Path
 GRADER = Path(__file__).resolve().parent.parent / "grader"
 
 # What checks may import from grader.read: the records the readers make and pure value helpers.
-CHECKS_MAY_READ = {"grader.read.tables", "grader.read.values"}
+CHECKS_MAY_READ = {"grader.read.tables", "grader.values"}
 # Where checks still take more of a reader today (each a record type or helper living beside the
 # reader that makes it); listed so that none is added unseen.
 CHECKS_READ_TODAY = {
@@ -70,3 +70,49 @@ def test_checks_take_only_records_and_value_helpers_from_the_readers():
     taken = {(name, module) for name, module in taken
              if not any(module.startswith(other + ".") for _, other in taken)}
     assert taken == CHECKS_READ_TODAY
+
+
+PILLOW_SWITCHES = {"LOAD_TRUNCATED_IMAGES", "MAX_IMAGE_PIXELS"}
+WARNING_SWITCHES = {"simplefilter", "filterwarnings", "catch_warnings", "resetwarnings"}
+
+
+def touches_process_switches(path: Path) -> list[str]:
+    """Pillow's process-wide settings and the warnings filters a module names."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and (node.attr in PILLOW_SWITCHES or (
+                node.attr in WARNING_SWITCHES and isinstance(node.value, ast.Name) and node.value.id == "warnings")):
+            found.append(node.attr)
+        elif isinstance(node, ast.ImportFrom) and node.module == "warnings":
+            found.extend(a.name for a in node.names if a.name in WARNING_SWITCHES)
+    return found
+
+
+def test_pillows_process_wide_switches_are_held_in_one_module():
+    holders = {p.relative_to(GRADER).as_posix() for p in GRADER.rglob("*.py") if touches_process_switches(p)}
+    assert holders == {"read/pillow.py"}
+
+
+def registered_in(folder: str, decorator: str) -> set[str]:
+    """The names registered with ``@decorator("name", ...)`` in the modules of a package, read from the source."""
+    names = set()
+    for path in (GRADER / folder).glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                names.update(d.args[0].value for d in node.decorator_list if isinstance(d, ast.Call)
+                             and isinstance(d.func, ast.Name) and d.func.id == decorator)
+    return names
+
+
+def test_the_registries_hold_every_registered_module():
+    """Check and reader modules are imported by an explicit list: none left out of it."""
+    from grader.checks import load_all as load_checks
+    from grader.read import load_all as load_readers
+
+    assert set(load_checks()) == registered_in("checks", "check")
+    assert set(load_readers()) == registered_in("read", "reader")
+
+
+def test_the_registries_are_loaded_by_an_explicit_list_not_a_scan():
+    for package in ("checks", "read"):
+        assert {"pkgutil", "importlib"}.isdisjoint(imports(GRADER / package / "__init__.py")), package

@@ -31,21 +31,19 @@ from grader.limits import Limits
 from grader.model import Evidence, Flag, Outcome
 from grader.paper import load_key
 from grader.read import load_all as load_readers
-from grader.read.images import (
+from grader.read.images import content_box, examine, materials, measure_frame
+from grader.read.submission import Submission
+from grader.records.images import (
     Examined,
     Fingerprint,
     HashMethod,
     ImageFile,
     ImageFolder,
+    Material,
     Naming,
-    content_box,
-    examine,
-    materials,
-    measure_frame,
     nearest,
     same_picture_distance,
 )
-from grader.read.submission import Submission
 from grader.samples import u4
 from grader.score import run_criterion
 
@@ -652,7 +650,7 @@ PHOTOS = {"main.jpg": 0, "left.jpg": bits(128), "right.jpg": bits(128, 128), "mi
 @pytest.fixture
 def synthetic_photos(monkeypatch):
     """Materials of the four PHOTOS, each with its hash as its only variant."""
-    made = tuple(reading.Material(name, name == "main.jpg", Examined(fingerprint=Fingerprint(h, (h,))))
+    made = tuple(Material(name, name == "main.jpg", Examined(fingerprint=Fingerprint(h, (h,))))
                  for name, h in PHOTOS.items())
     monkeypatch.setattr("grader.checks.images.materials", lambda *args: made)
     return made
@@ -708,7 +706,7 @@ def test_images_from_two_photos_that_are_one_picture_are_the_same_picture(paper,
     """A key whose photos hold a near copy (allowed beside four distinct ones): an image from
     each is one picture."""
     photos = {**PHOTOS, "left copy.jpg": PHOTOS["left.jpg"] ^ bits(30, 200)}
-    made = tuple(reading.Material(name, name == "main.jpg", Examined(fingerprint=Fingerprint(h, (h,))))
+    made = tuple(Material(name, name == "main.jpg", Examined(fingerprint=Fingerprint(h, (h,))))
                  for name, h in photos.items())
     monkeypatch.setattr("grader.checks.images.materials", lambda *args: made)
     copy_pt = photos["left copy.jpg"] ^ bits(40, 128)  # 40 from the copy, 70 from left.jpg
@@ -915,7 +913,7 @@ def test_hash_bits_are_the_number_imagehash_spells(method):
     rng = np.random.default_rng(5)
     for _ in range(20):
         grey = Image.fromarray(rng.integers(0, 255, (90, 70), dtype=np.uint8))
-        assert method._hash(grey) == int(str(imagehash.phash(grey, hash_size=method.size)), 16)
+        assert reading._hash(grey, method) == int(str(imagehash.phash(grey, hash_size=method.size)), 16)
 
 
 def test_the_demo_pictures_lie_well_inside_the_threshold(paper, photos, method):

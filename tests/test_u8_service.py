@@ -22,8 +22,8 @@ from grader.checks.service import (
     store_username,
 )
 from grader.paper import Key
-from grader.read.service import ServiceFolder, TextFile
-from grader.read.tables import Cell, Sheet, Workbook
+from grader.records.service import ServiceFolder, TextFile
+from grader.records.tables import Cell, Sheet, Workbook
 from grader.samples import u8
 from grader.samples.u1 import COMPANY_USERNAME
 
@@ -36,9 +36,8 @@ NINE = Fraction(9)
 
 
 def fields_sheet(spec: str, file: str, values: dict[str, object]) -> Sheet:
-    sheet = Sheet(spec=spec, name=spec, file=file)
-    sheet.fields = {k: Cell(v, f"B{i + 2}") for i, (k, v) in enumerate(values.items())}
-    return sheet
+    return Sheet(spec=spec, name=spec, file=file,
+                 fields={k: Cell(v, f"B{i + 2}") for i, (k, v) in enumerate(values.items())})
 
 
 def mailbox(**values) -> Workbook:

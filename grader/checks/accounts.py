@@ -21,8 +21,8 @@ from grader.checks import CheckContext, check
 from grader.checks.common import Problem, all_or_nothing, at, sheet_or_outcome
 from grader.model import Evidence, Outcome
 from grader.paper import Key
-from grader.read.tables import Sheet
-from grader.read.values import nfkc, texts_equal
+from grader.records.tables import Sheet
+from grader.values import nfkc, texts_equal
 
 
 def compact(value: object) -> str:

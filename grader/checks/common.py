@@ -6,8 +6,8 @@ from typing import Any, NamedTuple
 
 from grader.checks import CheckContext
 from grader.model import Evidence, Outcome
-from grader.read.tables import Cell, Sheet, Workbook
-from grader.read.values import shown
+from grader.records.tables import Cell, Sheet, Workbook
+from grader.values import shown
 
 
 class Problem(NamedTuple):

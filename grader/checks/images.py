@@ -17,13 +17,13 @@ from grader.checks import CheckContext, check
 from grader.checks.common import all_or_nothing
 from grader.model import Evidence, Outcome
 from grader.paper import Key
-from grader.read.images import (
+from grader.read.images import materials
+from grader.records.images import (
     HashMethod,
     ImageFile,
     ImageFolder,
     distance,
     hash_problems,
-    materials,
     nearest,
     same_picture_distance,
 )

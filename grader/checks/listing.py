@@ -28,9 +28,9 @@ from grader.checks import CheckContext, check
 from grader.checks.common import Problem, at, sheet_or_outcome
 from grader.model import Evidence, Outcome, round_half_up
 from grader.paper import Key
-from grader.read.tables import Cell, Row, Sheet
-from grader.read.values import equal_text, nfkc, shown, to_number, to_whole
+from grader.records.tables import Cell, Row, Sheet
 from grader.text import HAN
+from grader.values import equal_text, nfkc, shown, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 

@@ -31,8 +31,8 @@ from grader.freight import (
 from grader.model import Evidence, Outcome
 from grader.numbers import s10
 from grader.paper import Key
-from grader.read.tables import Cell, Row, Sheet
-from grader.read.values import equal_text, nfkc, shown, to_date, to_number, to_whole
+from grader.records.tables import Cell, Row, Sheet
+from grader.values import equal_text, nfkc, shown, to_date, to_number, to_whole
 
 NEEDS = ("logistics.methods", "logistics.parcels", "logistics.arrivals", "logistics.opening_stock",
          "logistics.shipped_status", "orders")

@@ -42,8 +42,8 @@ from grader.checks.listing import (
 )
 from grader.model import Evidence, Outcome
 from grader.paper import Key
-from grader.read.tables import Cell, Row, Sheet
-from grader.read.values import nfkc, shown, to_date, to_number, to_whole
+from grader.records.tables import Cell, Row, Sheet
+from grader.values import nfkc, shown, to_date, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 

@@ -10,8 +10,8 @@ from fractions import Fraction
 from grader.checks import CheckContext, check
 from grader.checks.common import at, sheet_or_outcome
 from grader.model import Evidence, Outcome
-from grader.read.tables import Row, Sheet
-from grader.read.values import equal_text, nfkc, shown
+from grader.records.tables import Row, Sheet
+from grader.values import equal_text, nfkc, shown
 
 
 def first_rows(sheet: Sheet, column: str) -> tuple[dict[str, Row], list[Row]]:

@@ -28,8 +28,8 @@ from grader.checks.orders import first_rows
 from grader.intake import name_key
 from grader.model import Evidence, Flag, Outcome, round_half_up
 from grader.paper import Key
-from grader.read.tables import Row, Sheet
-from grader.read.values import equal_text, nfkc, shown, texts_equal, to_number, to_whole
+from grader.records.tables import Row, Sheet
+from grader.values import equal_text, nfkc, shown, texts_equal, to_number, to_whole
 
 POOL, SELECTION = "pool", "selection"
 BOARD, SUPPLIERS, TEMPLATE = "board", "suppliers", "template"

@@ -27,10 +27,11 @@ from grader.checks.accounts import username_problems
 from grader.checks.common import at
 from grader.model import Evidence, Flag, Outcome
 from grader.paper import Key
-from grader.read.service import ServiceFolder, TextFile, read_email
-from grader.read.tables import Cell, Sheet
-from grader.read.values import nfkc, shown, texts_equal
+from grader.read.service import read_email
+from grader.records.service import ServiceFolder, TextFile
+from grader.records.tables import Cell, Sheet
 from grader.text import HAN, Match, find_all, find_any, same_word, tokens, words
+from grader.values import nfkc, shown, texts_equal
 
 QUOTE_LIMIT = 200
 PHRASE_LISTS = ("greeting", "titles", "apology", "closing", "review_request", "incentive", "off_platform")

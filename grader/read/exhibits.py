@@ -9,13 +9,12 @@ exhibits are cached with the result, so the reports never open a file of the dis
 """
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 from grader.intake import linked_folder
 from grader.model import IMAGE_SUFFIXES, TEXT_SUFFIXES, CandidateResult, Exhibit, evidence_files
 from grader.read.images import PREVIEW_SIDE, preview_of
+from grader.read.pillow import as_a_viewer
 
 MAX_PIXELS = 100_000_000  # convention 27: larger images are not decoded
 MAX_TEXT_BYTES = 1_000_000
@@ -61,17 +60,6 @@ def _inside(folder: Path | None, relative: str) -> Path | None:
     return path
 
 
-@contextlib.contextmanager
-def _truncated_images_allowed() -> Iterator[None]:
-    """Show a truncated image as a viewer does (convention 27), under the image reader's lock so a
-    grading in another thread never sees Pillow's switch turned on."""
-    from grader.read.images import _pillow
-
-    with _pillow() as lenient:
-        lenient()
-        yield
-
-
 def image_exhibit(source: Path) -> Exhibit:
     """A JPEG preview of ``source`` and the picture's facts, or as many facts as could be had
     and the problem in words."""
@@ -80,7 +68,7 @@ def image_exhibit(source: Path) -> Exhibit:
     facts: dict[str, object] = {}
     try:
         facts["size"] = source.stat().st_size
-        with _truncated_images_allowed(), Image.open(source) as image:
+        with as_a_viewer(), Image.open(source) as image:
             facts["format"], facts["mode"] = image.format or "", image.mode
             width, height = image.size
             if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientation turns it a quarter

@@ -1,22 +1,14 @@
 """The ``folder`` deliverable kind: a folder's files, listed, for units whose own reader is not yet written."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.read import reader
+from grader.records.folders import Folder
 
 if TYPE_CHECKING:
     from grader.paper import DeliverableSpec
     from grader.read.submission import Located, Submission
-
-
-@dataclass(frozen=True)
-class Folder:
-    path: Path
-    relative: str
-    files: tuple[str, ...]  # relative to the candidate folder
 
 
 @reader("folder")

@@ -26,7 +26,7 @@ import codecs
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -34,12 +34,13 @@ from typing import TYPE_CHECKING, Any
 
 from grader.errors import ReadError, describe
 from grader.limits import Limits
-from grader.model import Exhibit
 from grader.read import reader
 from grader.read.ooxml import checked_zip
 from grader.read.submission import WORKBOOK_SUFFIXES
-from grader.read.tables import Workbook, build_workbook, read_grid
-from grader.read.values import header_key
+from grader.read.tables import build_workbook, read_grid
+from grader.records.service import Email, ServiceFolder, TextFile
+from grader.records.tables import Workbook
+from grader.values import header_key
 
 if TYPE_CHECKING:
     from grader.paper import DeliverableSpec
@@ -175,46 +176,6 @@ def read_text_bytes(data: bytes, suffix: str, limits: Limits | None = None) -> t
 # ---------------------------------------------------------------- the folder
 
 
-@dataclass(frozen=True)
-class TextFile:
-    """One reply or template as read: ``problem`` says why there is no text ("" when read)."""
-
-    slot: str
-    file: str = ""  # relative to the candidate folder; "" when missing
-    expected: str = ""  # where the rubric expects it ("u8_service/replies/reply_01.txt")
-    text: str = ""
-    encoding: str = ""
-    guessed: bool = False
-    problem: str = ""
-
-    @property
-    def read(self) -> bool:
-        return not self.problem
-
-
-@dataclass(frozen=True)
-class ServiceFolder:
-    folder: str  # relative to the candidate folder
-    mailbox: Workbook | None
-    mailbox_file: str = ""
-    mailbox_problem: str = ""  # "" when read
-    replies: dict[str, TextFile] = field(default_factory=dict)
-    templates: dict[str, TextFile] = field(default_factory=dict)
-
-    def text(self, slot: str) -> TextFile:
-        return self.replies.get(slot) or self.templates.get(slot) or TextFile(slot, problem="not a slot")
-
-    def exhibits(self) -> dict[str, Exhibit]:
-        """Each reply and template as decoded, by its path in the candidate folder, for its page."""
-        return {item.file: Exhibit(text=item.text) for item in {**self.replies, **self.templates}.values()
-                if item.read and item.file}
-
-    def fingerprints(self) -> dict[str, str]:
-        """The candidate's own writing, for the similarity stage: each reply and template."""
-        return {f"text:{slot}": item.text for slot, item in {**self.replies, **self.templates}.items()
-                if item.read and item.text.strip()}
-
-
 def _unit_of(submission: Submission, deliverable: str) -> str:
     return next((u.id for u in submission.paper.units if u.deliverable == deliverable), "")
 
@@ -338,16 +299,6 @@ def read_service(submission: Submission, spec: DeliverableSpec, located: Located
 
 
 # ---------------------------------------------------------------- the key's buyer emails
-
-
-@dataclass(frozen=True)
-class Email:
-    """A materials email: who wrote it and what it says (subject and plain-text body)."""
-
-    buyer_name: str
-    address: str
-    subject: str
-    body: str
 
 
 def read_email(path: Path) -> Email:

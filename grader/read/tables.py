@@ -3,6 +3,7 @@
 Sheets and columns are found by header name (the rubric's aliases, compared with
 ``header_key``), never by position. Every value keeps its cell coordinate so a check can
 say where a deduction comes from. Formulas are never evaluated: the cached value is read.
+What it builds are the records of ``grader.records.tables``.
 """
 from __future__ import annotations
 
@@ -19,77 +20,10 @@ from openpyxl.utils import get_column_letter
 from grader.errors import ReadError, describe
 from grader.limits import Limits
 from grader.read.ooxml import checked_zip
-from grader.read.values import header_key
+from grader.records.tables import Cell, Row, Sheet, Workbook
+from grader.values import header_key
 
 HEADER_SCAN_ROWS = 10
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A value and where it stands: ``ref`` is an A1 coordinate ("B3"), "" when absent."""
-
-    value: Any
-    ref: str = ""
-    is_date: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
-
-
-EMPTY = Cell(None)
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int  # the row number as the spreadsheet shows it
-    cells: dict[str, Cell]
-
-    def __getitem__(self, column: str) -> Cell:
-        return self.cells.get(column, Cell(None, ""))
-
-    def value(self, column: str) -> Any:
-        return self[column].value
-
-    @property
-    def empty(self) -> bool:
-        return all(c.empty for c in self.cells.values())
-
-
-@dataclass
-class Sheet:
-    """A sheet found for one of the rubric's sheet specs.
-
-    Table sheets have ``rows``; field/value sheets have ``fields`` (canonical field → value cell).
-    """
-
-    spec: str
-    name: str
-    file: str
-    columns: dict[str, str] = field(default_factory=dict)  # canonical column → letter
-    rows: list[Row] = field(default_factory=list)
-    fields: dict[str, Cell] = field(default_factory=dict)
-    missing_columns: tuple[str, ...] = ()
-
-    def field(self, name: str) -> Cell:
-        return self.fields.get(name, EMPTY)
-
-    def column_ref(self, column: str, row: int | None = None) -> str:
-        letter = self.columns.get(column, "")
-        if not letter:
-            return ""
-        return f"{letter}{row}" if row else f"column {letter}"
-
-
-@dataclass
-class Workbook:
-    file: str  # path relative to the candidate folder
-    sheets: dict[str, Sheet]
-    missing_sheets: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-
-    def sheet(self, spec: str) -> Sheet | None:
-        return self.sheets.get(spec)
 
 
 # ---------------------------------------------------------------- raw grids
@@ -341,9 +275,7 @@ def _find_header(rows: list[list[RawCell]], index: dict[str, str]) -> tuple[int,
 
 def _table(spec: SheetSpec, title: str, file: str, rows: list[list[RawCell]]) -> Sheet:
     header_row, positions = _find_header(rows, _alias_index(spec.columns))
-    sheet = Sheet(spec=spec.name, name=title, file=file)
-    sheet.columns = {col: get_column_letter(pos + 1) for col, pos in positions.items()}
-    sheet.missing_columns = tuple(c for c in spec.columns if c not in positions)
+    found = []
     for r in range(header_row + 1, len(rows)):
         raw = rows[r]
         cells = {}
@@ -354,8 +286,10 @@ def _table(spec: SheetSpec, title: str, file: str, rows: list[list[RawCell]]) ->
             cells[col] = Cell(value, f"{get_column_letter(pos + 1)}{r + 1}", is_date)
         row = Row(r + 1, cells)
         if not row.empty:
-            sheet.rows.append(row)
-    return sheet
+            found.append(row)
+    return Sheet(spec=spec.name, name=title, file=file,
+                 columns={col: get_column_letter(pos + 1) for col, pos in positions.items()},
+                 rows=tuple(found), missing_columns=tuple(c for c in spec.columns if c not in positions))
 
 
 def _fields(spec: SheetSpec, title: str, file: str, rows: list[list[RawCell]]) -> Sheet:
@@ -363,19 +297,19 @@ def _fields(spec: SheetSpec, title: str, file: str, rows: list[list[RawCell]]) -
     field_pos = positions.get("field", 0)
     value_pos = positions.get("value", field_pos + 1)
     index = _alias_index(spec.fields)
-    sheet = Sheet(spec=spec.name, name=title, file=file)
-    sheet.columns = {"field": get_column_letter(field_pos + 1), "value": get_column_letter(value_pos + 1)}
+    fields: dict[str, Cell] = {}
     for r in range(header_row + 1, len(rows)):
         raw = rows[r]
         if field_pos >= len(raw) or raw[field_pos][0] is None:
             continue
         canonical = index.get(header_key(raw[field_pos][0]))
-        if canonical is None or canonical in sheet.fields:
+        if canonical is None or canonical in fields:
             continue  # an unknown field, or a repeat: the first row is graded (convention 6)
         value, is_date = raw[value_pos] if value_pos < len(raw) else (None, False)
-        sheet.fields[canonical] = Cell(value, f"{get_column_letter(value_pos + 1)}{r + 1}", is_date)
-    sheet.missing_columns = tuple(f for f in spec.fields if f not in sheet.fields)
-    return sheet
+        fields[canonical] = Cell(value, f"{get_column_letter(value_pos + 1)}{r + 1}", is_date)
+    return Sheet(spec=spec.name, name=title, file=file,
+                 columns={"field": get_column_letter(field_pos + 1), "value": get_column_letter(value_pos + 1)},
+                 fields=fields, missing_columns=tuple(f for f in spec.fields if f not in fields))
 
 
 def _held(rows: list[list[RawCell]]) -> set[str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from grader.read import reader
-from grader.read.tables import Workbook, build_workbook, read_grid
+from grader.read.tables import build_workbook, read_grid
+from grader.records.tables import Workbook
 
 if TYPE_CHECKING:
     from grader.paper import DeliverableSpec
