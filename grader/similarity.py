@@ -2,28 +2,35 @@
 
 Each candidate leaves fingerprints: ``file:<path>`` → sha256 of a file read, ``text:<label>``
 → a text it wrote (a listing title, a reply), ``image:<label>`` → a perceptual hash in hex.
-Pairs are found without comparing everything with everything naively:
+Work is compared label by label; identical work is taken once, with every candidate who handed
+it in, and pairs are found without scoring every pair where a bound allows it:
 
-* identical files and images: bucketed by their exact hash;
-* near-identical images: Hamming distance between hashes, with numpy over all hashes of a label;
-* near-identical texts: ``rapidfuzz.process.cdist`` per label (C++, all cores), with a cutoff so
-  most pairs stop early.
+* identical files: bucketed by their hash;
+* near-identical images: multi-index hashing (``grader.hashjoin``), exact for the distance;
+* near-identical texts: ``rapidfuzz.fuzz.ratio`` on the pairs that length and character counts
+  leave possible (``grader.textjoin``, where the bounds are derived), exact for the threshold.
 
 What comes from the materials (a file identical to one of the key, a text close to a text of
 the key, such as the old title of unit 5 or a template everyone was given) is left out first.
 A group of alike work shared by more than ``common_share`` of the class (with at least five
 candidates) is taken as common material too: a text half the room hands in is a template
-that went round, not one pair's copying.
+that went round, not one pair's copying. Such a group is found without listing its pairs
+(``grader.alike``).
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz, process
+
+from grader.alike import Groups
+from grader.hashjoin import alike_hashes
+from grader.textjoin import alike_texts
 
 MIN_TEXT_CHARS = 40  # shorter texts (a username, a price) are alike by nature
 
@@ -45,18 +52,12 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def _from_materials(text: str, materials: list[str], threshold: int) -> bool:
-    if not materials:
-        return False
-    best = process.extractOne(text, materials, scorer=fuzz.ratio, score_cutoff=threshold)
-    return best is not None
-
-
 def find_similar(fingerprints: Mapping[str, Mapping[str, str]], *, materials_text: Iterable[str] = (),
                  materials_files: Iterable[str] = (), text_threshold: int = 90,
                  image_distance: int = 4, workers: int = 1, common_share: float = 0.5) -> list[Pair]:
     """Every pair of candidates sharing a file, a near-identical text or a near-identical image."""
     class_size = len(fingerprints)
+    limit = common_share * class_size if class_size >= 5 else None
     materials = [normalise(t) for t in materials_text if len(t) >= MIN_TEXT_CHARS]
     material_files = set(materials_files)
     by_label: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -67,85 +68,69 @@ def find_similar(fingerprints: Mapping[str, Mapping[str, str]], *, materials_tex
     pairs: set[Pair] = set()
     for (kind, label), items in sorted(by_label.items()):
         if kind == "file":
-            found = _exact(items, label, "file", skip=material_files)
+            pairs |= _files(items, label, material_files, limit)
         elif kind == "image":
-            found = _images(items, label, image_distance)
+            pairs |= _images(items, label, image_distance, limit)
         elif kind == "text":
-            items = [(u, normalise(t)) for u, t in items if len(t.strip()) >= MIN_TEXT_CHARS]
-            items = [(u, t) for u, t in items if not _from_materials(t, materials, text_threshold)]
-            found = _texts(items, label, text_threshold, workers)
-        else:
-            continue
-        pairs |= _without_common(found, class_size, common_share)
+            pairs |= _texts(items, label, materials, text_threshold, workers, limit)
     return sorted(pairs)
 
 
-def _without_common(pairs: set[Pair], class_size: int, share: float) -> set[Pair]:
-    """Drop groups of alike work (connected pairs) larger than ``share`` of the class."""
-    if class_size < 5 or not pairs:
-        return pairs
-    parent: dict[str, str] = {}
-
-    def root(user: str) -> str:
-        while parent.setdefault(user, user) != user:
-            parent[user] = parent[parent[user]]
-            user = parent[user]
-        return user
-
-    for pair in pairs:
-        parent[root(pair.a)] = root(pair.b)
-    sizes: dict[str, int] = defaultdict(int)
-    for user in list(parent):
-        sizes[root(user)] += 1
-    return {p for p in pairs if sizes[root(p.a)] <= share * class_size}
+def _pieces(items: Iterable[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
+    """The distinct values, in order, and the candidates who handed in each."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for user, value in items:
+        holders[value].append(user)
+    values = sorted(holders)
+    return values, [sorted(set(holders[v])) for v in values]
 
 
-def _exact(items: list[tuple[str, str]], label: str, kind: str, skip: set[str] = frozenset()) -> set[Pair]:
-    buckets: dict[str, list[str]] = defaultdict(list)
-    for user, digest in items:
-        if digest not in skip:
-            buckets[digest].append(user)
+def _pairs(holders: Sequence[list[str]], alike: Iterable[tuple[int, int, int]], groups: Groups,
+           label: str, kind: str) -> set[Pair]:
+    """The candidates' pairs of the alike pieces, identical ones at 100, outside common groups."""
     pairs = set()
-    for users in buckets.values():
-        users = sorted(set(users))
-        for i, a in enumerate(users):
-            for b in users[i + 1:]:
-                pairs.add(Pair(a, b, label, 100, kind))
+    for piece, users in enumerate(holders):
+        if len(users) > 1 and groups.kept(piece):
+            pairs.update(Pair(a, b, label, 100, kind) for a, b in combinations(users, 2))
+    for i, j, score in alike:
+        if groups.kept(i):
+            pairs.update(Pair(*sorted((a, b)), label, score, kind) for a in holders[i] for b in holders[j])
     return pairs
 
 
-def _texts(items: list[tuple[str, str]], label: str, threshold: int, workers: int) -> set[Pair]:
-    if len(items) < 2:
-        return set()
-    users = [u for u, _ in items]
-    texts = [t for _, t in items]
-    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8,
-                           workers=workers)
-    rows, cols = np.nonzero(np.triu(scores, k=1))
-    pairs = set()
-    for i, j in zip(rows.tolist(), cols.tolist()):
-        if users[i] != users[j]:
-            a, b = sorted((users[i], users[j]))
-            pairs.add(Pair(a, b, label, int(scores[i, j]), "text"))
-    return pairs
+def _files(items: list[tuple[str, str]], label: str, skip: set[str], limit: float | None) -> set[Pair]:
+    _, holders = _pieces((u, d) for u, d in items if d not in skip)
+    return _pairs(holders, [], Groups([len(h) for h in holders], limit), label, "file")
 
 
-def _images(items: list[tuple[str, str]], label: str, max_distance: int) -> set[Pair]:
+def _texts(items: list[tuple[str, str]], label: str, materials: list[str], threshold: int, workers: int,
+           limit: float | None) -> set[Pair]:
+    texts, holders = _pieces((u, normalise(t)) for u, t in items if len(t.strip()) >= MIN_TEXT_CHARS)
+    own = ~_from_materials(texts, materials, threshold, workers)
+    texts = [t for t, keep in zip(texts, own) if keep]
+    holders = [h for h, keep in zip(holders, own) if keep]
+    groups = Groups([len(h) for h in holders], limit)
+    return _pairs(holders, alike_texts(texts, threshold, groups, workers), groups, label, "text")
+
+
+def _from_materials(texts: list[str], materials: list[str], threshold: int, workers: int) -> np.ndarray:
+    """Which texts are at least ``threshold`` alike to a text of the materials."""
+    if not texts or not materials:
+        return np.zeros(len(texts), dtype=bool)
+    if threshold <= 0:
+        return np.ones(len(texts), dtype=bool)  # every score reaches it
+    scores = process.cdist(texts, materials, scorer=fuzz.ratio, score_cutoff=threshold, workers=workers)
+    return (scores > 0).any(axis=1)
+
+
+def _images(items: list[tuple[str, str]], label: str, max_distance: int, limit: float | None) -> set[Pair]:
     """Hashes within ``max_distance`` bits of each other (hex strings of equal length)."""
     items = [(u, h) for u, h in items if h and re.fullmatch(r"[0-9a-f]+", h)]
     if len(items) < 2:
         return set()
     width = max(len(h) for _, h in items)
-    items = [(u, h) for u, h in items if len(h) == width]
-    bits = np.array([np.unpackbits(np.frombuffer(bytes.fromhex(h), dtype=np.uint8)) for _, h in items])
-    users = [u for u, _ in items]
-    pairs = set()
-    for i in range(len(items) - 1):
-        distances = np.count_nonzero(bits[i + 1:] != bits[i], axis=1)
-        for offset in np.nonzero(distances <= max_distance)[0].tolist():
-            j = i + 1 + offset
-            if users[i] != users[j]:
-                a, b = sorted((users[i], users[j]))
-                score = round(100 * (1 - int(distances[offset]) / bits.shape[1]))
-                pairs.add(Pair(a, b, label, score, "image"))
-    return pairs
+    hashes, holders = _pieces((u, h) for u, h in items if len(h) == width)
+    groups = Groups([len(h) for h in holders], limit)
+    bits = 4 * width
+    near = alike_hashes([int(h, 16) for h in hashes], bits, max_distance, groups)
+    return _pairs(holders, [(i, j, round(100 * (1 - d / bits))) for i, j, d in near], groups, label, "image")

@@ -1,0 +1,135 @@
+"""Pairs of texts at least ``threshold`` alike by ``rapidfuzz.fuzz.ratio``, without scoring every pair.
+
+The score is the paper's (convention 15): ``fuzz.ratio(a, b) = 100 * (1 - d / S)``, with ``S = m + n``
+the two lengths and ``d = S - 2 * LCS(a, b)`` the Indel distance (insertions and deletions). So
+
+    ratio >= t   <=>   d <= D(S) = floor(S * (100 - t) / 100)   <=>   LCS(a, b) >= (S - D(S)) / 2.
+
+Two upper bounds on the LCS give necessary conditions; a pair failing either cannot reach ``t``:
+
+* **length**: ``LCS <= m`` for ``m <= n``, so ``2m >= t * (m + n) / 100``, that is
+  ``n <= m * (200 - t) / t``. Texts are sorted by length and each is compared only with the band of
+  texts up to that length.
+* **characters**: a common subsequence uses each character no more often than either text holds
+  it, so ``LCS <= sum over c of min(count_a(c), count_b(c))``. Pooling characters into classes
+  (here the most frequent 255 characters each on their own, the rest as one) only raises the sum,
+  so the bound stays true. ``min(x, y)`` is the number of levels ``k = 1, 2, ...`` with
+  ``x >= k`` and ``y >= k``: with one 0/1 column per class and level, the sum for a block of texts
+  against all others is one matrix product. Levels above ``LEVELS`` are not given columns; the
+  count above it, the smaller of the two texts', is added back, which keeps an upper bound.
+
+Every pair passing both is scored by rapidfuzz with the same scorer, cutoff and integer result as
+the all-pairs method (``process.cdist``, or ``process.cpdist`` when few pairs of a block pass), and
+that score alone decides. The bounds are taken for a threshold a millionth lower than ``t``, so that
+rounding in the scorer's floating point can never accept a pair the bounds turned away: the bounds
+are lossless, the scores are the scorer's own.
+
+Why no q-gram prefix filter with an inverted index: at ``t = 90`` a partner may hold an extra
+character every 4.5 characters (``d`` up to 2/9 of the shorter text), which breaks every q-gram with
+``q >= 5``; a lossless prefix of trigrams must then hold about half of a text's trigrams, and texts
+written on one subject share those with nearly all others (measured on the bench's texts: 99.6 to
+100% of pairs kept), so the index costs more than it saves. The character bound does prune short
+texts (titles, bullets: about nine pairs in ten), but hardly long ones (replies: about one in ten):
+for those the scorer still sees most pairs, and the time grows with their square.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from math import ceil, floor
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from grader.alike import Groups
+
+SLACK = Fraction(1, 10**6)  # the bounds' threshold is this much lower than the scorer's
+CLASSES = 256
+LEVELS = 48
+DENSE = 0.3  # a block with this share of its pairs left is scored whole (cdist reuses each text's pattern)
+BLOCK_CELLS = 4_000_000  # rows of a block x texts it meets, bounding the block's memory
+
+
+def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers: int = 1
+                ) -> list[tuple[int, int, int]]:
+    """Every pair ``(i, j, score)``, ``i < j`` indices of ``texts`` (distinct, normalised), whose
+    ``fuzz.ratio`` is at least ``threshold``, except pairs already inside one common group of
+    ``groups``. Alike pairs are joined in ``groups`` as they are found."""
+    if len(texts) < 2 or threshold > 100:
+        return []
+    order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
+    ordered = [texts[i] for i in order]
+    lengths = np.array([len(t) for t in ordered], dtype=np.int64)
+    bound = Fraction(threshold) - SLACK
+    last = np.searchsorted(lengths, _longest_partner(lengths, bound), side="right")
+    need = _least_common(int(2 * lengths[-1]), bound)
+    columns, excess = _level_columns(ordered)
+    back = np.array(order)
+    found: list[tuple[int, int, int]] = []
+    count = len(ordered)
+    rows_per_block = max(16, min(512, BLOCK_CELLS // count))
+    for start in range(0, count - 1, rows_per_block):
+        stop = min(start + rows_per_block, count - 1)
+        end = int(last[start:stop].max())
+        if end <= start + 1:
+            continue
+        rows, cols = np.arange(start, stop), np.arange(start + 1, end)
+        valid = (cols[None, :] > rows[:, None]) & (cols[None, :] < last[rows][:, None])
+        entries = int(valid.sum())
+        if not entries:
+            continue
+        common = columns[start:stop] @ columns[start + 1:end].T
+        common += np.minimum(excess[start:stop, None], excess[None, start + 1:end])
+        sums = lengths[rows][:, None] + lengths[cols][None, :]
+        passing = valid & (common >= need[sums]) & ~groups.settled(back[rows][:, None], back[cols][None, :])
+        left = int(passing.sum())
+        if not left:
+            continue
+        r, c = np.nonzero(passing)
+        if left >= DENSE * entries:
+            scores = process.cdist(ordered[start:stop], ordered[start + 1:end], scorer=fuzz.ratio,
+                                   score_cutoff=threshold, dtype=np.uint8, workers=workers)[r, c]
+        else:
+            scores = process.cpdist([ordered[start + i] for i in r.tolist()],
+                                    [ordered[start + 1 + j] for j in c.tolist()], scorer=fuzz.ratio,
+                                    score_cutoff=threshold, dtype=np.uint8, workers=workers)
+        hit = np.nonzero(scores)[0]
+        a, b = back[start + r[hit]], back[start + 1 + c[hit]]
+        groups.join_all(a, b)
+        for i, j, score in zip(a.tolist(), b.tolist(), scores[hit].tolist()):
+            found.append((min(i, j), max(i, j), int(score)))
+    return found
+
+
+def _longest_partner(lengths: np.ndarray, bound: Fraction) -> np.ndarray:
+    """For each length m, the longest n with n <= m * (200 - t) / t (no limit when t <= 0)."""
+    if bound <= 0:
+        return np.full(len(lengths), np.iinfo(np.int64).max // 4, dtype=np.int64)
+    longest = {m: floor(m * (200 - bound) / bound) for m in set(lengths.tolist())}
+    return np.array([longest[m] for m in lengths.tolist()], dtype=np.int64)
+
+
+def _least_common(largest_sum: int, bound: Fraction) -> np.ndarray:
+    """For each S = m + n up to ``largest_sum``, the least LCS a pair needs: ceil((S - D(S)) / 2)."""
+    share = min(Fraction(1), (100 - bound) / 100)
+    return np.array([ceil(Fraction(s - floor(s * share), 2)) for s in range(largest_sum + 1)], dtype=np.float32)
+
+
+def _level_columns(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The 0/1 matrix of (character class, level) per text, and each text's count above the levels."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
+    chars, inverse, frequency = np.unique(codes, return_inverse=True, return_counts=True)
+    rank = np.empty(len(chars), dtype=np.int64)
+    rank[np.lexsort((chars, -frequency))] = np.arange(len(chars))
+    classes = np.minimum(rank, CLASSES - 1)[inverse.ravel()]
+    counts = np.bincount(owner * CLASSES + classes, minlength=len(texts) * CLASSES).reshape(len(texts), CLASSES)
+    levels = np.minimum(counts.max(axis=0), LEVELS)
+    columns = np.zeros((len(texts), int(levels.sum())), dtype=np.float32)
+    offset = 0
+    for cls in np.nonzero(levels)[0].tolist():
+        width = int(levels[cls])
+        columns[:, offset:offset + width] = np.arange(width)[None, :] < counts[:, cls:cls + 1]
+        offset += width
+    excess = np.maximum(counts - LEVELS, 0).sum(axis=1).astype(np.float32)
+    return columns, excess
