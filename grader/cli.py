@@ -74,6 +74,7 @@ def main() -> None:
             grade sample OUT            write a demo disc with known expected points
             grade explain OUT USER      why a candidate got their points
             grade verify DISC OUT       do the results still belong to this disc?
+            grade review OUT …          record examiners' decisions; sign off
             grade overrides-template    print an empty overrides file
             grade papers                the papers it can grade
     \b
@@ -210,6 +211,7 @@ def summary_text(result) -> str:
     lines = [
         f"paper {result.paper.id}: {plural(len(result.rows), 'candidate')} 考生",
         (f"  graded 已评分 {counts['graded']}   needs review 待复核 {counts['needs-review']}   "
+         f"reviewed 已复核 {counts['reviewed']}   "
          f"unreadable 无法读取 {counts['unreadable']}   absent 缺考 {counts['absent']}"),
     ]
     if result.mean is not None:
@@ -284,6 +286,79 @@ def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None,
     echo("\n".join(outcome.lines()))
     if not outcome.ok:
         sys.exit(1)
+
+
+@main.command("review")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--confirm", "confirms", multiple=True, metavar="USER",
+              help="Confirm every open flag of USER: the points stand. May be given several times.")
+@click.option("--override", "overrides", multiple=True, nargs=3, metavar="USER CRITERION POINTS",
+              help="Set CRITERION's points for USER (1.5 or 9/4, from 0 to the maximum); decides the open "
+                   "flags of the criterion's unit. May be given several times.")
+@click.option("--sign-off", "signing", is_flag=True,
+              help="Sign the class off as final; refused while any candidate needs review.")
+@click.option("--examiner", default="", metavar="NAME", help="Who decides (考评员), recorded with each decision.")
+@click.option("--reason", default="", metavar="TEXT", help="Why, recorded with each confirm and override.")
+def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str, str], ...], signing: bool,
+           examiner: str, reason: str) -> None:
+    """Record examiners' decisions on the results in OUT, or list who still needs review.
+
+    Each decision is appended to OUT/review-log.jsonl (who, when, what, why) and every report is
+    written again from the cache at once. A candidate whose flags are all decided is `reviewed`.
+    --sign-off makes the class final; it exits 1, naming who still needs review, while anyone
+    does. Without a decision, the candidates who need review are listed in roster order.
+
+    \b
+    Example:
+      grade review /tmp/r
+      grade review /tmp/r --confirm ks05 --examiner 考评员01 --reason "文件位置已核实"
+      grade review /tmp/r --override ks05 U4-02 1/2 --examiner 考评员01 --reason "CMYK accepted in part"
+      grade review /tmp/r --sign-off --examiner 考评员01
+    """
+    from grader.review import actions
+
+    try:
+        done = None
+        for user in confirms:
+            done = actions.confirm(out, user, examiner, reason)
+            echo(_decided(done))
+        for user, criterion, points in overrides:
+            done = actions.override(out, user, criterion, points, examiner, reason)
+            echo(_decided(done))
+        if signing:
+            done = actions.sign_off(out, examiner, reason)
+            echo(_decided(done))
+        if done is None:
+            waiting = actions.queue(out)
+            for result in waiting:
+                codes = ", ".join(f.code for f in result.open_flags()) or result.status
+                echo(f"{result.result_id} {result.name}  {codes}")
+            echo(f"to review 需复核: {len(waiting)}" if waiting else "no candidate needs review 无需复核")
+        elif not signing:
+            left = done.waiting()
+            echo(f"still to review 仍需复核: {len(left)}" + (f" ({', '.join(r.result_id for r in left)})" if left
+                                                               else " (ready to sign off 可签署定稿)"))
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _decided(done) -> str:
+    from grader.model import fraction_text
+
+    lines = []
+    for entry in done.entries:
+        what = entry.kind + (f" {entry.candidate}" if entry.candidate else "")
+        if entry.criterion:
+            what += f" {entry.criterion} → {fraction_text(entry.points)}"
+        flags = f", {len(entry.flags)} flag{'s' if len(entry.flags) != 1 else ''} decided" if entry.flags else ""
+        lines.append(f"logged 已记录 #{entry.seq}: {what}{flags} ({entry.examiner}, {entry.at})")
+    row = next((r for r in done.rows if r.result_id == done.entries[-1].candidate), None)
+    if row is not None:
+        from grader.model import STATUS_LABELS
+        from grader.score import display
+
+        lines.append(f"  {row.result_id}: total 总分 {display(row.total, 2)}, {STATUS_LABELS[row.status]}")
+    return "\n".join(lines)
 
 
 @main.command("overrides-template")
