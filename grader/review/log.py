@@ -28,12 +28,13 @@ import orjson
 
 from grader.errors import ReviewError
 from grader.model import fraction_text
+from grader.overrides import LIMITS
 
 LOG = "review-log.jsonl"
 CONFIRM, OVERRIDE, SIGN_OFF, REOPEN = "confirm", "override", "sign-off", "reopen"
 KINDS = (CONFIRM, OVERRIDE, SIGN_OFF, REOPEN)
-MAX_EXAMINER = 64  # characters; the overrides CSV holds the same caps
-MAX_REASON = 500
+MAX_EXAMINER = LIMITS["examiner"]  # characters, as in the overrides file
+MAX_REASON = LIMITS["reason"]
 
 
 @dataclass(frozen=True)
