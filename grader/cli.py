@@ -75,6 +75,7 @@ def main() -> None:
             grade explain OUT USER      why a candidate got their points
             grade verify DISC OUT       do the results still belong to this disc?
             grade review OUT …          record examiners' decisions; sign off
+            grade diff OLD NEW          what changed between two results folders
             grade overrides-template    print an empty overrides file
             grade papers                the papers it can grade
     \b
@@ -359,6 +360,26 @@ def _decided(done) -> str:
 
         lines.append(f"  {row.result_id}: total 总分 {display(row.total, 2)}, {STATUS_LABELS[row.status]}")
     return "\n".join(lines)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+def diff(old: Path, new: Path) -> None:
+    """List the candidates whose points, status or flags differ between the results folders OLD and
+    NEW, criterion by criterion, with both values (exact points), from their candidates/*.json.
+
+    \b
+    Example:
+      cp -r reports/demo /tmp/before && grade review reports/demo --override ks05 U4-02 1/2 …
+      grade diff /tmp/before reports/demo
+    """
+    from grader.report.diff import compare
+
+    try:
+        echo("\n".join(compare(old, new).lines()))
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command("overrides-template")

@@ -278,3 +278,36 @@ def test_an_unreadable_candidate_needs_a_decision(paper):
     assert Decisions().apply(result, paper.pass_mark).status == UNREADABLE
     confirmed = Decisions((Entry(1, "t", "d", "2026A", "confirm", "e", "r", "ks30"),))
     assert confirmed.apply(result, paper.pass_mark).status == REVIEWED
+
+
+# ---------------------------------------------------------------- diff
+
+
+def test_diff_names_every_changed_value_with_both_sides(graded_once, out):
+    from grader.report.diff import compare
+
+    assert compare(graded_once, out).lines() == [
+        "no change 无变化: 22 candidates, the same points, statuses and flags"]
+    actions.confirm(out, "ks05", "e", "r", now=AT)
+    actions.override(out, "ks12", "U8-03", "3", "e", "r", now=AT)
+    actions.override(out, "ks01", "U6-02", "7/4", "e", "r", now=AT)
+    (out / "candidates" / "ks22.json").unlink()
+    result = CliRunner().invoke(main, ["diff", str(graded_once), str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "ks01 满分考生", "    U6-02 2 → 7/4", "    total 100 → 399/4",
+        "ks05 考生05", "    status needs-review → reviewed",
+        "ks12 考生12", "    U8-03 6 → 3", "    total 5443/60 → 5263/60", "    status needs-review → reviewed",
+        "ks22", "    candidate present 有 → —", "    total 100 → —",
+        "4 of 22 candidates changed 考生有变化, 2 criterion values 评分项"]
+
+
+def test_diff_lists_flags_that_came_or_went(graded_once, out):
+    from grader.report.diff import compare
+
+    path = out / "candidates" / "ks05.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["flags"].append({"code": "misplaced", "unit": "U1", "file": "u1_accounts.xlsx", "reason": "r"})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [changed] = compare(graded_once, out).changed
+    assert [c.text() for c in changed.changes] == ["flag — → 文件位置不符 misplaced (U1 u1_accounts.xlsx)"]
