@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from fractions import Fraction
 
 import openpyxl
@@ -24,20 +23,9 @@ AT = dt.datetime(2026, 12, 2, 8, 15, tzinfo=dt.UTC)
 WAITING = ["ks05", "ks08", "ks09", "ks11", "ks12", "ks13", "ks16", "ks19", "ks20", "ks22"]
 
 
-@pytest.fixture(scope="module")
-def graded_once(tmp_path_factory, demo_disc, paper):
-    from grader.pipeline import grade_disc
-
-    out = tmp_path_factory.mktemp("review") / "out"
-    grade_disc(demo_disc, paper, out, jobs=1)
-    return out
-
-
 @pytest.fixture
-def out(graded_once, tmp_path):
-    copy = tmp_path / "out"
-    shutil.copytree(graded_once, copy)
-    return copy
+def out(results_copy):
+    return results_copy
 
 
 def log_rows(out) -> list[dict]:
@@ -283,16 +271,16 @@ def test_an_unreadable_candidate_needs_a_decision(paper):
 # ---------------------------------------------------------------- diff
 
 
-def test_diff_names_every_changed_value_with_both_sides(graded_once, out):
+def test_diff_names_every_changed_value_with_both_sides(demo_results, out):
     from grader.report.diff import compare
 
-    assert compare(graded_once, out).lines() == [
+    assert compare(demo_results, out).lines() == [
         "no change 无变化: 22 candidates, the same points, statuses and flags"]
     actions.confirm(out, "ks05", "e", "r", now=AT)
     actions.override(out, "ks12", "U8-03", "3", "e", "r", now=AT)
     actions.override(out, "ks01", "U6-02", "7/4", "e", "r", now=AT)
     (out / "candidates" / "ks22.json").unlink()
-    result = CliRunner().invoke(main, ["diff", str(graded_once), str(out)])
+    result = CliRunner().invoke(main, ["diff", str(demo_results), str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "ks01 满分考生", "    U6-02 2 → 7/4", "    total 100 → 399/4",
@@ -302,12 +290,12 @@ def test_diff_names_every_changed_value_with_both_sides(graded_once, out):
         "4 of 22 candidates changed 考生有变化, 2 criterion values 评分项"]
 
 
-def test_diff_lists_flags_that_came_or_went(graded_once, out):
+def test_diff_lists_flags_that_came_or_went(demo_results, out):
     from grader.report.diff import compare
 
     path = out / "candidates" / "ks05.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["flags"].append({"code": "misplaced", "unit": "U1", "file": "u1_accounts.xlsx", "reason": "r"})
     path.write_text(json.dumps(data), encoding="utf-8")
-    [changed] = compare(graded_once, out).changed
+    [changed] = compare(demo_results, out).changed
     assert [c.text() for c in changed.changes] == ["flag — → 文件位置不符 misplaced (U1 u1_accounts.xlsx)"]

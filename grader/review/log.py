@@ -2,7 +2,7 @@
 
 ``review-log.jsonl`` beside the reports, one JSON object a line::
 
-    {"seq": 3, "at": "2026-12-02T08:15:00+00:00", "disc": "4f0c…", "paper": "2026A",
+    {"seq": 3, "at": "2026-12-02T08:15:00+00:00", "disc": "4f0c…", "paper": "<id>",
      "kind": "override", "candidate": "ks05", "criterion": "U4-02", "points": "1/2",
      "flags": ["9b1fafa4ec6f"], "examiner": "考评员01", "reason": "…", "prev": "<sha256 of line 2>"}
 
