@@ -76,6 +76,7 @@ def main() -> None:
             grade verify DISC OUT       do the results still belong to this disc?
             grade review OUT …          record examiners' decisions; sign off
             grade diff OLD NEW          what changed between two results folders
+            grade records OUT           printable score records and class register
             grade overrides-template    print an empty overrides file
             grade papers                the papers it can grade
     \b
@@ -380,6 +381,27 @@ def diff(old: Path, new: Path) -> None:
         echo("\n".join(compare(old, new).lines()))
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command("records")
+@click.argument("out", type=click.Path(path_type=Path))
+def records(out: Path) -> None:
+    """Write the printable records of the results in OUT into OUT/print/: each candidate's score
+    record (考核评分记录表) and the class register (成绩登记表), A4 HTML with signature and date
+    lines for the examiner (考评员) and the supervisor (督考员). Open them in a browser and print.
+
+    \b
+    Example:
+      grade review /tmp/r --sign-off --examiner 考评员01 && grade records /tmp/r
+    """
+    from grader.review.records import write_records
+
+    try:
+        printed = write_records(out)
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
+    echo(f"printable records 打印记录: {printed.register} and {len(printed.records)} score records "
+         f"in {printed.register.parent}")
 
 
 @main.command("overrides-template")

@@ -43,7 +43,8 @@ from grader.intake import Disc
 MARKER = ".grade-out.json"
 LOCK = ".grade.lock"
 # what a run writes into an out folder; --fresh removes exactly these
-RESULTS = ("candidates", ".cache", "summary.csv", "summary.xlsx", "index.html", "flags.html", "manifest.json")
+RESULTS = ("candidates", ".cache", "summary.csv", "summary.xlsx", "index.html", "flags.html", "manifest.json",
+           "print")
 # the temporary name grader.report.write_atomic gives a file before renaming it into place
 PARTIAL = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
 
