@@ -297,11 +297,18 @@ def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None,
 @click.option("--override", "overrides", multiple=True, nargs=3, metavar="USER CRITERION POINTS",
               help="Set CRITERION's points for USER (1.5 or 9/4, from 0 to the maximum); decides the open "
                    "flags of the criterion's unit. May be given several times.")
+@click.option("--amend", "amendment", nargs=3, default=None, metavar="CRITERION ANSWER CREDIT",
+              help="Amend the key for everyone: under CRITERION, accept ANSWER (as found in the evidence), "
+                   "each such answer earning CREDIT points. Shows who gains what and asks before saving.")
+@click.option("--expected", default="", metavar="VALUE",
+              help="With --amend: accept ANSWER only where the key said VALUE.")
+@click.option("--yes", is_flag=True, help="With --amend: save without asking.")
 @click.option("--sign-off", "signing", is_flag=True,
               help="Sign the class off as final; refused while any candidate needs review.")
 @click.option("--examiner", default="", metavar="NAME", help="Who decides (考评员), recorded with each decision.")
 @click.option("--reason", default="", metavar="TEXT", help="Why, recorded with each confirm and override.")
-def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str, str], ...], signing: bool,
+def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str, str], ...],
+           amendment: tuple[str, str, str] | None, expected: str, yes: bool, signing: bool,
            examiner: str, reason: str) -> None:
     """Record examiners' decisions on the results in OUT, or list who still needs review.
 
@@ -315,6 +322,7 @@ def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str
       grade review /tmp/r
       grade review /tmp/r --confirm ks05 --examiner 考评员01 --reason "文件位置已核实"
       grade review /tmp/r --override ks05 U4-02 1/2 --examiner 考评员01 --reason "CMYK accepted in part"
+      grade review /tmp/r --amend U2-02 简约 2/5 --expected 北欧 --examiner 考评员01 --reason "两种风格均可"
       grade review /tmp/r --sign-off --examiner 考评员01
     """
     from grader.review import actions
@@ -326,6 +334,14 @@ def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str
             echo(_decided(done))
         for user, criterion, points in overrides:
             done = actions.override(out, user, criterion, points, examiner, reason)
+            echo(_decided(done))
+        if amendment is not None:
+            criterion, answer, credit = amendment
+            echo("\n".join(actions.preview_amendment(out, criterion, answer, credit, expected).lines()))
+            if not yes and not click.confirm("save the amendment 保存修正?", default=False):
+                echo("not saved 未保存")
+                return
+            done = actions.amend(out, criterion, answer, credit, examiner, reason, expected=expected)
             echo(_decided(done))
         if signing:
             done = actions.sign_off(out, examiner, reason)
@@ -350,7 +366,9 @@ def _decided(done) -> str:
     lines = []
     for entry in done.entries:
         what = entry.kind + (f" {entry.candidate}" if entry.candidate else "")
-        if entry.criterion:
+        if entry.kind == "amend":
+            what += f" {entry.criterion}: {entry.found!r} accepted, {fraction_text(entry.points)} each"
+        elif entry.criterion:
             what += f" {entry.criterion} → {fraction_text(entry.points)}"
         flags = f", {len(entry.flags)} flag{'s' if len(entry.flags) != 1 else ''} decided" if entry.flags else ""
         lines.append(f"logged 已记录 #{entry.seq}: {what}{flags} ({entry.examiner}, {entry.at})")

@@ -125,8 +125,9 @@ class Flag:
 @dataclass(frozen=True)
 class Decision:
     """An examiner's decision on a candidate, as the results show it: a row of the review log
-    (``grader.review``): a ``confirm`` (the points stand) or an ``override`` of one criterion,
-    with the keys of the flags it decided."""
+    (``grader.review``): a ``confirm`` (the points stand), an ``override`` of one criterion, with
+    the keys of the flags it decided, or a key ``amend``-ment for everyone that changed this
+    candidate's points (``points`` is then its credit per matching answer)."""
 
     seq: int  # the row's number in the review log
     kind: str
@@ -136,19 +137,22 @@ class Decision:
     criterion: str = ""
     points: Fraction | None = None
     flags: tuple[str, ...] = ()  # Flag.key() of each flag decided
+    expected: str = ""  # an amendment's key value ("" for any) and the answer it also accepts
+    found: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "kind": self.kind, "examiner": self.examiner, "reason": self.reason,
+        data = {"seq": self.seq, "kind": self.kind, "examiner": self.examiner, "reason": self.reason,
                 "at": self.at, "criterion": self.criterion,
                 "points": fraction_text(self.points) if self.points is not None else None,
                 "flags": list(self.flags)}
+        return {**data, "expected": self.expected, "found": self.found} if self.kind == "amend" else data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Decision:
         points = data.get("points")
         return cls(data["seq"], data["kind"], data["examiner"], data["reason"], data["at"],
                    data.get("criterion", ""), Fraction(points) if points is not None else None,
-                   tuple(data.get("flags", ())))
+                   tuple(data.get("flags", ())), data.get("expected", ""), data.get("found", ""))
 
 
 @dataclass(frozen=True)

@@ -299,3 +299,64 @@ def test_diff_lists_flags_that_came_or_went(demo_results, out):
     path.write_text(json.dumps(data), encoding="utf-8")
     [changed] = compare(demo_results, out).changed
     assert [c.text() for c in changed.changes] == ["flag — → 文件位置不符 misplaced (U1 u1_accounts.xlsx)"]
+
+
+# ---------------------------------------------------------------- key amendments
+
+
+def test_an_amendment_shows_who_gains_before_saving_then_regrades_everyone(out):
+    preview = actions.preview_amendment(out, "u6-03", "Shipped", "1/10", expected="UNSHIPPED")
+    assert preview.lines() == [
+        "key amendment 修正答案 U6-03: 'UNSHIPPED' → 'Shipped' accepted, 1/10 per answer",
+        "  ks05: U6-03 17/10 → 19/10 (2×), total 总分 90.48 → 90.68",
+        "1 of 21 candidates change 考生分数变化, 1/5 points in all 合计"]
+    assert not (out / LOG).exists()  # a preview writes nothing
+    actions.amend(out, "U6-03", "Shipped", "1/10", "考评员01", "发货状态两种填法均可", expected="unshipped", now=AT)
+    [row] = log_rows(out)
+    assert (row["kind"], row["criterion"], row["points"], row["expected"], row["found"], row["candidate"]) == (
+        "amend", "U6-03", "1/10", "unshipped", "Shipped", "")
+    ks05 = load_result(out, "ks05")
+    [u603] = [c for u in ks05["units"] for c in u["criteria"] if c["id"] == "U6-03"]
+    assert (u603["automatic"], u603["points"]) == ("17/10", "19/10")
+    assert u603["override"]["reason"] == "key amendment #1 (unshipped → Shipped, 2×): 发货状态两种填法均可"
+    assert ks05["total"] == str(Fraction(3619, 40) + Fraction(1, 5)) and ks05["status"] == "needs-review"
+    assert [d["kind"] for d in ks05["decisions"]] == ["amend"]
+    assert [f["decision"] for f in ks05["flags"]] == [None]  # an amendment decides no flag
+    assert "decisions" not in load_result(out, "ks02")
+
+
+def test_without_an_expected_value_any_deduction_with_the_answer_counts(out):
+    preview = actions.preview_amendment(out, "U2-02", "简约", "2/5")
+    assert [(g.result_id, g.before, g.after) for g in preview.gains] == [("ks03", Fraction(8, 5), Fraction(2))]
+    actions.amend(out, "U2-02", "简约", "2/5", "e", "r", now=AT)
+    actions.override(out, "ks03", "U2-02", "1", "e", "the examiner's own override replaces it", now=AT)
+    [u202] = [c for u in load_result(out, "ks03")["units"] for c in u["criteria"] if c["id"] == "U2-02"]
+    assert (u202["automatic"], u202["points"]) == ("8/5", "1")
+    assert actions.preview_amendment(out, "U2-02", "简约", "2/5").gains == ()
+
+
+def test_an_amendment_is_capped_at_the_maximum_and_refused_when_out_of_range(out):
+    actions.amend(out, "U6-03", "Shipped", "2", "e", "r", now=AT)
+    [u603] = [c for u in load_result(out, "ks05")["units"] for c in u["criteria"] if c["id"] == "U6-03"]
+    assert u603["points"] == "2"
+    with pytest.raises(ReviewError, match="points 3 outside 0–2 for U6-03"):
+        actions.amend(out, "U6-03", "Shipped", "3", "e", "r", now=AT)
+    with pytest.raises(ReviewError, match="more than 0"):
+        actions.amend(out, "U6-03", "Shipped", "0", "e", "r", now=AT)
+    with pytest.raises(ReviewError, match="the found is required"):
+        actions.amend(out, "U6-03", " ", "1/10", "e", "r", now=AT)
+
+
+def test_cli_amendment_asks_before_saving(out):
+    runner = CliRunner()
+    args = ["review", str(out), "--amend", "U6-03", "Shipped", "1/10", "--expected", "unshipped",
+            "--examiner", "考评员01", "--reason", "两种填法均可"]
+    result = runner.invoke(main, args, input="n\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == ["save the amendment 保存修正? [y/N]: n", "not saved 未保存"]
+    assert not (out / LOG).exists()
+    result = runner.invoke(main, [*args, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[3].startswith(
+        "logged 已记录 #1: amend U6-03: 'Shipped' accepted, 1/10 each (考评员01, ")
+    assert load_result(out, "ks05")["total"] == str(Fraction(3619, 40) + Fraction(1, 5))

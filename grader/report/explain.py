@@ -100,7 +100,11 @@ def explain(out: Path | str, user: str, part: str | None = None) -> str:
 
 def _decision(d: dict[str, Any]) -> str:
     """One review decision as a line: its log row, what it did, who, when and why."""
-    what = "确认 confirm" if d["kind"] == "confirm" else f"改分 override {d['criterion']} → {d['points']}"
+    if d["kind"] == "amend":
+        said = f"{d['expected']} → " if d.get("expected") else ""
+        what = f"修正答案 key amendment {d['criterion']} ({said}{d['found']}, {d['points']} each)"
+    else:
+        what = "确认 confirm" if d["kind"] == "confirm" else f"改分 override {d['criterion']} → {d['points']}"
     flags = len(d.get("flags", []))
     decided = f", {flags} flag{'s' if flags != 1 else ''} decided 已决" if flags else ""
     return f"#{d['seq']} {what}{decided} — {d['reason']} (考评员 examiner {d['examiner']}, {d['at']})"

@@ -8,7 +8,9 @@ points from 0 to its maximum, an examiner and a reason), appends one row to the 
 sha256 and the log's. A decision made after a sign-off first appends a ``reopen`` row.
 
 A confirm decides every flag of the candidate still open; an override decides the open flags of
-its criterion's unit (they are about that unit's files). Only these two decide a flag.
+its criterion's unit (they are about that unit's files). Only these two decide a flag. A key
+amendment (``amend``) changes points for everyone and decides no flag; ``preview_amendment``
+says, before it is saved, which candidates' points it changes and by how much.
 """
 from __future__ import annotations
 
@@ -32,8 +34,9 @@ from grader.report import json_bytes, write_atomic
 from grader.report.candidate_json import candidate_path, read_candidate
 from grader.report.manifest import MANIFEST, file_sha256, read_manifest
 from grader.report.summary import SummaryRow
-from grader.review.decisions import Decisions, load_decisions
-from grader.review.log import CONFIRM, OVERRIDE, REOPEN, SIGN_OFF, Entry, append, read_log
+from grader.review.decisions import Decisions, load_decisions, matches
+from grader.review.log import AMEND, CONFIRM, OVERRIDE, REOPEN, SIGN_OFF, Entry, append, clean, read_log
+from grader.score import display
 
 WAITING = (NEEDS_REVIEW, UNREADABLE)  # what keeps a class from being signed off
 
@@ -138,20 +141,112 @@ def override(out: str | Path, user: str, criterion: str, points: str | Fraction,
     with held(Path(out)):
         folder = open_folder(out)
         result = folder.candidate(user)
-        maxima = {c.id.upper(): c for c in folder.paper.criteria()}
-        chosen = maxima.get(" ".join(criterion.split()).upper())
-        if chosen is None:
-            raise ReviewError(f"{criterion!r} is not a criterion of paper {folder.paper.id}")
-        value = points if isinstance(points, Fraction) else parse_points(str(points))
-        if value is None:
-            raise ReviewError(f"points {points!r} is not a number (1.5 or 9/4)")
-        if not 0 <= value <= chosen.points:
-            raise ReviewError(f"points {fraction_text(value)} outside 0–{fraction_text(chosen.points)} "
-                              f"for {chosen.id}")
+        chosen = _criterion(folder, criterion)
+        value = _points(points, chosen.id, chosen.points)
         unit = result.criterion(chosen.id).unit
         keys = tuple(f.key() for f in result.open_flags() if f.unit == unit)
         return _record(folder, OVERRIDE, examiner, reason, now, candidate=result.result_id,
                        criterion=chosen.id, points=value, flags=keys)
+
+
+@dataclass(frozen=True)
+class Gain:
+    """What an amendment changes for one candidate: the criterion's points and the total."""
+
+    result_id: str
+    matches: int
+    before: Fraction
+    after: Fraction
+    total_before: Fraction
+    total_after: Fraction
+
+
+@dataclass(frozen=True)
+class Preview:
+    criterion: str
+    expected: str
+    found: str
+    credit: Fraction
+    gains: tuple[Gain, ...]
+    candidates: int  # who sat the exam
+
+    @property
+    def points(self) -> Fraction:
+        return sum((g.after - g.before for g in self.gains), Fraction(0))
+
+    def lines(self) -> list[str]:
+        said = f"{self.expected!r} → " if self.expected else "any key value → "
+        head = (f"key amendment 修正答案 {self.criterion}: {said}{self.found!r} accepted, "
+                f"{fraction_text(self.credit)} per answer")
+        lines = [head]
+        for g in self.gains:
+            lines.append(f"  {g.result_id}: {self.criterion} {fraction_text(g.before)} → {fraction_text(g.after)} "
+                         f"({g.matches}×), total 总分 {display(g.total_before, 2)} → {display(g.total_after, 2)}")
+        lines.append(f"{len(self.gains)} of {self.candidates} candidates change 考生分数变化, "
+                     f"{fraction_text(self.points)} points in all 合计")
+        return lines
+
+
+def preview_amendment(out: str | Path, criterion: str, found: str, credit: str | Fraction,
+                      expected: str = "") -> Preview:
+    """Who gains what if the amendment were saved; nothing is written."""
+    folder = open_folder(out)
+    return _preview(folder, *_amendment(folder, criterion, found, credit, expected))
+
+
+def amend(out: str | Path, criterion: str, found: str, credit: str | Fraction, examiner: str, reason: str,
+          *, expected: str = "", now: dt.datetime | None = None) -> Done:
+    """Accept ``found`` under ``criterion`` for everyone (where the key said ``expected``, when
+    given), each such answer earning ``credit``; logged, and every report written again."""
+    with held(Path(out)):
+        folder = open_folder(out)
+        chosen, value, expected, found = _amendment(folder, criterion, found, credit, expected)
+        return _record(folder, AMEND, examiner, reason, now, criterion=chosen, points=value, expected=expected,
+                       found=found)
+
+
+def _amendment(folder: Folder, criterion: str, found: str, credit: str | Fraction, expected: str
+               ) -> tuple[str, Fraction, str, str]:
+    chosen = _criterion(folder, criterion)
+    value = _points(credit, chosen.id, chosen.points)
+    if value == 0:
+        raise ReviewError("an amendment's credit per answer must be more than 0")
+    found = clean(found, "found", 500)
+    expected = clean(expected, "expected", 500) if expected.strip() else ""
+    return chosen.id, value, expected, found
+
+
+def _preview(folder: Folder, criterion: str, credit: Fraction, expected: str, found: str) -> Preview:
+    entry = Entry(0, "", folder.disc, folder.paper.id, AMEND, "", "", "", criterion, credit, expected=expected,
+                  found=found)
+    gains = []
+    present = [r for r in folder.results if r.status != ABSENT]
+    for result in present:
+        if any(d.kind == OVERRIDE and d.criterion == criterion for d in result.decisions):
+            continue  # the examiner's own override of the criterion stands
+        item = result.criterion(criterion)
+        count = matches(item, entry)
+        after = min(item.maximum, item.points + credit * count)
+        if after != item.points:
+            gains.append(Gain(result.result_id, count, item.points, after, result.total,
+                              result.total - item.points + after))
+    return Preview(criterion, expected, found, credit, tuple(gains), len(present))
+
+
+def _criterion(folder: Folder, typed: str):
+    chosen = {c.id.upper(): c for c in folder.paper.criteria()}.get(" ".join(typed.split()).upper())
+    if chosen is None:
+        raise ReviewError(f"{typed!r} is not a criterion of paper {folder.paper.id}")
+    return chosen
+
+
+def _points(points: str | Fraction, criterion: str, maximum: Fraction) -> Fraction:
+    value = points if isinstance(points, Fraction) else parse_points(str(points))
+    if value is None:
+        raise ReviewError(f"points {points!r} is not a number (1.5 or 9/4)")
+    if not 0 <= value <= maximum:
+        raise ReviewError(f"points {fraction_text(value)} outside 0–{fraction_text(maximum)} for {criterion}")
+    return value
 
 
 def sign_off(out: str | Path, examiner: str, reason: str = "", *, now: dt.datetime | None = None) -> Done:
@@ -175,7 +270,7 @@ def _record(folder: Folder, kind: str, examiner: str, reason: str, now: dt.datet
     facts = {"disc": folder.disc, "paper": folder.paper.id, "now": now}
     added = []
     if kind != SIGN_OFF and folder.decisions().signed_off is not None:
-        what = f"{kind} {row.get('candidate', '')} {row.get('criterion', '')}".strip()
+        what = " ".join(part for part in (kind, row.get("candidate", ""), row.get("criterion", "")) if part)
         added.append(append(folder.out, entries, REOPEN, examiner=examiner, reason=f"reopened by: {what}", **facts))
         entries = (*entries, added[-1])
     added.append(append(folder.out, entries, kind, examiner=examiner, reason=reason, **facts, **row))

@@ -1,7 +1,13 @@
 """The review log as it applies to one disc and paper: each candidate's decisions and status.
 
 An override replaces its criterion's points exactly as an overrides-file row does (the
-automatic value kept); a confirm changes no points. A candidate is ``reviewed`` when an
+automatic value kept); a confirm changes no points. A key amendment applies to every candidate:
+each deduction of its criterion whose found value equals the answer it accepts (and whose
+expected value equals the key value it names, when it names one; "equal" as the paper's
+convention 3) earns its credit back, the criterion capped at its maximum; it shows as an
+override of the criterion, and an examiner's own override of the criterion for the candidate
+still replaces it. It is judged on the evidence cached with each result, so the credit is the
+examiner's: one per matching deduction (the amendment's preview says who gains what). A candidate is ``reviewed`` when an
 examiner decided every one of its flags (an unreadable candidate needs at least one decision);
 the flags stay, each with the decision that decided it. A flag raised after the decision (a
 regrade found something new) is open again: the candidate needs review.
@@ -13,9 +19,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from grader.model import NEEDS_REVIEW, REVIEWED, UNREADABLE, CandidateResult, Decision
+from grader.model import ABSENT, NEEDS_REVIEW, REVIEWED, UNREADABLE, CandidateResult, Decision
 from grader.overrides import Override, apply_overrides
-from grader.review.log import CONFIRM, OVERRIDE, REOPEN, SIGN_OFF, Entry, log_sha256, read_log
+from grader.read.values import equal_text
+from grader.review.log import AMEND, CONFIRM, OVERRIDE, REOPEN, SIGN_OFF, Entry, log_sha256, read_log
 
 DECIDING = (CONFIRM, OVERRIDE)
 
@@ -32,17 +39,22 @@ class Decisions:
         return tuple(e for e in self.entries if e.kind in DECIDING and e.candidate == result_id)
 
     def apply(self, result: CandidateResult, pass_mark: Fraction) -> CandidateResult:
-        """The result with this candidate's overrides in place and its decisions attached."""
+        """The result with the key amendments and this candidate's overrides in place and its
+        decisions attached."""
         mine = self.for_candidate(result.result_id)
-        if not mine:
+        amended = amendments(result, self.entries)
+        if not mine and not amended:
             return result
+        shown = apply_overrides(result, amended.values(), pass_mark)
         overrides = [Override(e.seq, e.candidate, e.criterion, e.points,  # type: ignore[arg-type]
                               e.reason, e.examiner) for e in mine if e.kind == OVERRIDE]
-        shown = apply_overrides(result, overrides, pass_mark)
-        decisions = tuple(Decision(e.seq, e.kind, e.examiner, e.reason, e.at, e.criterion, e.points, e.flags)
-                          for e in mine)
-        shown = replace(shown, decisions=decisions)
-        if shown.status in (NEEDS_REVIEW, UNREADABLE) and not shown.open_flags():
+        shown = apply_overrides(shown, overrides, pass_mark)
+        touching = {e.seq for e in self.entries if e.kind == AMEND and e.criterion in amended}
+        used = sorted((e for e in self.entries if e in mine or e.seq in touching), key=lambda e: e.seq)
+        shown = replace(shown, decisions=tuple(
+            Decision(e.seq, e.kind, e.examiner, e.reason, e.at, e.criterion, e.points, e.flags, e.expected, e.found)
+            for e in used))
+        if mine and shown.status in (NEEDS_REVIEW, UNREADABLE) and not shown.open_flags():
             shown = replace(shown, status=REVIEWED)
         return shown
 
@@ -64,6 +76,35 @@ class Decisions:
                 "rows_applied": len(self.entries),
                 "signed_off": None if signed is None else {"examiner": signed.examiner, "at": signed.at,
                                                            "seq": signed.seq}}
+
+
+def matches(criterion, entry: Entry) -> int:
+    """How many of the criterion's deductions the amendment ``entry`` accepts."""
+    found = equal_text(entry.found)
+    expected = equal_text(entry.expected) if entry.expected else None
+    return sum(1 for e in criterion.evidence if not e.ok and equal_text(e.found) == found
+               and (expected is None or equal_text(e.expected) == expected))
+
+
+def amendments(result: CandidateResult, entries: tuple[Entry, ...]) -> dict[str, Override]:
+    """The criteria the key amendments change for this candidate, each as an override."""
+    if result.status == ABSENT:
+        return {}
+    changed: dict[str, Override] = {}
+    for entry in entries:
+        if entry.kind != AMEND:
+            continue
+        criterion = result.criterion(entry.criterion)
+        count = matches(criterion, entry)
+        if not count:
+            continue
+        before = changed[entry.criterion].points if entry.criterion in changed else criterion.points
+        points = min(criterion.maximum, before + entry.points * count)  # type: ignore[operator]
+        said = f"{entry.expected} → " if entry.expected else ""
+        reason = f"key amendment #{entry.seq} ({said}{entry.found}, {count}×): {entry.reason}"
+        changed[entry.criterion] = Override(entry.seq, result.result_id, entry.criterion, points, reason,
+                                            entry.examiner)
+    return changed
 
 
 def load_decisions(out: Path, disc: str, paper: str) -> Decisions:

@@ -7,7 +7,9 @@
      "flags": ["9b1fafa4ec6f"], "examiner": "考评员01", "reason": "…", "prev": "<sha256 of line 2>"}
 
 ``kind`` is one of ``confirm`` (the candidate's points stand: the flags it names are decided),
-``override`` (one criterion's points set by hand, within 0..maximum, exact), ``sign-off`` (the
+``override`` (one criterion's points set by hand, within 0..maximum, exact), ``amend`` (a key
+amendment for every candidate: under ``criterion``, an answer ``found`` is accepted where the key
+said ``expected``, each such answer earning ``points``; ``grader.review.decisions``), ``sign-off`` (the
 class is final) and ``reopen`` (written before a decision made after a sign-off). Each row
 names the disc (the identity ``grader.outfolder`` records) and the paper it was made for: a run
 of another disc or paper into the folder never applies it. Each row also holds the sha256 of
@@ -31,8 +33,8 @@ from grader.model import fraction_text
 from grader.overrides import LIMITS
 
 LOG = "review-log.jsonl"
-CONFIRM, OVERRIDE, SIGN_OFF, REOPEN = "confirm", "override", "sign-off", "reopen"
-KINDS = (CONFIRM, OVERRIDE, SIGN_OFF, REOPEN)
+CONFIRM, OVERRIDE, AMEND, SIGN_OFF, REOPEN = "confirm", "override", "amend", "sign-off", "reopen"
+KINDS = (CONFIRM, OVERRIDE, AMEND, SIGN_OFF, REOPEN)
 MAX_EXAMINER = LIMITS["examiner"]  # characters, as in the overrides file
 MAX_REASON = LIMITS["reason"]
 
@@ -53,12 +55,15 @@ class Entry:
     points: Fraction | None = None
     flags: tuple[str, ...] = ()  # Flag.key() of each flag decided
     prev: str = ""
+    expected: str = ""  # an amendment's: the key's value ("" for any) and the answer also accepted
+    found: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "at": self.at, "disc": self.disc, "paper": self.paper, "kind": self.kind,
+        data = {"seq": self.seq, "at": self.at, "disc": self.disc, "paper": self.paper, "kind": self.kind,
                 "candidate": self.candidate, "criterion": self.criterion,
                 "points": fraction_text(self.points) if self.points is not None else None,
                 "flags": list(self.flags), "examiner": self.examiner, "reason": self.reason, "prev": self.prev}
+        return {**data, "expected": self.expected, "found": self.found} if self.kind == AMEND else data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
@@ -66,7 +71,8 @@ class Entry:
         return cls(int(data["seq"]), str(data["at"]), str(data["disc"]), str(data["paper"]), str(data["kind"]),
                    str(data["examiner"]), str(data.get("reason", "")), str(data.get("candidate", "")),
                    str(data.get("criterion", "")), Fraction(points) if points is not None else None,
-                   tuple(str(k) for k in data.get("flags", ())), str(data.get("prev", "")))
+                   tuple(str(k) for k in data.get("flags", ())), str(data.get("prev", "")),
+                   str(data.get("expected", "")), str(data.get("found", "")))
 
     def line(self) -> bytes:
         return orjson.dumps(self.to_dict(), option=orjson.OPT_SORT_KEYS) + b"\n"
@@ -114,7 +120,8 @@ def log_sha256(out: Path) -> str:
 
 def append(out: Path, entries: tuple[Entry, ...], kind: str, *, disc: str, paper: str, examiner: str,
            reason: str = "", candidate: str = "", criterion: str = "", points: Fraction | None = None,
-           flags: tuple[str, ...] = (), now: dt.datetime | None = None) -> Entry:
+           flags: tuple[str, ...] = (), expected: str = "", found: str = "",
+           now: dt.datetime | None = None) -> Entry:
     """Append one row after ``entries`` (the log as read) and return it; the caller holds the out
     folder's lock. The row reaches the disk before this returns."""
     examiner, reason = clean(examiner, "examiner", MAX_EXAMINER), clean(reason, "reason", MAX_REASON, kind)
@@ -122,7 +129,7 @@ def append(out: Path, entries: tuple[Entry, ...], kind: str, *, disc: str, paper
     prev = hashlib.sha256(path.read_bytes().splitlines(keepends=True)[-1]).hexdigest() if entries else ""
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")
     entry = Entry(len(entries) + 1, moment, disc, paper, kind, examiner, reason, candidate, criterion, points,
-                  tuple(flags), prev)
+                  tuple(flags), prev, expected, found)
     with path.open("ab") as handle:
         handle.write(entry.line())
         handle.flush()

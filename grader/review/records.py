@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from grader.flags import labelled
-from grader.model import ABSENT, STATUS_LABELS, CandidateResult, fraction_text
+from grader.model import ABSENT, STATUS_LABELS, CandidateResult, Decision, fraction_text
 from grader.report import write_atomic
 from grader.review.actions import WAITING, Folder, open_folder
 from grader.score import display
@@ -94,9 +94,18 @@ def _view(result: CandidateResult, places: int) -> dict[str, Any]:
                    "decision": f"已决 decided #{decided[f.key()].seq}" if f.key() in decided else "未决 open"}
                   for f in result.flags],
         "decisions": [{"seq": d.seq, "reason": d.reason, "examiner": d.examiner, "at": d.at,
-                       "what": "确认 confirm" if d.kind == "confirm" else
-                       f"改分 override {d.criterion} → {fraction_text(d.points or 0)}"} for d in result.decisions],
+                       "what": _what(d)} for d in result.decisions],
     }
+
+
+def _what(decision: Decision) -> str:
+    if decision.kind == "confirm":
+        return "确认 confirm"
+    if decision.kind == "amend":
+        said = f"{decision.expected} → " if decision.expected else ""
+        return (f"修正答案 key amendment {decision.criterion} ({said}{decision.found}, "
+                f"{fraction_text(decision.points or 0)} each)")
+    return f"改分 override {decision.criterion} → {fraction_text(decision.points or 0)}"
 
 
 def _assets() -> dict[str, Any]:

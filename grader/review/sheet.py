@@ -11,7 +11,7 @@ from grader.report.summary import SummaryRow
 HEAD = [("序号", "Row"), ("准考证号", "Candidate no."), ("姓名", "Name"), ("用户名", "User"),
         ("决定", "Decision"), ("评分项", "Criterion"), ("分数", "Points"), ("已决标记", "Flags decided"),
         ("考评员", "Examiner"), ("理由", "Reason"), ("时间 (UTC)", "At (UTC)")]
-KIND_LABELS = {"confirm": "确认 confirm", "override": "改分 override"}
+KIND_LABELS = {"confirm": "确认 confirm", "override": "改分 override", "amend": "修正答案 key amendment"}
 
 
 def add_decisions_sheet(book: Any, rows: Sequence[SummaryRow]) -> None:
