@@ -74,6 +74,9 @@ def main() -> None:
             grade sample OUT            write a demo disc with known expected points
             grade explain OUT USER      why a candidate got their points
             grade verify DISC OUT       do the results still belong to this disc?
+            grade review OUT …          record examiners' decisions; sign off
+            grade diff OLD NEW          what changed between two results folders
+            grade records OUT           printable score records and class register
             grade overrides-template    print an empty overrides file
             grade papers                the papers it can grade
     \b
@@ -211,6 +214,7 @@ def summary_text(result) -> str:
     lines = [
         f"paper {result.paper.id}: {plural(len(result.rows), 'candidate')} 考生",
         (f"  graded 已评分 {counts['graded']}   needs review 待复核 {counts['needs-review']}   "
+         f"reviewed 已复核 {counts['reviewed']}   "
          f"unreadable 无法读取 {counts['unreadable']}   absent 缺考 {counts['absent']}"),
     ]
     if result.mean is not None:
@@ -285,6 +289,138 @@ def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None,
     echo("\n".join(outcome.lines()))
     if not outcome.ok:
         sys.exit(1)
+
+
+@main.command("review")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--confirm", "confirms", multiple=True, metavar="USER",
+              help="Confirm every open flag of USER: the points stand. May be given several times.")
+@click.option("--override", "overrides", multiple=True, nargs=3, metavar="USER CRITERION POINTS",
+              help="Set CRITERION's points for USER (1.5 or 9/4, from 0 to the maximum); decides the open "
+                   "flags of the criterion's unit. May be given several times.")
+@click.option("--amend", "amendment", nargs=3, default=None, metavar="CRITERION ANSWER CREDIT",
+              help="Amend the key for everyone: under CRITERION, accept ANSWER (as found in the evidence), "
+                   "each such answer earning CREDIT points. Shows who gains what and asks before saving.")
+@click.option("--expected", default="", metavar="VALUE",
+              help="With --amend: accept ANSWER only where the key said VALUE.")
+@click.option("--yes", is_flag=True, help="With --amend: save without asking.")
+@click.option("--sign-off", "signing", is_flag=True,
+              help="Sign the class off as final; refused while any candidate needs review.")
+@click.option("--examiner", default="", metavar="NAME", help="Who decides (考评员), recorded with each decision.")
+@click.option("--reason", default="", metavar="TEXT", help="Why, recorded with each confirm and override.")
+def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str, str], ...],
+           amendment: tuple[str, str, str] | None, expected: str, yes: bool, signing: bool,
+           examiner: str, reason: str) -> None:
+    """Record examiners' decisions on the results in OUT, or list who still needs review.
+
+    Each decision is appended to OUT/review-log.jsonl (who, when, what, why) and every report is
+    written again from the cache at once. A candidate whose flags are all decided is `reviewed`.
+    --sign-off makes the class final; it exits 1, naming who still needs review, while anyone
+    does. Without a decision, the candidates who need review are listed in roster order.
+
+    \b
+    Example:
+      grade review /tmp/r
+      grade review /tmp/r --confirm ks05 --examiner 考评员01 --reason "文件位置已核实"
+      grade review /tmp/r --override ks05 U4-02 1/2 --examiner 考评员01 --reason "CMYK accepted in part"
+      grade review /tmp/r --amend U2-02 简约 2/5 --expected 北欧 --examiner 考评员01 --reason "两种风格均可"
+      grade review /tmp/r --sign-off --examiner 考评员01
+    """
+    from grader.review import actions
+
+    try:
+        done = None
+        for user in confirms:
+            done = actions.confirm(out, user, examiner, reason)
+            echo(_decided(done))
+        for user, criterion, points in overrides:
+            done = actions.override(out, user, criterion, points, examiner, reason)
+            echo(_decided(done))
+        if amendment is not None:
+            criterion, answer, credit = amendment
+            echo("\n".join(actions.preview_amendment(out, criterion, answer, credit, expected).lines()))
+            if not yes and not click.confirm("save the amendment 保存修正?", default=False):
+                echo("not saved 未保存")
+                return
+            done = actions.amend(out, criterion, answer, credit, examiner, reason, expected=expected)
+            echo(_decided(done))
+        if signing:
+            done = actions.sign_off(out, examiner, reason)
+            echo(_decided(done))
+        if done is None:
+            waiting = actions.queue(out)
+            for result in waiting:
+                codes = ", ".join(f.code for f in result.open_flags()) or result.status
+                echo(f"{result.result_id} {result.name}  {codes}")
+            echo(f"to review 需复核: {len(waiting)}" if waiting else "no candidate needs review 无需复核")
+        elif not signing:
+            left = done.waiting()
+            echo(f"still to review 仍需复核: {len(left)}" + (f" ({', '.join(r.result_id for r in left)})" if left
+                                                               else " (ready to sign off 可签署定稿)"))
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _decided(done) -> str:
+    from grader.model import fraction_text
+
+    lines = []
+    for entry in done.entries:
+        what = entry.kind + (f" {entry.candidate}" if entry.candidate else "")
+        if entry.kind == "amend":
+            what += f" {entry.criterion}: {entry.found!r} accepted, {fraction_text(entry.points)} each"
+        elif entry.criterion:
+            what += f" {entry.criterion} → {fraction_text(entry.points)}"
+        flags = f", {len(entry.flags)} flag{'s' if len(entry.flags) != 1 else ''} decided" if entry.flags else ""
+        lines.append(f"logged 已记录 #{entry.seq}: {what}{flags} ({entry.examiner}, {entry.at})")
+    row = next((r for r in done.rows if r.result_id == done.entries[-1].candidate), None)
+    if row is not None:
+        from grader.model import STATUS_LABELS
+        from grader.score import display
+
+        lines.append(f"  {row.result_id}: total 总分 {display(row.total, 2)}, {STATUS_LABELS[row.status]}")
+    return "\n".join(lines)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+def diff(old: Path, new: Path) -> None:
+    """List the candidates whose points, status or flags differ between the results folders OLD and
+    NEW, criterion by criterion, with both values (exact points), from their candidates/*.json.
+
+    \b
+    Example:
+      cp -r reports/demo /tmp/before && grade review reports/demo --override ks05 U4-02 1/2 …
+      grade diff /tmp/before reports/demo
+    """
+    from grader.report.diff import compare
+
+    try:
+        echo("\n".join(compare(old, new).lines()))
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("records")
+@click.argument("out", type=click.Path(path_type=Path))
+def records(out: Path) -> None:
+    """Write the printable records of the results in OUT into OUT/print/: each candidate's score
+    record (考核评分记录表) and the class register (成绩登记表), A4 HTML with signature and date
+    lines for the examiner (考评员) and the supervisor (督考员). Open them in a browser and print.
+
+    \b
+    Example:
+      grade review /tmp/r --sign-off --examiner 考评员01 && grade records /tmp/r
+    """
+    from grader.review.records import write_records
+
+    try:
+        printed = write_records(out)
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
+    echo(f"printable records 打印记录: {printed.register} and {len(printed.records)} score records "
+         f"in {printed.register.parent}")
 
 
 @main.command("overrides-template")

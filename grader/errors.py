@@ -43,3 +43,8 @@ def describe(exc: BaseException, path: object = None) -> str:
         full = str(path)
         text = text.replace(full, full.rsplit("/", 1)[-1])
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class ReviewError(GraderError):
+    """A review decision cannot be made or recorded: an unknown candidate or criterion, points out
+    of range, a damaged review log, or a sign-off while a candidate still needs review."""

@@ -8,6 +8,7 @@ opens a file of the disc.
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -20,11 +21,13 @@ GRADED = "graded"
 ABSENT = "absent"
 NEEDS_REVIEW = "needs-review"
 UNREADABLE = "unreadable"
+REVIEWED = "reviewed"  # an examiner decided every flag (grader.review); the flags stay, with the decisions
 
 STATUS_LABELS = {
     GRADED: "已评分 graded",
     ABSENT: "缺考 absent",
     NEEDS_REVIEW: "待复核 needs review",
+    REVIEWED: "已复核 reviewed",
     UNREADABLE: "无法读取 unreadable",
 }
 
@@ -107,6 +110,49 @@ class Flag:
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.unit, self.code, self.file, self.reason)
+
+    def key(self) -> str:
+        """What an examiner's decision names the flag by: the same flag gets the same key on every
+        run, and a flag that changes (another file, another share) is a new one, still open.
+
+        >>> Flag("misplaced", "one folder too deep", "u1_accounts.xlsx", "U1").key()
+        '9b1fafa4ec6f'
+        """
+        text = f"{self.code}\0{self.unit}\0{self.file}\0{self.reason}"
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An examiner's decision on a candidate, as the results show it: a row of the review log
+    (``grader.review``): a ``confirm`` (the points stand), an ``override`` of one criterion, with
+    the keys of the flags it decided, or a key ``amend``-ment for everyone that changed this
+    candidate's points (``points`` is then its credit per matching answer)."""
+
+    seq: int  # the row's number in the review log
+    kind: str
+    examiner: str
+    reason: str
+    at: str  # UTC, ISO 8601, seconds
+    criterion: str = ""
+    points: Fraction | None = None
+    flags: tuple[str, ...] = ()  # Flag.key() of each flag decided
+    expected: str = ""  # an amendment's key value ("" for any) and the answer it also accepts
+    found: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"seq": self.seq, "kind": self.kind, "examiner": self.examiner, "reason": self.reason,
+                "at": self.at, "criterion": self.criterion,
+                "points": fraction_text(self.points) if self.points is not None else None,
+                "flags": list(self.flags)}
+        return {**data, "expected": self.expected, "found": self.found} if self.kind == "amend" else data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
+        points = data.get("points")
+        return cls(data["seq"], data["kind"], data["examiner"], data["reason"], data["at"],
+                   data.get("criterion", ""), Fraction(points) if points is not None else None,
+                   tuple(data.get("flags", ())), data.get("expected", ""), data.get("found", ""))
 
 
 # what the read stage made of one deliverable
@@ -251,6 +297,7 @@ class CandidateResult:
     flags: tuple[Flag, ...] = ()
     inputs: tuple[dict[str, Any], ...] = field(default=())  # files read: path, sha256, size
     result_id: str = ""  # the stem of the candidate's files (grader.names); "" takes the user's own
+    decisions: tuple[Decision, ...] = ()  # the examiners' decisions, in the review log's order
 
     def __post_init__(self) -> None:
         if not self.result_id:
@@ -259,7 +306,10 @@ class CandidateResult:
     def to_dict(self) -> dict[str, Any]:
         # a plain name's result id is the name itself: its JSON stays as it was before result ids
         named = {"result_id": self.result_id} if self.result_id != self.user else {}
+        # without decisions the JSON stays as it was before the review log
+        reviewed = {"decisions": [d.to_dict() for d in self.decisions]} if self.decisions else {}
         return {
+            **reviewed,
             **named,
             "user": self.user,
             "candidate_no": self.candidate_no,
@@ -287,7 +337,21 @@ class CandidateResult:
             flags=tuple(Flag.from_dict(f) for f in data["flags"]),
             inputs=tuple(data["inputs"]),
             result_id=data.get("result_id", ""),
+            decisions=tuple(Decision.from_dict(d) for d in data.get("decisions", ())),
         )
+
+    def decided(self) -> dict[str, Decision]:
+        """The decision that decided each flag, by the flag's key (the first one that named it)."""
+        found: dict[str, Decision] = {}
+        for decision in self.decisions:
+            for key in decision.flags:
+                found.setdefault(key, decision)
+        return found
+
+    def open_flags(self) -> tuple[Flag, ...]:
+        """The flags no decision has decided yet."""
+        decided = self.decided()
+        return tuple(f for f in self.flags if f.key() not in decided)
 
     def unit(self, unit_id: str) -> UnitResult:
         for unit in self.units:

@@ -12,6 +12,8 @@ exam.toml's paper, centre and session, the roster's bytes and the set of candida
   reports) before grading, so no candidate who is no longer on the disc keeps a page;
 - a folder that is not empty and holds no results of this tool is refused: nothing of someone
   else's is overwritten.
+- the review log (``review-log.jsonl``, ``grader.review``) is not a result: ``--fresh`` keeps it,
+  and each of its rows names the disc it was made for, so another disc's rows never apply.
 
 A worker stopped mid-write (a time limit, Ctrl-C, SIGTERM) can leave the temporary file it was
 about to rename into place; ``claim`` removes such leftovers when the run ends and when the
@@ -41,7 +43,8 @@ from grader.intake import Disc
 MARKER = ".grade-out.json"
 LOCK = ".grade.lock"
 # what a run writes into an out folder; --fresh removes exactly these
-RESULTS = ("candidates", ".cache", "summary.csv", "summary.xlsx", "index.html", "flags.html", "manifest.json")
+RESULTS = ("candidates", ".cache", "summary.csv", "summary.xlsx", "index.html", "flags.html", "manifest.json",
+           "print")
 # the temporary name grader.report.write_atomic gives a file before renaming it into place
 PARTIAL = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
 
@@ -180,6 +183,13 @@ def _admit(out: Path, identity: dict[str, Any], paper_id: str, fresh: bool) -> N
         (out / MARKER).write_bytes(orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     except OSError as exc:
         raise OutputError(output_problem(exc)) from None
+
+
+def held_disc(out: Path) -> dict[str, Any]:
+    """The identity of the disc whose results ``out`` holds ({} when it records none)."""
+    held = _read_marker(out) or {}
+    disc = held.get("disc", {})
+    return disc if isinstance(disc, dict) else {}
 
 
 def _read_marker(out: Path) -> dict[str, Any] | None:

@@ -5,10 +5,13 @@ An overrides file is a CSV with one row per changed criterion::
     candidate,criterion,points,reason,examiner
     ks07,U3-02,2,"keyword 'insulated' typed with two typos; accepted on review",examiner-01
 
-Every row is checked before any candidate is graded (a known candidate who sat the exam,
-a criterion of the paper, points from 0 to the criterion's maximum, a reason and an
-examiner, no criterion named twice for one candidate); the first bad row stops the run
-with its line number. The file may be saved by Excel (UTF-8 with or without BOM, or GBK);
+Every row is checked before any candidate is graded (as many fields as the header, quotes
+well formed, a known candidate who sat the exam, a criterion of the paper, points from 0 to
+the criterion's maximum, a reason and an examiner within their length caps and free of
+control characters, no criterion named twice for one candidate); the first bad row stops the
+run with its line number. A reason holding a comma must be in double quotes (a double quote
+inside it doubled): an unquoted ``关键词拼错两处, 复核后接受`` is one field too many, as is
+``1,5`` typed for 1.5, and both are refused rather than read into the wrong columns. The file may be saved by Excel (UTF-8 with or without BOM, or GBK);
 blank lines and lines starting with ``#`` are skipped. Headers may be English or Chinese
 (考生, 评分项, 分数, 理由, 阅卷人).
 
@@ -29,7 +32,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -59,6 +62,10 @@ candidate,criterion,points,reason,examiner
 """
 
 _NUMBER = re.compile(r"\d+(\.\d+)?(/\d+)?")
+MAX_BYTES = 4 * 1024 * 1024  # an overrides file larger than this is not a file of overrides
+# characters each field may hold; the review log (grader.review) holds the same caps
+LIMITS = {"candidate": 64, "criterion": 16, "points": 32, "reason": 500, "examiner": 64}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,9 @@ def load_overrides(path: str | Path, candidates: Iterable[str | tuple[str, str]]
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise OverridesError(f"overrides file {path}: {size} bytes, more than {MAX_BYTES}: not an overrides file")
         data = path.read_bytes()
     except OSError as exc:
         raise OverridesError(f"overrides file {path}: cannot be read ({exc.strerror or exc})") from None
@@ -141,16 +151,18 @@ def load_overrides(path: str | Path, candidates: Iterable[str | tuple[str, str]]
     rows: list[Override] = []
     seen: dict[tuple[str, str], int] = {}
     header: dict[str, int] | None = None
-    reader = csv.reader(io.StringIO(text))
-    end = 0
-    for record in reader:
-        line, end = end + 1, reader.line_num  # a quoted value may span lines: cite the row's first
+    fields = 0
+    for line, record in _records(text, path):
         where = f"overrides file {path}, line {line}"
         if not any(v.strip() for v in record) or record[0].lstrip().startswith("#"):
             continue
         if header is None:
-            header = _header(record, where)
+            header, fields = _header(record, where), len(record)
             continue
+        if len(record) != fields:
+            raise OverridesError(f"{where}: {len(record)} fields where the header has {fields}; a value holding "
+                                 f"a comma goes in double quotes (\"关键词拼错两处, 复核后接受\"), and points "
+                                 f"are written 1.5, not 1,5")
         row = _row(record, header, line, where, users, missing, criteria, maxima)
         pair = (row.candidate, row.criterion)
         if pair in seen:
@@ -161,6 +173,23 @@ def load_overrides(path: str | Path, candidates: Iterable[str | tuple[str, str]]
     if header is None:
         raise OverridesError(f"overrides file {path}: no header row ({','.join(COLUMNS)})")
     return Overrides(path, hashlib.sha256(data).hexdigest(), tuple(rows))
+
+
+def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on (a quoted value may span lines), read strictly:
+    a stray quote or an overlong field is refused with its line."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    end = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise OverridesError(f"overrides file {path}, line {reader.line_num}: {exc} (a value holding a comma "
+                                 f"or a quote goes in double quotes, each quote inside it doubled)") from None
+        line, end = end + 1, reader.line_num
+        yield line, record
 
 
 def _header(record: list[str], where: str) -> dict[str, int]:
@@ -180,6 +209,11 @@ def _header(record: list[str], where: str) -> dict[str, int]:
 def _row(record: list[str], header: dict[str, int], line: int, where: str, users: list[tuple[str, str]],
          absent: set[str], criteria: dict[str, str], maxima: dict[str, Fraction]) -> Override:
     values = {c: (record[i].strip() if i < len(record) else "") for c, i in header.items()}
+    for column, value in values.items():
+        if len(value) > LIMITS[column]:
+            raise OverridesError(f"{where}: the {column} is {len(value)} characters, more than {LIMITS[column]}")
+        if _CONTROL.search(value):
+            raise OverridesError(f"{where}: the {column} holds a control character")
     user = unicodedata.normalize("NFKC", values["candidate"]).strip()
     if not user:
         raise OverridesError(f"{where}: no candidate")

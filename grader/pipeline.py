@@ -32,6 +32,7 @@ from grader.errors import DiscError, NothingReadError, OutputError
 from grader.fingerprints import fingerprints as take_fingerprints
 from grader.intake import CandidateEntry, Disc, flag_skipped, scan_disc
 from grader.limits import Limits
+<<<<<<< HEAD
 from grader.model import (
     ABSENT,
     GRADED,
@@ -44,6 +45,10 @@ from grader.model import (
     Reading,
 )
 from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
+=======
+from grader.model import ABSENT, GRADED, NEEDS_REVIEW, REVIEWED, UNREADABLE, CandidateResult, Exhibit, Flag
+from grader.outfolder import claim, disc_identity, held_disc, output_problem, refuse_out_inside
+>>>>>>> review
 from grader.overrides import Override, Overrides, load_overrides
 from grader.paper import Paper, choose_paper, load_paper
 from grader.read import load_all as load_readers
@@ -54,7 +59,13 @@ from grader.report.candidate_json import candidate_path, shared_evidence, unchan
 from grader.report.html import page_name, write_candidate_page, write_fallback_page, write_index
 from grader.report.manifest import file_sha256, write_manifest
 from grader.report.summary import SummaryRow, write_csv, write_xlsx
+<<<<<<< HEAD
 from grader.score import absent_result, grade_reading, stopped_result
+=======
+from grader.review.decisions import Decisions, load_decisions
+from grader.review.sheet import add_decisions_sheet
+from grader.score import absent_result, grade_submission, stopped_result
+>>>>>>> review
 from grader.similarity import find_similar
 from grader.sources import open_disc
 from grader.supervise import Failure, supervise
@@ -82,7 +93,7 @@ class Run:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {s: self.count(s) for s in (GRADED, NEEDS_REVIEW, UNREADABLE, ABSENT)}
+        return {s: self.count(s) for s in (GRADED, NEEDS_REVIEW, REVIEWED, UNREADABLE, ABSENT)}
 
     @property
     def present(self) -> list[SummaryRow]:
@@ -235,11 +246,13 @@ class Published:
     result_file: tuple[str, str]  # candidates/<result id>.json and its sha256
 
 
-def publish(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready) -> Published:
-    """Write one candidate's JSON and page, once: its result with the overrides applied and its
-    similarity flags added, and the exhibits cached with it (the disc is not opened). A cached
-    candidate whose JSON is already exactly this is not rewritten."""
-    shown, shown_files = _as_shown(out, paper, overrides, ready)
+def publish(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready,
+            decisions: Decisions | None = None) -> Published:
+    """Write one candidate's JSON and page, once: its result with the overrides applied, its
+    similarity flags added and the review log's decisions applied, and the exhibits cached with
+    it (the disc is not opened). A cached candidate whose JSON is already exactly this is not
+    rewritten."""
+    shown, shown_files = _as_shown(out, paper, overrides, ready, decisions)
     path = candidate_path(out, shown.result_id)
     page = out / "candidates" / page_name(shown.result_id)
     if not (ready.cached and page.is_file() and unchanged(out, shown, paper.places)):
@@ -248,8 +261,8 @@ def publish(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready) 
     return _published(out, shown, path)
 
 
-def _as_shown(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready
-              ) -> tuple[CandidateResult, dict[str, Exhibit]]:
+def _as_shown(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready,
+              decisions: Decisions | None = None) -> tuple[CandidateResult, dict[str, Exhibit]]:
     """The candidate's result as its reports show it, and its exhibits."""
     if ready.stopped is not None:
         result, shown_files = ready.stopped, {}
@@ -263,6 +276,8 @@ def _as_shown(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready
     if ready.similar:
         shown = replace(shown, flags=tuple(sorted(set(shown.flags) | set(ready.similar), key=Flag.sort_key)),
                         status=NEEDS_REVIEW if shown.status == GRADED else shown.status)
+    if decisions is not None:  # after the similarity flags: a decision can decide those too
+        shown = decisions.apply(shown, paper.pass_mark)
     return shown, shown_files
 
 
@@ -271,20 +286,23 @@ def _published(out: Path, shown: CandidateResult, path: Path) -> Published:
 
 
 def _publish_stopped(out: Path, paper: Paper, overrides: Overrides | None, ready: Ready,
-                     failure: Failure) -> Published:
+                     failure: Failure, decisions: Decisions | None = None) -> Published:
     """A candidate whose page took a writer past its limits: its JSON, and a plain page saying why."""
-    shown, _ = _as_shown(out, paper, overrides, ready)
+    shown, _ = _as_shown(out, paper, overrides, ready, decisions)
     path = _written(lambda: write_candidate(out, shown, paper.places))
     _written(lambda: write_fallback_page(out, shown, f"{failure.code}: {failure.reason}"))
     return _published(out, shown, path)
 
 
-def _start_writer(out: Path, paper: Paper, overrides: Overrides | None) -> tuple[Path, Paper, Overrides | None]:
-    return out, paper, overrides
+def _start_writer(out: Path, paper: Paper, overrides: Overrides | None, decisions: Decisions | None
+                  ) -> tuple[Path, Paper, Overrides | None, Decisions | None]:
+    return out, paper, overrides, decisions
 
 
-def _write_one(state: tuple[Path, Paper, Overrides | None], index: int, ready: Ready) -> Published:
-    return publish(*state, ready)
+def _write_one(state: tuple[Path, Paper, Overrides | None, Decisions | None], index: int,
+               ready: Ready) -> Published:
+    out, paper, overrides, decisions = state
+    return publish(out, paper, overrides, ready, decisions)
 
 
 def _written(write: Callable[[], Any]) -> Any:
@@ -426,6 +444,7 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
             progress(done, len(entries), graded.user)
     candidates = [r for r in ready if r is not None]
     _written(lambda: _store_run(out, candidates, disc.exam, changes))
+    decisions = load_decisions(out, identity["id"], paper.id)
 
     clock = time.perf_counter()
     flags = similar_flags({rid: orjson.loads(blob) for rid, blob in prints.items()}, paper) if similar else {}
@@ -433,7 +452,8 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
     seconds["similarity"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    published = _publish_all(out, paper, changes, candidates, flags, 1 if dask else jobs, limits, start_method)
+    published = _publish_all(out, paper, changes, candidates, flags, 1 if dask else jobs, limits, start_method,
+                             decisions)
     seconds["reports"] = time.perf_counter() - clock
     final = [p.row for p in published]
     written = {p.result_file[0]: p.result_file[1] for p in published}
@@ -444,6 +464,7 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
     _written(lambda: _write_class_reports(out, final, paper, disc.exam, alarms, {
         "disc_identity": identity,
         "overrides": changes.manifest_record() if changes is not None else None,
+        "review": decisions.manifest_record(),
         "results": dict(sorted(written.items())),
         "source": {"kind": source.kind, "warnings": source.warnings},
     }, disc_path, inputs))
@@ -453,19 +474,19 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
 
 def _publish_all(out: Path, paper: Paper, overrides: Overrides | None, candidates: list[Ready],
                  flags: dict[str, tuple[Flag, ...]], jobs: int = 1, limits: Limits | None = None,
-                 method: str | None = None) -> list[Published]:
+                 method: str | None = None, decisions: Decisions | None = None) -> list[Published]:
     """Every candidate's JSON and page, in ``jobs`` worker processes (rendering the pages is most of
     it; one process alone made a large run a sixth slower), in roster order."""
     ready = [replace(r, similar=flags.get(r.result_id, ())) for r in candidates]
     if jobs <= 1 or len(ready) <= 1:
-        return [publish(out, paper, overrides, r) for r in ready]
+        return [publish(out, paper, overrides, r, decisions) for r in ready]
     limits = limits or Limits()
     published: list[Published | None] = [None] * len(ready)
     for (index, item), outcome in supervise(
             list(enumerate(ready)), _write_one, workers=min(jobs, len(ready)), seconds=limits.candidate_seconds,
-            max_bytes=limits.max_memory_bytes, initializer=_start_writer, initargs=(out, paper, overrides),
-            method=method):
-        published[index] = (_publish_stopped(out, paper, overrides, item, outcome)
+            max_bytes=limits.max_memory_bytes, initializer=_start_writer,
+            initargs=(out, paper, overrides, decisions), method=method):
+        published[index] = (_publish_stopped(out, paper, overrides, item, outcome, decisions)
                             if isinstance(outcome, Failure) else outcome)
     return [p for p in published if p is not None]
 
@@ -475,7 +496,8 @@ def _write_class_reports(out: Path, final: list[SummaryRow], paper: Paper, exam:
                          disc_path: Path | None = None, inputs: dict[str, dict[str, Any]] | None = None) -> None:
     """The class reports; the manifest too when the disc's facts are given (``extra``)."""
     write_csv(out / "summary.csv", final, paper)
-    write_xlsx(out / "summary.xlsx", final, paper, extra_sheets=gradebook.sheets(final, paper, alarms))
+    write_xlsx(out / "summary.xlsx", final, paper,
+               extra_sheets=[*gradebook.sheets(final, paper, alarms), lambda book: add_decisions_sheet(book, final)])
     write_index(out, final, paper, exam, alarms)
     if extra is not None and disc_path is not None:
         write_manifest(out, paper, disc_path, inputs or {}, extra=extra)
@@ -520,8 +542,9 @@ def _overrides_of(record: dict[str, Any] | None) -> Overrides | None:
 def rewrite_reports(out: str | Path, paper: Paper | str | Path | None = None) -> list[SummaryRow]:
     """Write every candidate's JSON and page, the summaries and the index again from the reports
     folder's cache alone (the disc is not needed, nor opened), as the last run wrote them:
-    similarity flags found again from the cached fingerprints, the run's overrides applied. The
-    manifest, which describes the disc, is left as it is. Returns the class list."""
+    similarity flags found again from the cached fingerprints, the run's overrides and the review
+    log's decisions for this disc applied. The manifest, which describes the disc, is left as it
+    is. Returns the class list."""
     if not isinstance(paper, Paper):
         paper = load_paper(paper)
     out = Path(out)
@@ -541,7 +564,8 @@ def rewrite_reports(out: str | Path, paper: Paper | str | Path | None = None) ->
             entry = cache.load(out, r.result_id, r.key) if r.stopped is None else None
             prints[r.result_id] = entry[1] if entry is not None else {}
         flags = similar_flags(prints, paper)
-    final = [p.row for p in _publish_all(out, paper, overrides, candidates, flags)]
+    decisions = load_decisions(out, str(held_disc(out).get("id", "")), paper.id)
+    final = [p.row for p in _publish_all(out, paper, overrides, candidates, flags, decisions=decisions)]
     _written(lambda: _write_class_reports(out, final, paper, exam, class_alarms(out, final, paper)))
     return final
 

@@ -9,7 +9,9 @@ Reads OUT's ``manifest.json`` and recomputes, without grading anything:
 - the overrides file's sha256 (``--overrides``, else the file the run used); results made
   without overrides do not belong to an overrides file, nor the reverse;
 - the sha256 of every ``candidates/<user>.json`` in OUT against the one the run wrote, and
-  no result file the run did not write.
+  no result file the run did not write;
+- the review log (``review-log.jsonl``) against the sha256 the manifest holds since its last
+  decision, and its rows' chain: an edited, removed or added row is found.
 
 The answer is a list of findings, each ok or not; ``Verification.ok`` when all are.
 """
@@ -31,7 +33,7 @@ SHOWN = 10  # changed files named one by one; the rest counted
 @dataclass(frozen=True)
 class Finding:
     ok: bool
-    topic: str  # disc, rubric, key, overrides, results, grader
+    topic: str  # disc, rubric, key, overrides, results, review
     text: str
 
 
@@ -71,6 +73,7 @@ def verify(disc: Path | str, out: Path | str, paper: str | Path | None = None,
     _paper(result, manifest, paper, papers)
     _overrides(result, manifest.get("overrides"), overrides)
     _results(result, out, manifest.get("results"))
+    _review(result, out, manifest.get("review"))
     return result
 
 
@@ -183,6 +186,29 @@ def _results(result: Verification, out: Path, recorded: dict[str, str] | None) -
         result.add(False, "results", f"{len(extra)} result file(s) not written by this run: {_names(extra)}")
     if not changed and not missing and not extra:
         result.add(True, "results", f"all {len(recorded)} candidate results as written (sha256)")
+
+
+def _review(result: Verification, out: Path, recorded: dict[str, Any] | None) -> None:
+    from grader.review.log import LOG, log_sha256, read_log
+
+    try:
+        rows = len(read_log(out))
+    except GraderError as exc:
+        result.add(False, "review", str(exc))
+        return
+    digest = log_sha256(out)
+    if recorded is None:
+        if digest:
+            result.add(False, "review", f"{LOG} holds {rows} row(s) the results were not made with")
+        else:
+            result.add(True, "review", "no review decisions, as in the run")
+    elif digest != recorded.get("sha256"):
+        result.add(False, "review", f"{LOG} differs from the log the results were made with "
+                                    f"({recorded.get('rows', '?')} row(s) then, {rows} now)")
+    else:
+        signed = recorded.get("signed_off")
+        state = f", signed off by {signed['examiner']} at {signed['at']}" if signed else ""
+        result.add(True, "review", f"{LOG} unchanged (sha256, {rows} row(s){state})")
 
 
 def _names(names: list[str]) -> str:

@@ -33,5 +33,15 @@ def demo_results(tmp_path_factory, demo_disc, paper) -> Path:
     return out
 
 
+@pytest.fixture
+def results_copy(demo_results, tmp_path) -> Path:
+    """A copy of the demo disc's results, for a test that records decisions in it."""
+    import shutil
+
+    copy = tmp_path / "out"
+    shutil.copytree(demo_results, copy)
+    return copy
+
+
 def load_result(out: Path, user: str) -> dict:
     return json.loads((out / "candidates" / f"{user}.json").read_text(encoding="utf-8"))

@@ -286,7 +286,7 @@ def test_a_link_out_of_the_disc_is_not_followed_but_still_a_candidate(tmp_path, 
     assert read_paths(out, "ks12") == []
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert not [p for p in manifest["inputs"] if p["path"].startswith("ks12/")]
-    assert run.counts == {"graded": 1, "needs-review": 2, "unreadable": 0, "absent": 0}
+    assert run.counts == {"graded": 1, "needs-review": 2, "reviewed": 0, "unreadable": 0, "absent": 0}
 
 
 def test_rostered_linked_candidates_are_never_absent(tmp_path, paper):

@@ -98,7 +98,7 @@ def test_windows_without_posix_timer_or_fork_grades_the_demo_disc_identically(de
     out = tmp_path / "out"
     run = grade_disc(demo_disc, paper, out, jobs=2)
     assert candidate_bytes(out) == candidate_bytes(demo_results)
-    assert run.counts == {"graded": 11, "needs-review": 10, "unreadable": 0, "absent": 1}
+    assert run.counts == {"graded": 11, "needs-review": 10, "reviewed": 0, "unreadable": 0, "absent": 1}
 
 
 def test_a_second_run_into_an_out_folder_in_use_refuses_at_once(tmp_path, paper):

@@ -65,5 +65,5 @@ def test_verify_prints_on_a_gbk_console(demo_disc, demo_results):
     assert shown.returncode == 0, shown.stderr.decode("gbk", "replace")
     lines = shown.stdout.decode("gbk").splitlines()
     assert [line.split(" ", 2)[:2] for line in lines] == [
-        ["OK", "disc:"], ["OK", "rubric:"], ["OK", "key:"], ["OK", "overrides:"], ["OK", "results:"],
+        ["OK", "disc:"], ["OK", "rubric:"], ["OK", "key:"], ["OK", "overrides:"], ["OK", "results:"], ["OK", "review:"],
         ["OK", "一致:"]]

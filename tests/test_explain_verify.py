@@ -109,7 +109,7 @@ def test_verify_unchanged(own_copy):
     disc, out, _ = own_copy
     outcome = verify(disc, out)
     assert outcome.ok, outcome.lines()
-    assert {f.topic for f in outcome.findings} == {"disc", "rubric", "key", "overrides", "results"}
+    assert {f.topic for f in outcome.findings} == {"disc", "rubric", "key", "overrides", "results", "review"}
     result = CliRunner().invoke(main, ["verify", str(disc), str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith("OK 一致")

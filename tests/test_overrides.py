@@ -56,7 +56,7 @@ def test_points_from_zero_to_the_maximum_are_accepted(tmp_path, points):
     ("ks02,U6-02,,r,e", "points '' is not a number"),
     ("ks02,U6-02,1,,e", "a reason is required"),
     ("ks02,U6-02,1,r,  ", "the examiner is required"),
-    ("ks02,U6-02,1,r", "the examiner is required"),
+    ("ks02,U6-02,1,r", "4 fields where the header has 5"),
 ])
 def test_a_bad_row_is_rejected_with_its_line_number(tmp_path, row, message):
     text = HEADER + "# a comment line\n\nks01,U6-01,0,r,e\n" + row + "\n"

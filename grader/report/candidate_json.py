@@ -18,8 +18,12 @@ def candidate_document(result: CandidateResult, places: int) -> dict[str, Any]:
         unit_data["points_display"] = str(display(unit.points, places))
         for criterion, criterion_data in zip(unit.criteria, unit_data["criteria"]):
             criterion_data["points_display"] = str(display(criterion.points, places))
-    for flag in data["flags"]:
-        flag["name_zh"] = name_zh(flag["code"])
+    decided = result.decided()
+    for flag, flag_data in zip(result.flags, data["flags"]):
+        flag_data["name_zh"] = name_zh(flag.code)
+        if result.decisions:  # each flag with the review log's row that decided it (null: still open)
+            decision = decided.get(flag.key())
+            flag_data["decision"] = decision.seq if decision is not None else None
     return data
 
 

@@ -85,8 +85,29 @@ def explain(out: Path | str, user: str, part: str | None = None) -> str:
         lines.append("标记 flags (points unchanged, for review):")
         for flag in flags:
             where = " ".join(x for x in (flag.get("unit", ""), flag.get("file", "")) if x)
-            lines.append(f"{INDENT}{labelled(flag['code'])}" + (f" [{where}]" if where else "") + f": {flag['reason']}")
+            decided = flag.get("decision")
+            state = f" — decided 已决 #{decided}" if decided else (" — open 未决" if "decision" in flag else "")
+            lines.append(f"{INDENT}{labelled(flag['code'])}" + (f" [{where}]" if where else "")
+                         + f": {flag['reason']}{state}")
+    decisions = data.get("decisions", [])
+    if decisions and wanted is None:
+        lines.append("")
+        lines.append("复核决定 review decisions (review-log.jsonl):")
+        for d in decisions:
+            lines.append(f"{INDENT}{_decision(d)}")
     return "\n".join(lines)
+
+
+def _decision(d: dict[str, Any]) -> str:
+    """One review decision as a line: its log row, what it did, who, when and why."""
+    if d["kind"] == "amend":
+        said = f"{d['expected']} → " if d.get("expected") else ""
+        what = f"修正答案 key amendment {d['criterion']} ({said}{d['found']}, {d['points']} each)"
+    else:
+        what = "确认 confirm" if d["kind"] == "confirm" else f"改分 override {d['criterion']} → {d['points']}"
+    flags = len(d.get("flags", []))
+    decided = f", {flags} flag{'s' if flags != 1 else ''} decided 已决" if flags else ""
+    return f"#{d['seq']} {what}{decided} — {d['reason']} (考评员 examiner {d['examiner']}, {d['at']})"
 
 
 def _heading(data: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from grader.flags import labelled
-from grader.model import ABSENT, STATUS_LABELS, CandidateResult, Flag, fraction_text
+from grader.model import ABSENT, STATUS_LABELS, CandidateResult, Decision, Flag, fraction_text
 from grader.names import result_stem
 from grader.paper import Paper
 from grader.report import write_atomic
@@ -53,6 +53,7 @@ class SummaryRow:
     overrides: tuple[OverrideNote, ...] = ()
     flag_records: tuple[Flag, ...] = ()
     result_id: str = ""  # the stem of the candidate's files; "" takes the user's own
+    decisions: tuple[Decision, ...] = ()  # the review log's decisions on the candidate
 
     def __post_init__(self) -> None:
         if not self.result_id:
@@ -68,7 +69,8 @@ class SummaryRow:
             for c in criteria if c.override is not None)
         return cls(result.user, result.candidate_no, result.name, result.status,
                    tuple(u.points for u in result.units), result.total, result.passed, flags,
-                   tuple(c.points for c in criteria), overrides, result.flags, result.result_id)
+                   tuple(c.points for c in criteria), overrides, result.flags, result.result_id,
+                   result.decisions)
 
 
 def flag_text(flag: Flag) -> str:
