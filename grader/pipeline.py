@@ -32,23 +32,19 @@ from grader.errors import DiscError, NothingReadError, OutputError
 from grader.fingerprints import fingerprints as take_fingerprints
 from grader.intake import CandidateEntry, Disc, flag_skipped, scan_disc
 from grader.limits import Limits
-<<<<<<< HEAD
 from grader.model import (
     ABSENT,
     GRADED,
     NEEDS_REVIEW,
     READ,
+    REVIEWED,
     UNREADABLE,
     CandidateResult,
     Exhibit,
     Flag,
     Reading,
 )
-from grader.outfolder import claim, disc_identity, output_problem, refuse_out_inside
-=======
-from grader.model import ABSENT, GRADED, NEEDS_REVIEW, REVIEWED, UNREADABLE, CandidateResult, Exhibit, Flag
 from grader.outfolder import claim, disc_identity, held_disc, output_problem, refuse_out_inside
->>>>>>> review
 from grader.overrides import Override, Overrides, load_overrides
 from grader.paper import Paper, choose_paper, load_paper
 from grader.read import load_all as load_readers
@@ -59,13 +55,9 @@ from grader.report.candidate_json import candidate_path, shared_evidence, unchan
 from grader.report.html import page_name, write_candidate_page, write_fallback_page, write_index
 from grader.report.manifest import file_sha256, write_manifest
 from grader.report.summary import SummaryRow, write_csv, write_xlsx
-<<<<<<< HEAD
-from grader.score import absent_result, grade_reading, stopped_result
-=======
 from grader.review.decisions import Decisions, load_decisions
 from grader.review.sheet import add_decisions_sheet
-from grader.score import absent_result, grade_submission, stopped_result
->>>>>>> review
+from grader.score import absent_result, grade_reading, stopped_result
 from grader.similarity import find_similar
 from grader.sources import open_disc
 from grader.supervise import Failure, supervise
