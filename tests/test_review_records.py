@@ -12,13 +12,14 @@ import orjson
 import pytest
 
 import grader.records.serial
+import grader.review.page
 from grader import cache
 from grader.model import READ, FileRecord
 from grader.records.serial import RecordDataError, from_data, to_data
 from grader.records.tables import Cell, Row, Sheet, Workbook, sheet_grid
 
 
-@pytest.mark.parametrize("module", [grader.records.serial])
+@pytest.mark.parametrize("module", [grader.records.serial, grader.review.page])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
