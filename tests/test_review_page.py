@@ -320,3 +320,38 @@ def test_grade_review_prints_the_url_on_one_line_and_serves(results_copy):
         process.wait(30)
         process.stdout.close()
         process.stderr.close()
+
+
+def test_sign_off_on_the_page_is_refused_while_anyone_needs_review(server, results_copy):
+    status, page, _ = request(server, "POST", f"/sign-off?t={server.token}", {"Origin": server.origin},
+                              {"examiner": "督考员01", "reason": ""})
+    assert status == 400
+    assert (f"未记录 <span class=\"en\">Not recorded</span>: cannot sign off: 10 candidates still need review "
+            f"仍需复核: {', '.join(WAITING)}") in page
+    assert not (results_copy / LOG).exists()
+
+
+def test_sign_off_on_the_page(tmp_path, paper):
+    from test_gradebook import write_small_disc
+
+    from grader.pipeline import grade_disc
+
+    out = grade_disc(write_small_disc(tmp_path / "disc", paper.key), paper, tmp_path / "out", jobs=1).out
+    started = open_server(out)
+    thread = threading.Thread(target=started.serve_forever, daemon=True)
+    thread.start()
+    try:
+        _, page, _ = request(started, "GET", f"/?t={started.token}")
+        assert 'id="queue-empty"' in page and 'id="sign-off-form"' in page
+        status, _, headers = request(started, "POST", f"/sign-off?t={started.token}", {"Origin": started.origin},
+                                     {"examiner": "督考员01", "reason": ""})
+        assert status == 303 and headers["Location"] == f"/?t={started.token}"
+        [row] = log_rows(out)
+        assert (row["kind"], row["examiner"]) == ("sign-off", "督考员01")
+        _, page, _ = request(started, "GET", f"/?t={started.token}")
+        assert re.search(r'id="signed">已签署定稿 <span class="en">Signed off as final</span>: 督考员01, \S+ \(#1\)', page)
+        assert 'id="sign-off-form"' not in page
+    finally:
+        started.shutdown()
+        started.server_close()
+        thread.join(10)

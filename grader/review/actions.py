@@ -252,10 +252,11 @@ def _points(points: str | Fraction, criterion: str, maximum: Fraction) -> Fracti
     return value
 
 
-def sign_off(out: str | Path, examiner: str, reason: str = "", *, now: dt.datetime | None = None) -> Done:
+def sign_off(out: str | Path, examiner: str, reason: str = "", *, now: dt.datetime | None = None,
+             paper: Paper | None = None) -> Done:
     """Sign the class off as final; ReviewError naming who still needs review while anyone does."""
     with held(Path(out)):
-        folder = open_folder(out)
+        folder = open_folder(out, paper)
         waiting = [r.result_id for r in folder.results if r.status in WAITING]
         if waiting:
             raise ReviewError(f"cannot sign off: {len(waiting)} candidate{'s' if len(waiting) > 1 else ''} "

@@ -99,7 +99,8 @@ def candidate_view(folder: Folder, result_id: str) -> dict[str, Any]:
             "flags": [_flag_view(f, decided) for f in result.flags if f.unit == unit.id],
             "deliverable": _deliverable(record, result, exhibits, cited) if record is not None else None,
         })
-    waiting = [r.result_id for r in folder.results if r.status in WAITING]
+    order = [r.result_id for r in folder.results]
+    waiting = {r.result_id for r in folder.results if r.status in WAITING}
     return {
         "result_id": result.result_id, "user": result.user, "name": result.name,
         "candidate_no": result.candidate_no, "folder": result.folder, "status": result.status,
@@ -109,18 +110,28 @@ def candidate_view(folder: Folder, result_id: str) -> dict[str, Any]:
         "other_flags": [_flag_view(f, decided) for f in result.flags if not f.unit],
         "units": units, "decisions": [_decision_view(d) for d in result.decisions],
         "criteria": [(c.id, c.title, fraction_text(c.maximum)) for u in result.units for c in u.criteria],
-        "next": _neighbour(waiting, result.result_id, 1), "previous": _neighbour(waiting, result.result_id, -1),
+        "next": _neighbour(order, waiting, result.result_id, 1),
+        "previous": _neighbour(order, waiting, result.result_id, -1),
         "records_kept": bool(records),
     }
 
 
-def _neighbour(waiting: list[str], result_id: str, step: int) -> str:
-    if not waiting:
-        return ""
-    if result_id not in waiting:
-        return waiting[0] if step > 0 else waiting[-1]
-    at = waiting.index(result_id) + step
-    return waiting[at] if 0 <= at < len(waiting) else ""
+def _neighbour(order: list[str], waiting: set[str], result_id: str, step: int) -> str:
+    """The nearest candidate after (``step`` 1) or before (-1) ``result_id`` in roster order who
+    needs review; "" when there is none.
+
+    >>> order = ["ks01", "ks02", "ks03", "ks04"]
+    >>> _neighbour(order, {"ks01", "ks04"}, "ks02", 1), _neighbour(order, {"ks01", "ks04"}, "ks02", -1)
+    ('ks04', 'ks01')
+    >>> _neighbour(order, {"ks01"}, "ks01", 1)
+    ''
+    """
+    at = order.index(result_id) + step
+    while 0 <= at < len(order):
+        if order[at] in waiting:
+            return order[at]
+        at += step
+    return ""
 
 
 def _flag_view(flag: Any, decided: dict[str, Decision]) -> dict[str, Any]:

@@ -6,7 +6,8 @@ page's URL) and come to the served host from the served origin; anything else is
 their sha256 in a strict Content-Security-Policy (no fetch of anything, pictures as ``data:``),
 rendered by Jinja2 with autoescape on, so whatever a candidate typed shows as text.
 
-Pages: the queue of candidates needing review in roster order (``/``), and each candidate's
+Pages: the queue of candidates needing review in roster order (``/``, where the class is signed
+off once nobody needs review), and each candidate's
 flags and criteria with their evidence beside the deliverables as read (``/c/<result id>``,
 ``grader.review.page``), with forms to confirm, override, and propose a key amendment, which is
 previewed (who gains what) before it can be saved. Each decision goes through
@@ -156,6 +157,8 @@ def route(server: ReviewServer, method: str, path: str, query: dict[str, str], f
             return _decide(server, result_id, parts[2], form)
     if method == "POST" and parts == ["amend"]:
         return _amend(server, form)
+    if method == "POST" and parts == ["sign-off"]:
+        return _sign_off(server, form)
     return Reply(HTTPStatus.NOT_FOUND, "404 not found 未找到\n".encode(), "text/plain; charset=utf-8")
 
 
@@ -163,12 +166,24 @@ def _folder(server: ReviewServer) -> actions.Folder:
     return actions.open_folder(server.out, server.paper)
 
 
+def _sign_off(server: ReviewServer, form: dict[str, str]) -> Reply:
+    examiner = form.get("examiner", "")
+    with server.decide:
+        try:
+            actions.sign_off(server.out, examiner, form.get("reason", ""), paper=server.paper)
+        except GraderError as exc:
+            return _page("review_queue.html", server, {**_queue_context(server), "problem": str(exc)},
+                         HTTPStatus.BAD_REQUEST)
+    server.examiner = " ".join(examiner.split())
+    return Reply(HTTPStatus.SEE_OTHER, b"", location=server.link("/"))
+
+
 def _queue_context(server: ReviewServer) -> dict[str, Any]:
     folder = _folder(server)
     everyone = [{"result_id": r.result_id, "name": r.name, "status": r.status,
                  "status_label": queue_label(r.status)} for r in folder.results]
     signed = folder.decisions().signed_off
-    return {"queue": queue_view(folder), "everyone": everyone,
+    return {"queue": queue_view(folder), "everyone": everyone, "problem": "", "examiner": server.examiner,
             "signed": f"{signed.examiner}, {signed.at} (#{signed.seq})" if signed else ""}
 
 
