@@ -355,3 +355,17 @@ def test_sign_off_on_the_page(tmp_path, paper):
         started.shutdown()
         started.server_close()
         thread.join(10)
+
+
+def test_a_form_too_large_or_of_no_length_is_refused_unread(server, results_copy):
+    path = f"/c/ks05/confirm?t={server.token}"
+    for length in (str(64 * 1024 + 1), "-1", "x"):
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=60)
+        connection.putrequest("POST", path)
+        connection.putheader("Origin", server.origin)
+        connection.putheader("Content-Length", length)
+        connection.endheaders()
+        reply = connection.getresponse()
+        assert (reply.status, reply.read()) == (413, b"413 form too large\n"), length
+        connection.close()
+    assert not (results_copy / LOG).exists()

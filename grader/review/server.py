@@ -93,16 +93,18 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         refused = self._refused(method, query)
         if refused:
+            self.close_connection = True  # a refused request's body is never read
             reply = Reply(HTTPStatus.FORBIDDEN, f"403 拒绝访问 forbidden: {refused}\n".encode(),
                           "text/plain; charset=utf-8")
         else:
             form: dict[str, str] = {}
             if method == "POST":
-                length = int(self.headers.get("Content-Length") or 0)
-                if length > MAX_BODY:
-                    reply = Reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"413 form too large\n", "text/plain")
-                    return self._send(reply)
-                raw = self.rfile.read(length).decode("utf-8", "replace")
+                length = self.headers.get("Content-Length") or "0"
+                if not length.isdigit() or int(length) > MAX_BODY:
+                    self.close_connection = True
+                    return self._send(Reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"413 form too large\n",
+                                            "text/plain; charset=utf-8"))
+                raw = self.rfile.read(int(length)).decode("utf-8", "replace")
                 form = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
             try:
                 reply = route(self.server, method, unquote(url.path), query, form)
