@@ -369,3 +369,34 @@ def test_a_form_too_large_or_of_no_length_is_refused_unread(server, results_copy
         assert (reply.status, reply.read()) == (413, b"413 form too large\n"), length
         connection.close()
     assert not (results_copy / LOG).exists()
+
+
+def test_what_a_candidate_typed_is_shown_escaped(tmp_path, paper):
+    """A roster name and a cell of the candidate's own workbook holding markup show as text."""
+    from test_gradebook import order_rows, write_orders, write_small_disc
+
+    from grader.pipeline import grade_disc
+
+    name, remark = '<script>alert("name")</script>', '<img src=x onerror="alert(1)">'
+    disc = write_small_disc(tmp_path / "disc", paper.key, names={"ks02": name})
+    rows = order_rows(paper.key)
+    rows[1][3] = remark
+    rows[2][2] = "</td><script>alert(2)</script>"  # a wrong status: cited as a deduction
+    write_orders(disc / "ks02", rows)
+    out = grade_disc(disc, paper, tmp_path / "out", jobs=1).out
+    started = open_server(out)
+    thread = threading.Thread(target=started.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, page, _ = request(started, "GET", f"/c/ks02?t={started.token}")
+    finally:
+        started.shutdown()
+        started.server_close()
+        thread.join(10)
+    assert status == 200
+    assert page.count("<script") == 1 and "<img" not in page and "</td><script" not in page
+    assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page  # the grid's cell D2
+    assert re.search(r'class="cited bad"[^>]*data-ref="C3">&lt;/td&gt;&lt;script&gt;alert\(2\)&lt;/script&gt;</td>',
+                     page)
+    assert 'data-found="&lt;/td&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in page
