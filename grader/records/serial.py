@@ -39,19 +39,24 @@ class RecordDataError(ValueError):
     """The data does not describe a read record (a damaged or foreign cache entry)."""
 
 
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in RECORDS.values()}
+_SAFE = 1 << 53  # integers JSON readers keep exactly
+
+
 def to_data(value: Any) -> Any:
     """``value`` (a record, or what a record holds) as JSON's types."""
-    if value is None or isinstance(value, (bool, str)):
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
         return value
-    if isinstance(value, int):
-        return value if -(1 << 53) < value < 1 << 53 else {"$": "int", "v": str(value)}  # a hash of 64 bits
-    if isinstance(value, float):
+    if kind is int:
+        return value if -_SAFE < value < _SAFE else {"$": "int", "v": str(value)}  # a hash of 64 bits
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return {"@": kind.__name__, **{name: to_data(getattr(value, name)) for name in names}}
+    if kind is tuple and all(type(v) is int and -_SAFE < v < _SAFE for v in value):
+        return {"$": "tuple", "v": list(value)}  # an image's frame counts: many, and plain
+    if kind is float:
         return {"$": "float", "v": repr(value)}  # exact: repr round-trips, and keeps inf and nan
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__name__
-        if RECORDS.get(name) is not type(value):
-            raise TypeError(f"{name} is not a read record")
-        return {"@": name, **{f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}}
     if isinstance(value, dict):
         if all(isinstance(k, str) for k in value):
             return {"$": "dict", "v": {k: to_data(v) for k, v in value.items()}}
@@ -73,6 +78,10 @@ def to_data(value: Any) -> Any:
             return {"$": kind.__name__, "v": value.isoformat()}
     if isinstance(value, dt.timedelta):
         return {"$": "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    if isinstance(value, float):
+        return {"$": "float", "v": repr(value)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        raise TypeError(f"{kind.__name__} is not a read record")
     raise TypeError(f"a read record holds a {type(value).__name__}, which the cache cannot keep")
 
 
