@@ -4,6 +4,7 @@ and save a key amendment, each checked in the log, the regraded JSON and the pag
 Screenshots of the queue and of one candidate's review go to /tmp/review-shots/."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import re
@@ -23,15 +24,24 @@ SHOTS = Path("/tmp/review-shots")
 WAITING = ["ks05", "ks08", "ks09", "ks11", "ks12", "ks13", "ks16", "ks19", "ks20", "ks22"]
 
 
-@pytest.fixture
-def server(results_copy):
-    started = open_server(results_copy)
+@contextlib.contextmanager
+def serving(out: Path):
+    """The review server over ``out``, serving from a thread until the block ends."""
+    started = open_server(out)
     thread = threading.Thread(target=started.serve_forever, daemon=True)
     thread.start()
-    yield started
-    started.shutdown()
-    started.server_close()
-    thread.join(10)
+    try:
+        yield started
+    finally:
+        started.shutdown()
+        started.server_close()
+        thread.join(10)
+
+
+@pytest.fixture
+def server(results_copy):
+    with serving(results_copy) as started:
+        yield started
 
 
 def log_rows(out: Path) -> list[dict]:
@@ -337,10 +347,7 @@ def test_sign_off_on_the_page(tmp_path, paper):
     from grader.pipeline import grade_disc
 
     out = grade_disc(write_small_disc(tmp_path / "disc", paper.key), paper, tmp_path / "out", jobs=1).out
-    started = open_server(out)
-    thread = threading.Thread(target=started.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(out) as started:
         _, page, _ = request(started, "GET", f"/?t={started.token}")
         assert 'id="queue-empty"' in page and 'id="sign-off-form"' in page
         status, _, headers = request(started, "POST", f"/sign-off?t={started.token}", {"Origin": started.origin},
@@ -351,10 +358,6 @@ def test_sign_off_on_the_page(tmp_path, paper):
         _, page, _ = request(started, "GET", f"/?t={started.token}")
         assert re.search(r'id="signed">已签署定稿 <span class="en">Signed off as final</span>: 督考员01, \S+ \(#1\)', page)
         assert 'id="sign-off-form"' not in page
-    finally:
-        started.shutdown()
-        started.server_close()
-        thread.join(10)
 
 
 def test_a_form_too_large_or_of_no_length_is_refused_unread(server, results_copy):
@@ -384,15 +387,8 @@ def test_what_a_candidate_typed_is_shown_escaped(tmp_path, paper):
     rows[2][2] = "</td><script>alert(2)</script>"  # a wrong status: cited as a deduction
     write_orders(disc / "ks02", rows)
     out = grade_disc(disc, paper, tmp_path / "out", jobs=1).out
-    started = open_server(out)
-    thread = threading.Thread(target=started.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(out) as started:
         status, page, _ = request(started, "GET", f"/c/ks02?t={started.token}")
-    finally:
-        started.shutdown()
-        started.server_close()
-        thread.join(10)
     assert status == 200
     assert page.count("<script") == 1 and "<img" not in page and "</td><script" not in page
     assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in page
