@@ -123,15 +123,30 @@ def _records_data(records: tuple[FileRecord, ...]) -> dict[str, Any]:
     from grader.records.serial import to_data
 
     try:
-        return {"read": [to_data(r) for r in records]}
+        return {"read": [to_data(_kept(r)) for r in records]}
     except TypeError as exc:  # a value no record type holds yet: the result is cached all the same
         return {"read": [], "problem": str(exc)}
+
+
+def _kept(record: FileRecord) -> FileRecord:
+    """What the cache keeps of a deliverable: all of it, but a workbook's sheets only up to the
+    rows its grids keep (``GRID_ROWS``), so that a hostile sheet of a million rows costs the
+    cache no more than a real one."""
+    from dataclasses import replace
+
+    from grader.records.tables import GRID_ROWS, Workbook
+
+    book = record.parsed
+    if not isinstance(book, Workbook) or all(len(s.rows) <= GRID_ROWS for s in book.sheets.values()):
+        return record
+    sheets = {name: replace(s, rows=s.rows[:GRID_ROWS]) for name, s in book.sheets.items()}
+    return replace(record, parsed=replace(book, sheets=sheets))
 
 
 def load_records(out: Path, result_id: str) -> tuple[FileRecord, ...]:
     """The candidate's deliverables as the read stage left them, from the cache alone: each a
     ``FileRecord`` whose ``parsed`` is the reader's record (a ``Workbook`` with every sheet's
-    grid, an ``ImageFolder``, a ``ServiceFolder``…). Empty for an absent or stopped candidate,
+    grid, its sheets' rows up to ``GRID_ROWS``; an ``ImageFolder``, a ``ServiceFolder``…). Empty for an absent or stopped candidate,
     or an entry cached before records were kept; RecordDataError when the entry is damaged."""
     from grader.records.serial import RecordDataError, from_data
 

@@ -69,3 +69,19 @@ def test_data_naming_anything_but_a_record_is_refused():
         from_data({"@": "Cell", "value": 1, "shell": True})
     with pytest.raises(TypeError, match="a read record holds a set"):
         to_data({1, 2})
+
+
+def test_a_sheet_of_many_rows_is_kept_up_to_the_grid(tmp_path, paper):
+    from test_gradebook import order_rows, write_orders
+
+    from grader.pipeline import grade_disc
+
+    disc = tmp_path / "disc"
+    rows = order_rows(paper.key)
+    write_orders(disc / "ks01", rows + [[f"SO9{n:07d}", "通过", "已发货", ""] for n in range(700)])
+    out = grade_disc(disc, paper, tmp_path / "out", jobs=1).out
+    [orders] = [r for r in cache.load_records(out, "ks01") if r.name == "u6_orders"]
+    [sheet] = orders.parsed.sheets.values()
+    grid = orders.parsed.grid("订单")
+    assert (len(sheet.rows), sheet.rows[0].number, sheet.rows[-1].number) == (500, 2, 501)
+    assert (len(grid.rows), grid.rows_in_sheet, grid.cut) == (500, 721, True)
