@@ -74,7 +74,7 @@ def main() -> None:
             grade sample OUT            write a demo disc with known expected points
             grade explain OUT USER      why a candidate got their points
             grade verify DISC OUT       do the results still belong to this disc?
-            grade review OUT …          record examiners' decisions; sign off
+            grade review OUT            the review page; decisions and sign-off by option
             grade diff OLD NEW          what changed between two results folders
             grade records OUT           printable score records and class register
             grade overrides-template    print an empty overrides file
