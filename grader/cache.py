@@ -3,7 +3,9 @@
 It lives in the reports folder (``.cache/``), never on the disc. Each entry holds the
 candidate's automatic result (before overrides), its similarity fingerprints and the exhibits
 its page shows (previews as base64, decoded texts: the reports are written from the entry
-alone, without the disc), under a key
+alone, without the disc) and its deliverables as read (``grader.records.serial``: every sheet's
+grid with its cells, the images' measures, the texts; the review page shows them without the
+disc), under a key
 made of the grader version, the versions of the libraries that decide points, the paper's
 hashes, the run's settings that change a result, and the path, size and sha256 of every file
 in the candidate folder. An interrupted run resumes
@@ -21,7 +23,7 @@ import orjson
 from grader import __version__
 from grader.intake import CandidateEntry, Disc, is_junk, linked_folder
 from grader.limits import Limits
-from grader.model import CandidateResult, Exhibit
+from grader.model import CandidateResult, Exhibit, FileRecord
 from grader.report import json_bytes, write_atomic
 from grader.versions import library_versions
 
@@ -110,7 +112,51 @@ def load(out: Path, result_id: str, key: str | None) -> Entry | None:
 
 
 def store(out: Path, result_id: str, key: str, result: CandidateResult, fingerprints: dict[str, Any],
-          exhibits: dict[str, Exhibit]) -> None:
+          exhibits: dict[str, Exhibit], records: tuple[FileRecord, ...] = ()) -> None:
     write_atomic(cache_path(out, result_id), json_bytes({
         "key": key, "result": result.to_dict(), "fingerprints": fingerprints,
-        "exhibits": {name: shown.to_dict() for name, shown in exhibits.items()}}))
+        "exhibits": {name: shown.to_dict() for name, shown in exhibits.items()},
+        "records": _records_data(records)}))
+
+
+def _records_data(records: tuple[FileRecord, ...]) -> dict[str, Any]:
+    from grader.records.serial import to_data
+
+    try:
+        return {"read": [to_data(_kept(r)) for r in records]}
+    except TypeError as exc:  # a value no record type holds yet: the result is cached all the same
+        return {"read": [], "problem": str(exc)}
+
+
+def _kept(record: FileRecord) -> FileRecord:
+    """What the cache keeps of a deliverable: all of it, but a workbook's sheets only up to the
+    rows its grids keep (``GRID_ROWS``), so that a hostile sheet of a million rows costs the
+    cache no more than a real one."""
+    from dataclasses import replace
+
+    from grader.records.tables import GRID_ROWS, Workbook
+
+    book = record.parsed
+    if not isinstance(book, Workbook) or all(len(s.rows) <= GRID_ROWS for s in book.sheets.values()):
+        return record
+    sheets = {name: replace(s, rows=s.rows[:GRID_ROWS]) for name, s in book.sheets.items()}
+    return replace(record, parsed=replace(book, sheets=sheets))
+
+
+def load_records(out: Path, result_id: str) -> tuple[FileRecord, ...]:
+    """The candidate's deliverables as the read stage left them, from the cache alone: each a
+    ``FileRecord`` whose ``parsed`` is the reader's record (a ``Workbook`` with every sheet's
+    grid, its sheets' rows up to ``GRID_ROWS``; an ``ImageFolder``, a ``ServiceFolder``…). Empty for an absent or stopped candidate,
+    or an entry cached before records were kept; RecordDataError when the entry is damaged."""
+    from grader.records.serial import RecordDataError, from_data
+
+    try:
+        data = orjson.loads(cache_path(out, result_id).read_bytes())
+    except (OSError, ValueError):
+        return ()
+    if not isinstance(data, dict) or not isinstance(data.get("records"), dict):
+        return ()
+    found = tuple(from_data(r) for r in data["records"].get("read", []))
+    if not all(isinstance(r, FileRecord) for r in found):
+        raise RecordDataError(f"{cache_path(out, result_id)}: the records are not deliverables as read")
+    return found

@@ -74,7 +74,7 @@ def main() -> None:
             grade sample OUT            write a demo disc with known expected points
             grade explain OUT USER      why a candidate got their points
             grade verify DISC OUT       do the results still belong to this disc?
-            grade review OUT …          record examiners' decisions; sign off
+            grade review OUT            the review page; decisions and sign-off by option
             grade diff OLD NEW          what changed between two results folders
             grade records OUT           printable score records and class register
             grade overrides-template    print an empty overrides file
@@ -308,19 +308,27 @@ def verify(disc: Path, out: Path, paper: str | None, overrides: Path | None,
               help="Sign the class off as final; refused while any candidate needs review.")
 @click.option("--examiner", default="", metavar="NAME", help="Who decides (考评员), recorded with each decision.")
 @click.option("--reason", default="", metavar="TEXT", help="Why, recorded with each confirm and override.")
+@click.option("--list", "listing", is_flag=True, help="List the candidates who need review, in roster order.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="any free port",
+              help="The review page's port on 127.0.0.1.")
+@click.option("--no-browser", is_flag=True, help="Print the review page's URL without opening a browser.")
 def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str, str], ...],
            amendment: tuple[str, str, str] | None, expected: str, yes: bool, signing: bool,
-           examiner: str, reason: str) -> None:
-    """Record examiners' decisions on the results in OUT, or list who still needs review.
+           examiner: str, reason: str, listing: bool, port: int, no_browser: bool) -> None:
+    """Review the results in OUT: on a local page, or decision by decision from the command line.
 
-    Each decision is appended to OUT/review-log.jsonl (who, when, what, why) and every report is
-    written again from the cache at once. A candidate whose flags are all decided is `reviewed`.
-    --sign-off makes the class final; it exits 1, naming who still needs review, while anyone
-    does. Without a decision, the candidates who need review are listed in roster order.
+    Without a decision or --list, serves the review page on 127.0.0.1 (its URL, with the run's
+    token, on one line; Ctrl+C stops it): the queue of candidates needing review, each beside the
+    deliverables as read, with forms to confirm, override and amend the key. Each decision is
+    appended to OUT/review-log.jsonl (who, when, what, why) and every report is written again
+    from the cache at once. A candidate whose flags are all decided is `reviewed`. --sign-off
+    makes the class final; it exits 1, naming who still needs review, while anyone does. --list
+    lists the candidates who need review in roster order.
 
     \b
     Example:
       grade review /tmp/r
+      grade review /tmp/r --list
       grade review /tmp/r --confirm ks05 --examiner 考评员01 --reason "文件位置已核实"
       grade review /tmp/r --override ks05 U4-02 1/2 --examiner 考评员01 --reason "CMYK accepted in part"
       grade review /tmp/r --amend U2-02 简约 2/5 --expected 北欧 --examiner 考评员01 --reason "两种风格均可"
@@ -347,6 +355,9 @@ def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str
         if signing:
             done = actions.sign_off(out, examiner, reason)
             echo(_decided(done))
+        if done is None and not listing:
+            _serve(out, port, not no_browser)
+            return
         if done is None:
             waiting = actions.queue(out)
             for result in waiting:
@@ -359,6 +370,27 @@ def review(out: Path, confirms: tuple[str, ...], overrides: tuple[tuple[str, str
                                                                else " (ready to sign off 可签署定稿)"))
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _serve(out: Path, port: int, browser: bool) -> None:
+    from grader.review.server import open_server
+
+    try:
+        server = open_server(out, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve the review page on 127.0.0.1:{port}: {exc.strerror or exc}") \
+            from None
+    echo(f"review page 复核页面: {server.url}")
+    if browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        echo("stopped 已停止")
+    finally:
+        server.server_close()
 
 
 def _decided(done) -> str:

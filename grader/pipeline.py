@@ -41,6 +41,7 @@ from grader.model import (
     UNREADABLE,
     CandidateResult,
     Exhibit,
+    FileRecord,
     Flag,
     Reading,
 )
@@ -151,14 +152,15 @@ def exhibits(reading: Reading) -> dict[str, Exhibit]:
 
 
 def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Limits | None = None
-                    ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, Exhibit]]:
+                    ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, Exhibit],
+                               tuple[FileRecord, ...]]:
     """Grade one candidate: read its folder completely, then check and score what was read.
-    Return the automatic result, its fingerprints, the seconds spent reading and checking, and
-    the exhibits of the files its page shows (``grader.read.exhibits``). Never raises for
-    anything inside the candidate's files."""
+    Return the automatic result, its fingerprints, the seconds spent reading and checking, the
+    exhibits of the files its page shows (``grader.read.exhibits``) and the deliverables as read
+    (for the review page, without the disc). Never raises for anything inside the candidate's files."""
     limits = limits or Limits()
     if entry.folder is None:
-        return absent_result(entry, paper), {}, {}, {}
+        return absent_result(entry, paper), {}, {}, {}, ()
     reading = None
     shown: dict[str, Exhibit] = {}
     started = time.perf_counter()
@@ -180,7 +182,8 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Lim
     shown = page_exhibits(result, disc.root, shown)
     total = time.perf_counter() - started
     spent = (reading.seconds if reading is not None else 0.0) + time.perf_counter() - clock
-    return result, prints, {"reading": spent, "checks": max(0.0, total - spent)}, shown
+    records = reading.records if reading is not None else ()
+    return result, prints, {"reading": spent, "checks": max(0.0, total - spent)}, shown, records
 
 
 @dataclass(frozen=True)
@@ -204,8 +207,8 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     if hit is not None:
         result, prints, _ = hit
     else:
-        result, prints, seconds, shown_files = grade_candidate(entry, job.disc, paper, job.limits)
-        _written(lambda: cache.store(job.out, entry.result_id, key, result, prints, shown_files))
+        result, prints, seconds, shown_files, records = grade_candidate(entry, job.disc, paper, job.limits)
+        _written(lambda: cache.store(job.out, entry.result_id, key, result, prints, shown_files, records))
     return Graded(index, result.user, result.result_id, key, result.inputs, prints, hit is not None,
                   seconds=seconds)
 

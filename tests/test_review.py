@@ -165,7 +165,7 @@ def test_sign_off_refused_while_anyone_needs_review_then_final_then_reopened(out
 
 def test_cli_route(out):
     runner = CliRunner()
-    result = runner.invoke(main, ["review", str(out)])
+    result = runner.invoke(main, ["review", str(out), "--list"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "ks05 考生05  damaged-image"
     assert result.output.splitlines()[-1] == "to review 需复核: 10"

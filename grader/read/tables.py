@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from grader.errors import ReadError, describe
 from grader.limits import Limits
 from grader.read.ooxml import checked_zip
-from grader.records.tables import Cell, Row, Sheet, Workbook
+from grader.records.tables import Cell, Row, Sheet, Workbook, sheet_grid
 from grader.values import header_key
 
 HEADER_SCAN_ROWS = 10
@@ -361,4 +361,5 @@ def build_workbook(file: str, grid: list[RawSheet], specs: list[SheetSpec]) -> W
             title, rows = found[spec.name]
             sheets[spec.name] = (_fields if spec.is_fields else _table)(spec, title, file, rows)
     missing = tuple(s.name for s in specs if s.name not in sheets)
-    return Workbook(file=file, sheets=sheets, missing_sheets=missing)
+    return Workbook(file=file, sheets=sheets, missing_sheets=missing,
+                    grids=tuple(sheet_grid(title, rows) for title, rows in grid))

@@ -72,6 +72,11 @@ def compare(old: Path | str, new: Path | str) -> Comparison:
     return Comparison(Path(old), Path(new), tuple(changed), len(set(before) | set(after)))
 
 
+def changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Change]:
+    """What differs between two JSON results of one candidate (None: the candidate is not there)."""
+    return _changes(old, new)
+
+
 def _results(out: Path) -> dict[str, dict[str, Any]]:
     folder = out / "candidates"
     if not folder.is_dir():

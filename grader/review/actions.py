@@ -78,9 +78,10 @@ class Folder:
         return load_decisions(self.out, self.disc, self.paper.id)
 
 
-def open_folder(out: str | Path) -> Folder:
-    """The results folder ``out``, with the paper its run used; ReviewError when it holds no run,
-    or the rubric or key changed since (grade again first)."""
+def open_folder(out: str | Path, paper: Paper | None = None) -> Folder:
+    """The results folder ``out``, with the paper its run used (``paper`` when given, loaded once
+    by a caller that opens the folder again and again); ReviewError when it holds no run, or the
+    rubric or key changed since (grade again first)."""
     from grader.paper import load_paper
     from grader.pipeline import RUN_RECORD
 
@@ -88,7 +89,8 @@ def open_folder(out: str | Path) -> Folder:
     manifest = read_manifest(out)
     rubric = manifest.get("rubric", {})
     location = rubric.get("location")
-    paper = load_paper(location if location and Path(location).is_file() else manifest.get("paper"))
+    if paper is None:
+        paper = load_paper(location if location and Path(location).is_file() else manifest.get("paper"))
     if (paper.rubric_sha256, paper.key_sha256) != (rubric.get("sha256"), manifest.get("key", {}).get("sha256")):
         raise ReviewError(f"the rubric or key of paper {paper.id} changed since {out} was graded: grade the disc "
                           f"again first")
@@ -122,10 +124,11 @@ def held(out: Path) -> Iterator[None]:
         lock.release()
 
 
-def confirm(out: str | Path, user: str, examiner: str, reason: str, *, now: dt.datetime | None = None) -> Done:
+def confirm(out: str | Path, user: str, examiner: str, reason: str, *, now: dt.datetime | None = None,
+            paper: Paper | None = None) -> Done:
     """Confirm every open flag of ``user``: the points stand."""
     with held(Path(out)):
-        folder = open_folder(out)
+        folder = open_folder(out, paper)
         result = folder.candidate(user)
         open_flags = result.open_flags()
         if not open_flags and result.status != UNREADABLE:
@@ -135,11 +138,11 @@ def confirm(out: str | Path, user: str, examiner: str, reason: str, *, now: dt.d
 
 
 def override(out: str | Path, user: str, criterion: str, points: str | Fraction, examiner: str, reason: str,
-             *, now: dt.datetime | None = None) -> Done:
+             *, now: dt.datetime | None = None, paper: Paper | None = None) -> Done:
     """Set ``criterion``'s points for ``user`` (a decimal or a fraction, 0 to the maximum); the open
     flags of the criterion's unit are decided with it."""
     with held(Path(out)):
-        folder = open_folder(out)
+        folder = open_folder(out, paper)
         result = folder.candidate(user)
         chosen = _criterion(folder, criterion)
         value = _points(points, chosen.id, chosen.points)
@@ -188,18 +191,18 @@ class Preview:
 
 
 def preview_amendment(out: str | Path, criterion: str, found: str, credit: str | Fraction,
-                      expected: str = "") -> Preview:
+                      expected: str = "", *, paper: Paper | None = None) -> Preview:
     """Who gains what if the amendment were saved; nothing is written."""
-    folder = open_folder(out)
+    folder = open_folder(out, paper)
     return _preview(folder, *_amendment(folder, criterion, found, credit, expected))
 
 
 def amend(out: str | Path, criterion: str, found: str, credit: str | Fraction, examiner: str, reason: str,
-          *, expected: str = "", now: dt.datetime | None = None) -> Done:
+          *, expected: str = "", now: dt.datetime | None = None, paper: Paper | None = None) -> Done:
     """Accept ``found`` under ``criterion`` for everyone (where the key said ``expected``, when
     given), each such answer earning ``credit``; logged, and every report written again."""
     with held(Path(out)):
-        folder = open_folder(out)
+        folder = open_folder(out, paper)
         chosen, value, expected, found = _amendment(folder, criterion, found, credit, expected)
         return _record(folder, AMEND, examiner, reason, now, criterion=chosen, points=value, expected=expected,
                        found=found)
@@ -249,10 +252,11 @@ def _points(points: str | Fraction, criterion: str, maximum: Fraction) -> Fracti
     return value
 
 
-def sign_off(out: str | Path, examiner: str, reason: str = "", *, now: dt.datetime | None = None) -> Done:
+def sign_off(out: str | Path, examiner: str, reason: str = "", *, now: dt.datetime | None = None,
+             paper: Paper | None = None) -> Done:
     """Sign the class off as final; ReviewError naming who still needs review while anyone does."""
     with held(Path(out)):
-        folder = open_folder(out)
+        folder = open_folder(out, paper)
         waiting = [r.result_id for r in folder.results if r.status in WAITING]
         if waiting:
             raise ReviewError(f"cannot sign off: {len(waiting)} candidate{'s' if len(waiting) > 1 else ''} "
