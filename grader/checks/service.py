@@ -172,8 +172,8 @@ def _load(key: Key) -> ServiceKey:
 
 
 def service_key(key: Key) -> ServiceKey:
-    """The unit-8 materials and phrase lists, parsed once per process."""
-    return key.memo("service", lambda: _load(key))
+    """The unit-8 materials and phrase lists (the emails parsed), made when the paper loads."""
+    return key.derive("service", _load)
 
 
 def _key_problems(key: Key, params: dict[str, Any]) -> list[str]:

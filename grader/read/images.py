@@ -34,6 +34,7 @@ orientation.
 """
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import math
@@ -471,18 +472,19 @@ def read_images(submission: Submission, spec: DeliverableSpec, located: Located)
 
 
 def materials(key: Key, section: str, method: HashMethod) -> tuple[Material, ...]:
-    """The key's photos (``<section>.folder``, ``.photos``, ``.main``), hashed once per process.
+    """The key's photos (``<section>.folder``, ``.photos``, ``.main``), hashed when the paper loads.
 
     The key is the paper's own: no pixel limit but Pillow's decompression-bomb guard."""
+    return key.derive(f"images.materials:{section}:{method}", functools.partial(_hash_photos, section=section,
+                                                                                 method=method))
 
-    def make() -> tuple[Material, ...]:
-        data = key[section]
-        found = []
-        for name in data["photos"]:
-            path = key.path(f"{data.get('folder', 'photos')}/{name}")
-            examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method, variants=True) if path.is_file()
-                        else Examined(problem=f"{path} is missing"))
-            found.append(Material(name, name == data["main"], examined))
-        return tuple(found)
 
-    return key.memo(f"images.materials:{section}:{method}", make)
+def _hash_photos(key: Key, section: str, method: HashMethod) -> tuple[Material, ...]:
+    data = key[section]
+    found = []
+    for name in data["photos"]:
+        path = key.path(f"{data.get('folder', 'photos')}/{name}")
+        examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method, variants=True) if path.is_file()
+                    else Examined(problem=f"{path} is missing"))
+        found.append(Material(name, name == data["main"], examined))
+    return tuple(found)
