@@ -215,7 +215,7 @@ def test_every_criterion_has_a_demo_defect():
     (lambda f: f.__setitem__("主图.jpg", f[PT01]), "the name contains Chinese characters"),
     (lambda f: f.__setitem__(f"{ID}.PT09.jpg", f[PT01]), "not <ID>.MAIN or <ID>.PT01…PT08"),
     (lambda f: f.__setitem__(f"{ID}.PT04.gif", b"GIF89a not really"), "the extension is gif"),
-    (lambda f: f.__setitem__(f"old/{ID}.PT04.jpg", f[PT01]), "it is in a sub-folder"),
+    (lambda f: f.__setitem__("old/IMG_2030.jpg", f[PT01]), "it is in a sub-folder"),
     (lambda f: f.__setitem__("IMG_2031", f[PT01]), "the extension is missing"),
 ])
 def test_an_other_image_file_costs_u4_01_only(candidate, change, why):
