@@ -2,11 +2,13 @@
 emails, the photos' hashes, the selection and logistics tables, the tokenizer's dictionary."""
 from __future__ import annotations
 
+import multiprocessing
 import pickle
 import shutil
 from pathlib import Path
 
 import pytest
+import workers
 from helpers import make_candidate
 
 from grader.errors import PaperError
@@ -14,6 +16,7 @@ from grader.intake import CandidateEntry
 from grader.paper import MaterialError, load_paper
 from grader.read.submission import read_submission
 from grader.score import grade_reading
+from grader.supervise import supervise
 
 REPO = Path(__file__).resolve().parent.parent
 EMAIL = "emails/email_02.eml"
@@ -80,3 +83,26 @@ def test_a_missing_key_email_is_refused_at_load(paper_copy):
     (paper_copy.parent.parent / "answer_keys" / "2026A" / EMAIL).unlink()
     with pytest.raises(PaperError, match=f"service.scenarios\\[1\\]: {EMAIL} does not exist"):
         load_paper(paper_copy)
+
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_worker_grades_with_the_key_as_it_arrived(tmp_path, paper, method):
+    """In a worker (spawned: the key arrives pickled, its tokenizer rebuilt on arrival) grading
+    changes nothing of the key, and no module global but the pool's own state holds the paper."""
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available here")
+    make_candidate(tmp_path / "ks01", paper, only=None)
+    [(_, outcome)] = list(supervise([(str(tmp_path / "ks01"),)], workers.grade_in_worker, workers=1,
+                                    initializer=workers.start_paper, initargs=(paper,), method=method))
+    total, unchanged, materials, carriers = outcome
+    assert (total, unchanged, materials, carriers) == ("100", True, sorted(paper.key.materials), [])
+
+
+def test_no_module_global_carries_the_paper_or_the_job_after_a_run(tmp_path, paper):
+    from grader.paper import Key, Paper
+    from grader.pipeline import Job, grade_disc
+
+    make_candidate(tmp_path / "disc" / "ks01", paper)
+    grade_disc(tmp_path / "disc", paper, tmp_path / "out", jobs=1)
+    assert workers.carriers((Paper, Key, Job)) == []
