@@ -343,3 +343,36 @@ def test_every_ooxml_container_is_held_to_the_same_caps(tmp_path):
         docx_text(buffer.getvalue(), small)
     with pytest.raises(ReadError, match="over the cap of 100; not read"):
         docx_text(buffer.getvalue(), Limits(max_file_bytes=100))
+
+
+@pytest.mark.parametrize("file, lost", [
+    ("u6_orders.xlsx", {"U6-01": 0, "U6-02": 0, "U6-03": 0}),
+    # an image not opened has no size to read, not even its header's: U4-03's PT condition is not met
+    (_u4("PT01"), {"U4-02": 0, "U4-03": 0, "U4-05": 0}),
+], ids=["workbook", "image"])
+def test_a_file_that_cannot_be_opened_costs_what_reads_it_only(tmp_path, paper, monkeypatch, file, lost):
+    """Permission denied on one workbook or one image (faked, as above): the flag names the file."""
+    from grader.intake import CandidateEntry
+    from grader.read import load_all
+    from grader.read.submission import read_submission
+    from grader.score import grade_reading
+
+    load_all()
+    make_candidate(tmp_path / "ks01", paper, only=None)
+    denied = tmp_path / "ks01" / file
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == denied:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    reading = read_submission(tmp_path / "ks01", paper, disc_root=tmp_path)
+    entry = CandidateEntry("ks01", folder=tmp_path / "ks01", relative="ks01", result_id="ks01")
+    result = grade_reading(entry, reading, paper)
+    got = {c.id: c.points for u in result.units for c in u.criteria if c.points != c.maximum}
+    assert got == lost
+    assert result.total == 100 - sum(c.points for c in paper.criteria() if c.id in lost)
+    assert [(f.code, f.file, f.reason) for f in result.flags] == [
+        ("unreadable-file", file, "cannot be opened (Permission denied)")]
