@@ -106,3 +106,12 @@ def test_no_module_global_carries_the_paper_or_the_job_after_a_run(tmp_path, pap
     make_candidate(tmp_path / "disc" / "ks01", paper)
     grade_disc(tmp_path / "disc", paper, tmp_path / "out", jobs=1)
     assert workers.carriers((Paper, Key, Job)) == []
+
+
+def test_a_broken_key_photo_is_refused_at_load(paper_copy):
+    photo = paper_copy.parent.parent / "answer_keys" / "2026A" / "photos" / "hkb100_front_white.jpg"
+    photo.write_bytes(b"not an image")
+    with pytest.raises(PaperError) as refused:
+        load_paper(paper_copy)
+    assert str(refused.value) == ("2026A.toml: key fails U4-05's guarantee: photos that cannot be read: "
+                                  "hkb100_front_white.jpg (no image format recognised in the bytes)")
