@@ -5,6 +5,8 @@ not the deliverable. Each case is a perfect candidate with one file (or folder) 
 points it keeps and its one flag."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from helpers import make_candidate, points, result
 
@@ -29,7 +31,11 @@ MOVES = {  # case → (the file or folder moved, where it is put)
     "mailbox-two-up": ("u8_service/mailbox.xlsx", "../mailbox.xlsx"),
 }
 COPIES = {"pt-copy-in-sub-folder": (PT02, "u4_images/备份/HKB100.PT02.jpg")}  # the home file stays
-USERS = {case: f"c{n:02d}" for n, case in enumerate([*MOVES, *COPIES], start=1)}
+EMPTIED = {  # the unit's folder not made: its files saved one folder up, in the candidate's folder
+    "images-without-their-folder": "u4_images",
+    "mailbox-without-its-folder": "u8_service",
+}
+USERS = {case: f"c{n:02d}" for n, case in enumerate([*MOVES, *COPIES, *EMPTIED], start=1)}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +50,13 @@ def graded(tmp_path_factory, paper):
             (folder / target).write_bytes((folder / source).read_bytes())
         else:
             (folder / source).rename(folder / target)
+    for case, unit_folder in EMPTIED.items():
+        folder = disc / "考生" / USERS[case]
+        make_candidate(folder, paper, only=None)
+        for path in sorted((folder / unit_folder).iterdir()):
+            if path.is_file():
+                path.rename(folder / path.name)
+        shutil.rmtree(folder / unit_folder)
     (disc / "exam.toml").write_text("similarity = false\n", encoding="utf-8")  # the candidates are copies
     out = tmp_path_factory.mktemp("out")
     grade_disc(disc, paper, out, jobs=1)
@@ -107,3 +120,18 @@ def test_a_copy_of_a_slot_image_in_a_sub_folder_is_a_second_file_for_its_slot(gr
                  if c["id"] == "U4-01")
     assert any("HKB100.PT02.jpg is a second file for PT02 (graded: HKB100.PT02.jpg)" in e["message"]
                for e in names["evidence"])
+
+
+def test_images_saved_without_their_folder_are_found_one_folder_up(graded):
+    case = "images-without-their-folder"
+    assert _lost(graded, case) == {}
+    assert _flags(graded, case) == [("misplaced", name, "U4") for name in
+                                    ("HKB100.MAIN.jpg", "HKB100.PT01.jpg", "HKB100.PT02.jpg", "HKB100.PT03.jpg")]
+
+
+def test_a_mailbox_saved_without_its_folder_is_found_the_texts_are_not(graded):
+    """The replies and templates belong in sub-folders of the unit's folder: beside it they are two
+    folders from home. The mailbox, found one folder up, keeps U8-01 and U8-02."""
+    case = "mailbox-without-its-folder"
+    assert _lost(graded, case) == {"U8-03": "0", "U8-04": "0"}
+    assert _flags(graded, case) == [("misplaced", "mailbox.xlsx", "U8")]

@@ -54,6 +54,7 @@ from grader.errors import ReadError
 from grader.read import reader
 from grader.read.pillow import BOMBS, decoding, pillow_guard
 from grader.read.places import HOME, MISPLACED, Home
+from grader.read.submission import NothingFound
 from grader.records.images import (
     HASH_METHODS,
     Examined,
@@ -449,6 +450,8 @@ def read_images(submission: Submission, spec: DeliverableSpec, located: Located)
     slots = {p: split[0] for p in placed if placed[p] is not None
              and (split := settings.naming.split(p.name)) is not None}
     chosen = _chosen(slots, placed, settings.naming)
+    if not located.present and not chosen:
+        raise NothingFound(f"no {spec.name} folder, and no slot image beside where it belongs")
     paths = [*inside, *(p for p in beside if p in chosen)]  # beside the folder: a slot's file only
     files = []
     for path in paths:

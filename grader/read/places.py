@@ -13,6 +13,9 @@ flagged ``misplaced``) when it lies
 - in a sibling of its home inside the unit's folder (a reply saved in ``templates/``).
 
 Anything further is not taken for the deliverable. A file at home is preferred to a misplaced one.
+A unit's folder that is not there is still where its files belong: an image or the mailbox saved
+in the candidate's folder is one folder up from it (the unit's reader says when nothing of it is
+near, ``NothingFound``: the deliverable is missing).
 
 >>> replies = Home(unit=("u8_service",), inside=(("replies", "回复"),))
 >>> [replies.place(folders) for folders in [("u8_service", "Replies"), ("u8_service", "replies", "新建文件夹"),

@@ -38,7 +38,7 @@ from grader.limits import Limits
 from grader.read import reader
 from grader.read.ooxml import checked_zip
 from grader.read.places import HOME, Home
-from grader.read.submission import WORKBOOK_SUFFIXES
+from grader.read.submission import WORKBOOK_SUFFIXES, NothingFound
 from grader.read.tables import build_workbook, read_grid
 from grader.records.service import Email, ServiceFolder, TextFile
 from grader.records.tables import Workbook
@@ -278,6 +278,8 @@ def read_service(submission: Submission, spec: DeliverableSpec, located: Located
     slots = _SlotReader(submission, spec, located)
     options = spec.options
     mailbox, mailbox_file, problem = slots.mailbox()
+    if not located.present and not mailbox_file:  # the folder's texts belong inside it: only the mailbox is near
+        raise NothingFound(f"no {spec.name} folder, and no mailbox beside where it belongs")
     replies = {slot: slots.text(slot, list(names), list(options["reply_folder"]))
                for slot, names in options["replies"].items()}
     templates = {slot: slots.text(slot, list(names), list(options["template_folder"]))

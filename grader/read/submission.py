@@ -38,6 +38,12 @@ class Located:
     relative: str  # relative to the candidate folder
     misplaced: bool
     others: tuple[str, ...] = ()  # other copies found, not graded
+    present: bool = True  # False: a unit's folder that is not there, whose files may lie one folder up
+
+
+class NothingFound(Exception):
+    """Raised by a folder kind's reader when the unit's folder is not there and none of its files
+    lies one folder up from it either: the deliverable is missing."""
 
 
 class Submission:
@@ -145,7 +151,11 @@ class Submission:
             rank = lambda p: (self.place(p) != HOME, names.index(name_key(p.name)), p.name)
         hits = [h for h in hits if self.place(h) is not None]
         if not hits:
-            return None
+            if spec.kind == "workbook":
+                return None
+            # the unit's folder is not there: its files may still lie one folder up (§1), in the
+            # candidate's folder, which the reader looks for
+            return Located(self.folder / spec.names[0], spec.names[0], False, present=False)
         hits.sort(key=rank)
         chosen = hits[0]
         misplaced = self.place(chosen) == MISPLACED
@@ -188,7 +198,7 @@ class Submission:
 
             spec = self.paper.deliverables[name]
             located = self.locate(spec, unit)
-            if located is not None:
+            if located is not None and located.present:
                 self._located[name] = located.relative
             if located is None:
                 self._state[name], self._parsed[name] = MISSING, None
@@ -197,6 +207,9 @@ class Submission:
                 try:
                     self._parsed[name] = READERS[spec.kind](self, spec, located)
                     self._state[name] = READ
+                    self._located.setdefault(name, located.relative)
+                except NothingFound:
+                    self._state[name], self._parsed[name] = MISSING, None
                 except MemoryError:
                     raise  # the worker's memory cap: the supervisor flags `memory-limit`
                 except Exception as exc:  # noqa: BLE001 - a reader's unforeseen error costs this deliverable only
