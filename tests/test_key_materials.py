@@ -115,3 +115,28 @@ def test_a_broken_key_photo_is_refused_at_load(paper_copy):
         load_paper(paper_copy)
     assert str(refused.value) == ("2026A.toml: key fails U4-05's guarantee: photos that cannot be read: "
                                   "hkb100_front_white.jpg (no image format recognised in the bytes)")
+
+
+def test_grading_opens_no_file_of_the_key(tmp_path, paper, monkeypatch):
+    """Everything of the key a check reads was parsed when the paper loaded."""
+    import builtins
+    import io as stdio
+
+    make_candidate(tmp_path / "ks01", paper, only=None)
+    key_root = str(paper.key.root.resolve())
+    opened: list[str] = []
+    real_open, real_io_open = builtins.open, stdio.open
+
+    def watching(real):
+        def open_(file, *args, **kwargs):
+            if isinstance(file, (str, Path)) and str(Path(file).resolve()).startswith(key_root):
+                opened.append(str(file))
+            return real(file, *args, **kwargs)
+        return open_
+
+    monkeypatch.setattr(builtins, "open", watching(real_open))
+    monkeypatch.setattr(stdio, "open", watching(real_io_open))
+    entry = CandidateEntry("ks01", folder=tmp_path / "ks01", relative="ks01", result_id="ks01")
+    result = grade_reading(entry, read_submission(tmp_path / "ks01", paper, disc_root=tmp_path), paper)
+    assert result.total == 100
+    assert opened == []
