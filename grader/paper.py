@@ -31,11 +31,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.checks import load_all
 from grader.errors import PaperError
 from grader.read.tables import SheetSpec
+
+if TYPE_CHECKING:
+    from grader.records.images import HashMethod, Material
+    from grader.records.service import Email
 
 PAPERS_VARIABLE = "GRADER_PAPERS"
 DEFAULT_VARIABLE = "GRADER_DEFAULT_PAPER"
@@ -126,6 +130,27 @@ class Key:
     def path(self, relative: str) -> Path:
         return self.root / relative
 
+    def email(self, relative: str) -> Email:
+        """One of the key's ``.eml`` files, parsed (``grader.read.service.read_email``): for a
+        material's maker, while the paper loads. Checks read the key's files through the key, never
+        through a reader."""
+        from grader.read.service import read_email
+
+        self._loading(f"{relative} read after the paper loaded")
+        return read_email(self.path(relative))
+
+    def photos(self, section: str, method: HashMethod) -> tuple[Material, ...]:
+        """The key's photos of ``section`` measured and hashed by ``method`` as a candidate's images
+        are (``grader.read.images.materials``), made when the paper loads."""
+        from grader.read.images import materials
+
+        return materials(self, section, method)
+
+    def _loading(self, refusal: str) -> None:
+        """Refuse, once the key is sealed, what only loading may do."""
+        if self._sealed:
+            raise MaterialError(f"answer key {self.root}: {refusal}")
+
     def texts(self) -> tuple[str, ...]:
         """Every text of the materials long enough to be copied (similarity's common material)."""
         return self.derive("texts", material_texts)
@@ -137,9 +162,8 @@ class Key:
         ``per_process``: it is what a worker runs to rebuild the material."""
         if name in self._derived:
             return self._derived[name]
-        if self._sealed:
-            raise MaterialError(f"answer key {self.root}: material {name!r} was not parsed when the paper "
-                                f"loaded (a check reads it without its validate hook deriving it)")
+        self._loading(f"material {name!r} was not parsed when the paper loaded (a check reads it without "
+                      f"its validate hook deriving it)")
         self._derived[name] = make(self)
         if per_process:
             self._rebuilt[name] = make

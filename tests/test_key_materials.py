@@ -140,3 +140,8 @@ def test_grading_opens_no_file_of_the_key(tmp_path, paper, monkeypatch):
     result = grade_reading(entry, read_submission(tmp_path / "ks01", paper, disc_root=tmp_path), paper)
     assert result.total == 100
     assert opened == []
+
+
+def test_a_key_email_read_after_loading_is_refused(paper):
+    with pytest.raises(MaterialError, match=f"{EMAIL} read after the paper loaded"):
+        paper.key.email(EMAIL)
