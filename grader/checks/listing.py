@@ -183,7 +183,9 @@ def chinese_tokenizer(key: Key) -> Any:
 def _build_tokenizer(key: Key) -> Any:
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
+    # jieba's own logger: its dictionary cache in the temporary folder is only a speed-up, and a
+    # folder the account may not write (a centre's locked-down user) must not print a traceback
+    jieba.setLogLevel(logging.CRITICAL)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word in (*chinese_library(key), *key["banned_words"].get("allow", ())):
