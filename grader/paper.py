@@ -31,11 +31,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.checks import load_all
 from grader.errors import PaperError
 from grader.read.tables import SheetSpec
+
+if TYPE_CHECKING:
+    from grader.records.images import HashMethod, Material
+    from grader.records.service import Email
 
 PAPERS_VARIABLE = "GRADER_PAPERS"
 DEFAULT_VARIABLE = "GRADER_DEFAULT_PAPER"
@@ -77,14 +81,29 @@ class DeliverableSpec:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+class MaterialError(PaperError):
+    """A material of the key cannot be parsed, or was asked for after the paper loaded."""
+
+
 class Key:
-    """The paper's materials and answers, read-only, with a per-process memo for derived data."""
+    """The paper's materials and answers, read-only.
+
+    What checks derive from the materials (the emails parsed, the photos hashed, the selection
+    rules read) is made while the paper loads, by the checks' ``validate`` hooks calling
+    ``derive``; then ``load_paper`` seals the key. Grading only reads: a material first asked
+    for after the seal is refused (``MaterialError``), never parsed then, so no state is filled
+    while candidates are graded and every worker holds the same key. The derived materials
+    travel with the key to spawned workers, all but the ``per_process`` ones (a library object
+    such as a tokenizer, big and rebuilt from the key in each process as it arrives, before any
+    task)."""
 
     def __init__(self, root: Path, sections: dict[str, Any], files: dict[str, str]):
         self.root = root
         self._sections = sections
         self.files = files  # relative path → sha256, every file of the key folder
-        self._memo: dict[str, Any] = {}
+        self._derived: dict[str, Any] = {}
+        self._rebuilt: dict[str, Callable[[Key], Any]] = {}  # per-process materials: name → maker
+        self._sealed = False
 
     def __getitem__(self, section: str) -> Any:
         return self._sections[section]
@@ -111,38 +130,89 @@ class Key:
     def path(self, relative: str) -> Path:
         return self.root / relative
 
-    def texts(self, min_chars: int = 40) -> list[str]:
-        """Every text of the materials long enough to be copied: strings of the sections, and
-        the text files and emails of the key's sub-folders."""
-        found: list[str] = []
+    def email(self, relative: str) -> Email:
+        """One of the key's ``.eml`` files, parsed (``grader.read.service.read_email``): for a
+        material's maker, while the paper loads. Checks read the key's files through the key, never
+        through a reader."""
+        from grader.read.service import read_email
 
-        def walk(node: Any) -> None:
-            if isinstance(node, str):
-                if len(node.strip()) >= min_chars:
-                    found.append(node)
-            elif isinstance(node, dict):
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
+        self._loading(f"{relative} read after the paper loaded")
+        return read_email(self.path(relative))
 
-        walk(self._sections)
-        for path in sorted(self.root.rglob("*")):
-            if path.is_file() and path.suffix.lower() in (".txt", ".eml") and path.parent != self.root:
-                found.append(path.read_text(encoding="utf-8", errors="replace"))
-        return found
+    def photos(self, section: str, method: HashMethod) -> tuple[Material, ...]:
+        """The key's photos of ``section`` measured and hashed by ``method`` as a candidate's images
+        are (``grader.read.images.materials``), made when the paper loads."""
+        from grader.read.images import materials
 
-    def memo(self, name: str, make: Callable[[], Any]) -> Any:
-        """Derived data (image hashes, dictionaries) computed once per process."""
-        if name not in self._memo:
-            self._memo[name] = make()
-        return self._memo[name]
+        return materials(self, section, method)
+
+    def _loading(self, refusal: str) -> None:
+        """Refuse, once the key is sealed, what only loading may do."""
+        if self._sealed:
+            raise MaterialError(f"answer key {self.root}: {refusal}")
+
+    def texts(self) -> tuple[str, ...]:
+        """Every text of the materials long enough to be copied (similarity's common material)."""
+        return self.derive("texts", material_texts)
+
+    def derive(self, name: str, make: Callable[[Key], Any], *, per_process: bool = False) -> Any:
+        """The material ``name``, made by ``make(key)`` the first time, while the paper loads.
+
+        ``make`` must be a module-level function (or a ``functools.partial`` of one) when
+        ``per_process``: it is what a worker runs to rebuild the material."""
+        if name in self._derived:
+            return self._derived[name]
+        self._loading(f"material {name!r} was not parsed when the paper loaded (a check reads it without "
+                      f"its validate hook deriving it)")
+        self._derived[name] = make(self)
+        if per_process:
+            self._rebuilt[name] = make
+        return self._derived[name]
+
+    def seal(self) -> None:
+        """End of loading: from now on ``derive`` only returns what was made."""
+        self._sealed = True
+
+    @property
+    def materials(self) -> tuple[str, ...]:
+        """The names of the derived materials, in the order they were made."""
+        return tuple(self._derived)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_memo"] = {}
+        state["_derived"] = {k: v for k, v in self._derived.items() if k not in self._rebuilt}
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for name, make in self._rebuilt.items():
+            self._derived[name] = make(self)
+
+
+def material_texts(key: Key, min_chars: int = 40) -> tuple[str, ...]:
+    """Strings of the sections at least ``min_chars`` long, and the text files and emails of the
+    key's sub-folders."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            if len(node.strip()) >= min_chars:
+                found.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(key._sections)
+    for path in sorted(key.root.rglob("*")):
+        if path.is_file() and path.suffix.lower() in (".txt", ".eml") and path.parent != key.root:
+            try:
+                found.append(path.read_bytes().decode("utf-8", errors="replace"))
+            except OSError as exc:
+                raise MaterialError(f"answer key file {path}: cannot be read ({exc})") from exc
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -277,6 +347,8 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
     except (KeyError, TypeError, ValueError) as exc:
         raise PaperError(f"{rubric_path}: malformed rubric ({type(exc).__name__}: {exc})") from exc
     _validate(rubric_path, units, key, registry, deliverables)
+    key.texts()
+    key.seal()
     return Paper(
         id=str(rubric.get("paper", rubric_path.stem)),
         title=str(rubric.get("title", "")),
@@ -417,7 +489,13 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                     raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
                                      f"which the key ({key.root}) lacks")
             if check.validate is not None:
-                problems = check.validate(key, criterion.params)
+                try:
+                    problems = check.validate(key, criterion.params)
+                except (PaperError, MemoryError):
+                    raise
+                except Exception as exc:  # a material the hook parses is broken in a way it did not foresee
+                    raise PaperError(f"{where}: key fails {criterion.id}'s guarantee: its materials cannot be "
+                                     f"parsed ({type(exc).__name__}: {exc})") from exc
                 if problems:
                     raise PaperError(f"{where}: key fails {criterion.id}'s guarantee: {problems[0]}")
 

@@ -568,7 +568,7 @@ def rewrite_reports(out: str | Path, paper: Paper | str | Path | None = None) ->
 def similar_flags(prints: dict[str, dict[str, str]], paper: Paper) -> dict[str, tuple[Flag, ...]]:
     """The ``similar-to`` flags of the candidates whose work matches another's, by result id."""
     options = paper.similarity
-    pairs = find_similar(prints, materials_text=paper.key.memo("material texts", paper.key.texts),
+    pairs = find_similar(prints, materials_text=paper.key.texts(),
                          materials_files=set(paper.key.files.values()),
                          text_threshold=options["text_threshold"], image_distance=options["image_distance"],
                          common_share=options["common_share"], workers=-1)

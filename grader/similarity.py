@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 
 from grader.alike import Groups
 from grader.hashjoin import alike_hashes
+from grader.paper import SIMILARITY
 from grader.textjoin import alike_texts
 
 MIN_TEXT_CHARS = 40  # shorter texts (a username, a price) are alike by nature
@@ -53,8 +54,9 @@ def normalise(text: str) -> str:
 
 
 def find_similar(fingerprints: Mapping[str, Mapping[str, str]], *, materials_text: Iterable[str] = (),
-                 materials_files: Iterable[str] = (), text_threshold: int = 90,
-                 image_distance: int = 4, workers: int = 1, common_share: float = 0.5) -> list[Pair]:
+                 materials_files: Iterable[str] = (), text_threshold: int = SIMILARITY["text_threshold"],
+                 image_distance: int = SIMILARITY["image_distance"], workers: int = 1,
+                 common_share: float = SIMILARITY["common_share"]) -> list[Pair]:
     """Every pair of candidates sharing a file, a near-identical text or a near-identical image."""
     class_size = len(fingerprints)
     limit = common_share * class_size if class_size >= 5 else None

@@ -33,7 +33,14 @@ import pebble
 
 MIB = 1024 * 1024
 START_GRACE = 120.0  # seconds a worker may take to start (imports, the paper) before the pool is judged stuck
-_STATE: dict[str, Any] = {}  # in a worker: what its initializer returned, given to every task
+# The pool's per-process state, not the paper's nor the job's: in a worker process, what the
+# caller's initializer returned (for grading, the paper and the job it was handed), set once as the
+# worker starts and passed to every task as its first argument (``work(state, *args)``). The
+# caller's data arrives through ``initargs``, explicitly; this is only where a worker keeps it
+# between tasks, because a pool's initializer cannot hand its tasks a value. Sending it with each
+# task instead would pickle the paper for every candidate and rebuild its per-process materials
+# (``Key.derive(per_process=True)``) each time. The parent process never sets it.
+_STATE: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)

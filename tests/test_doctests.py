@@ -11,6 +11,7 @@ import grader.hashjoin
 import grader.model
 import grader.names
 import grader.read.pillow
+import grader.read.places
 import grader.read.service
 import grader.records.images
 import grader.records.service
@@ -24,7 +25,7 @@ import grader.values
 @pytest.mark.parametrize("module", [grader.text, grader.values, grader.console, grader.names,
                                     grader.flags, grader.checks.service, grader.read.service, grader.model,
                                     grader.records.tables, grader.records.images, grader.records.service,
-                                    grader.read.pillow, grader.alike, grader.hashjoin, grader.samples.classprints,
+                                    grader.read.pillow, grader.read.places, grader.alike, grader.hashjoin, grader.samples.classprints,
                                     grader.report.diff])
 def test_docstring_examples(module):
     result = doctest.testmod(module)

@@ -46,6 +46,22 @@ def _docx_bomb(path: Path) -> None:
                 handle.write(block)
 
 
+def _workbook_bomb(source: Path, target: Path) -> None:
+    """The workbook ``source`` with its first sheet replaced by 300 MB of zeros, about 300 KB
+    compressed, saved as ``target`` (the source removed)."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target.with_suffix(".tmp"), "w",
+                                                               zipfile.ZIP_DEFLATED) as archive:
+        for info in original.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info, original.read(info.filename))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as handle:
+            block = b"0" * MB
+            for _ in range(300):
+                handle.write(block)
+    source.unlink()
+    target.with_suffix(".tmp").rename(target)
+
+
 def _gif(screen: tuple[int, int], extent: tuple[int, int]) -> bytes:
     """An animated GIF whose logical screen is ``screen`` and whose first frame covers ``extent``
     (Pillow grows the image to the frame and refuses it as a bomb while opening it)."""
@@ -97,6 +113,8 @@ EDITS = {
     "mailbox-broken": _write("u8_service/mailbox.xlsx", b"PK\x03\x04 not a workbook"),
     "mailbox-over-cap": lambda f: _sparse(f / "u8_service/mailbox.xlsx", Limits().max_file_bytes + 1),
     "docx-bomb": _docx_template,
+    "xlsx-bomb": lambda f: _workbook_bomb(f / "u7_logistics.xlsx", f / "u7_logistics.xlsx"),
+    "xlsm-bomb": lambda f: _workbook_bomb(f / "u6_orders.xlsx", f / "u6_orders.xlsm"),
     "gif-bomb-pt": _write(_u4("PT01"), _gif((1000, 1000), (14000, 14000))),
     "gif-bomb-main": _write(_u4("MAIN"), _gif((1200, 1200), (14000, 14000))),
     "png-over-cap-pt": _write(_u4("PT01"), _png_header(12000, 12000)),
@@ -171,6 +189,17 @@ def test_a_docx_bomb_costs_its_template_only(graded):
     assert _lost(out, user) == {"U8-04": "27/4"}
     assert unit_points(out, user)["U8"] == "71/4" and result(out, user)["total"] == "391/4"
     assert _flags(out, user) == [("unreadable-file", "u8_service/templates/return.docx")]
+    assert "over the cap of 268,435,456 (a zip bomb?)" in _reason(out, user, "unreadable-file")
+
+
+@pytest.mark.parametrize("case, file, unit, weight", [("xlsx-bomb", "u7_logistics.xlsx", "U7", 10),
+                                                      ("xlsm-bomb", "u6_orders.xlsm", "U6", 5)])
+def test_a_workbook_bomb_costs_its_unit_only(graded, paper, case, file, unit, weight):
+    _, out = graded
+    user = USERS[case]
+    assert _lost(out, user) == {c.id: "0" for c in paper.unit(unit).criteria}
+    assert unit_points(out, user)[unit] == "0" and result(out, user)["total"] == str(100 - weight)
+    assert _flags(out, user) == [("unreadable-file", file)]
     assert "over the cap of 268,435,456 (a zip bomb?)" in _reason(out, user, "unreadable-file")
 
 
@@ -276,6 +305,25 @@ def test_a_docx_bomb_is_refused_before_parsing_in_little_memory(graded):
     assert int(peak_kib) * 1024 < 300 * MB, f"peak RSS {int(peak_kib) / 1024:.0f} MiB"
 
 
+READ_WORKBOOK_BOMB = READ_BOMB.replace(
+    'service = Submission(folder, load_paper("2026A"), disc_root=folder.parent).get("u8_service", "U8")\n'
+    'print(service.templates["return"].problem)',
+    'submission = Submission(folder, load_paper("2026A"), disc_root=folder.parent)\n'
+    'print(submission.get("u7_logistics", "U7"), *[f.reason for f in submission.flags])')
+assert READ_WORKBOOK_BOMB != READ_BOMB
+
+
+def test_a_workbook_bomb_is_refused_before_parsing_in_little_memory(graded):
+    disc, _ = graded
+    folder = disc / USERS["xlsx-bomb"]
+    assert (folder / "u7_logistics.xlsx").stat().st_size < 400 * 1024
+    done = subprocess.run([sys.executable, "-c", READ_WORKBOOK_BOMB, str(folder)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    problem, peak_kib = done.stdout.strip().splitlines()
+    assert problem.startswith("None parts expand to 314,5") and "over the cap of 268,435,456" in problem
+    assert int(peak_kib) * 1024 < 300 * MB, f"peak RSS {int(peak_kib) / 1024:.0f} MiB"
+
+
 def test_every_ooxml_container_is_held_to_the_same_caps(tmp_path):
     """The workbook and the Word document readers share one check (``grader.read.ooxml``)."""
     from grader.errors import ReadError
@@ -295,3 +343,36 @@ def test_every_ooxml_container_is_held_to_the_same_caps(tmp_path):
         docx_text(buffer.getvalue(), small)
     with pytest.raises(ReadError, match="over the cap of 100; not read"):
         docx_text(buffer.getvalue(), Limits(max_file_bytes=100))
+
+
+@pytest.mark.parametrize("file, lost", [
+    ("u6_orders.xlsx", {"U6-01": 0, "U6-02": 0, "U6-03": 0}),
+    # an image not opened has no size to read, not even its header's: U4-03's PT condition is not met
+    (_u4("PT01"), {"U4-02": 0, "U4-03": 0, "U4-05": 0}),
+], ids=["workbook", "image"])
+def test_a_file_that_cannot_be_opened_costs_what_reads_it_only(tmp_path, paper, monkeypatch, file, lost):
+    """Permission denied on one workbook or one image (faked, as above): the flag names the file."""
+    from grader.intake import CandidateEntry
+    from grader.read import load_all
+    from grader.read.submission import read_submission
+    from grader.score import grade_reading
+
+    load_all()
+    make_candidate(tmp_path / "ks01", paper, only=None)
+    denied = tmp_path / "ks01" / file
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == denied:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    reading = read_submission(tmp_path / "ks01", paper, disc_root=tmp_path)
+    entry = CandidateEntry("ks01", folder=tmp_path / "ks01", relative="ks01", result_id="ks01")
+    result = grade_reading(entry, reading, paper)
+    got = {c.id: c.points for u in result.units for c in u.criteria if c.points != c.maximum}
+    assert got == lost
+    assert result.total == 100 - sum(c.points for c in paper.criteria() if c.id in lost)
+    assert [(f.code, f.file, f.reason) for f in result.flags] == [
+        ("unreadable-file", file, "cannot be opened (Permission denied)")]

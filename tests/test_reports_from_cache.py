@@ -85,3 +85,31 @@ def test_a_page_writer_that_dies_costs_only_that_page(tmp_path, paper, monkeypat
     assert "The report could not be rendered: worker-died: the worker process" in page
     assert json.loads((out / "candidates" / "ks02.json").read_text(encoding="utf-8"))["total"] == "19/5"
     assert 'id="total">4.80<' in (out / "candidates" / "ks03.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the workers must inherit the counting writers (fork)")
+def test_each_candidates_reports_are_written_once_after_similarity(tmp_path, paper, monkeypatch):
+    """Workers grade and put each result in the cache; after the similarity stage each candidate's
+    JSON and page are written once, with its similarity flags: nothing is written twice."""
+    from helpers import make_candidate
+
+    import grader.pipeline
+
+    log = tmp_path / "writes.log"
+
+    def counting(kind, real):
+        def write(out, result, *args):
+            codes = ",".join(sorted({f.code for f in result.flags}))
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(f"{kind} {result.user} {codes}\n")
+            return real(out, result, *args)
+        return write
+
+    monkeypatch.setattr(grader.pipeline, "write_candidate", counting("json", grader.pipeline.write_candidate))
+    monkeypatch.setattr(grader.pipeline, "write_page", counting("page", grader.pipeline.write_page))
+    for user in ("ks01", "ks02", "ks03"):  # three copies of one perfect candidate: all alike
+        make_candidate(tmp_path / "disc" / user, paper, only=None)
+    grade_disc(tmp_path / "disc", paper, tmp_path / "out", jobs=2, start_method="fork")
+    writes = sorted(log.read_text(encoding="utf-8").splitlines())
+    assert writes == sorted(f"{kind} {user} similar-to" for kind in ("json", "page")
+                            for user in ("ks01", "ks02", "ks03"))

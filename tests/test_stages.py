@@ -11,12 +11,9 @@ GRADER = Path(__file__).resolve().parent.parent / "grader"
 
 # What checks may import from grader.read: the records the readers make and pure value helpers.
 CHECKS_MAY_READ = {"grader.read.tables", "grader.values"}
-# Where checks still take more of a reader today (each a record type or helper living beside the
-# reader that makes it); listed so that none is added unseen.
-CHECKS_READ_TODAY = {
-    ("checks/images.py", "grader.read.images"),  # ImageFolder, ImageFile and the hash distances
-    ("checks/service.py", "grader.read.service"),  # ServiceFolder, TextFile; read_email for the key's mails
-}
+# Where checks still take more of a reader today: none (the key's photos and emails are read
+# through the key, ``Key.photos`` and ``Key.email``, when the paper loads).
+CHECKS_READ_TODAY: set[tuple[str, str]] = set()
 
 
 def imports(path: Path) -> set[str]:

@@ -17,7 +17,6 @@ from grader.checks import CheckContext, check
 from grader.checks.common import all_or_nothing
 from grader.model import Evidence, Outcome
 from grader.paper import Key
-from grader.read.images import materials
 from grader.records.images import (
     HashMethod,
     ImageFile,
@@ -345,7 +344,7 @@ def _materials_guarantee(key: Key, params: dict[str, Any]) -> list[str]:
         return [f"the key lacks {params['materials']}.toml with main and photos"]
     if section["main"] not in section["photos"]:
         return [f"the main photo {section['main']} is not among the photos"]
-    found = materials(key, params["materials"], HashMethod.from_params(params["hash"]))
+    found = key.photos(params["materials"], HashMethod.from_params(params["hash"]))
     unusable = [f"{m.name} ({m.found.problem or 'no hash'})" for m in found if m.found.fingerprint is None]
     if unusable:
         return [f"photos that cannot be read: {', '.join(unusable)}"]
@@ -376,7 +375,7 @@ def images_derived(ctx: CheckContext) -> Outcome:
         return Outcome(Fraction(0), (no_slot_file(folder),))
     limit = p["max_distance"]
     method = HashMethod.from_params(p["hash"])
-    photos = [m for m in materials(ctx.key, p["materials"], method) if m.found.fingerprint is not None]
+    photos = [m for m in ctx.key.photos(p["materials"], method) if m.found.fingerprint is not None]
     main_photo = next(m.name for m in photos if m.main)
     evidence = []
     by_name = {m.name: m.found.fingerprint for m in photos}

@@ -175,19 +175,28 @@ def missing_facts(value: object, facts: dict[str, list[str]]) -> list[str]:
 
 
 def chinese_tokenizer(key: Key) -> Any:
-    """A jieba tokenizer with the Chinese keywords and the allow-list as its user dictionary, built once."""
+    """A jieba tokenizer with the Chinese keywords and the allow-list as its user dictionary, built
+    when the paper loads, and again in each worker as the key arrives (it is too big to send)."""
+    return key.derive("listing.jieba", _build_tokenizer, per_process=True)
 
-    def build() -> Any:
-        import jieba
 
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
-        for word in (*chinese_library(key), *key["banned_words"].get("allow", ())):
-            tokenizer.add_word(nfkc(word))
-        return tokenizer
+def _build_tokenizer(key: Key) -> Any:
+    import jieba
 
-    return key.memo("listing.jieba", build)
+    # jieba's own logger: its dictionary cache in the temporary folder is only a speed-up, and a
+    # folder the account may not write (a centre's locked-down user) must not print a traceback
+    jieba.setLogLevel(logging.CRITICAL)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in (*chinese_library(key), *key["banned_words"].get("allow", ())):
+        tokenizer.add_word(nfkc(word))
+    return tokenizer
+
+
+def tokenizer_ready(key: Key, params: dict[str, Any]) -> list[str]:
+    """The validate hook of a check that looks for banned words: the tokenizer is built at load."""
+    chinese_tokenizer(key)
+    return []
 
 
 def absolute_words(value: object, key: Key) -> list[str]:
@@ -351,7 +360,7 @@ def _chinese_present(key: Key, params: dict[str, Any]) -> list[str]:
     problems = [] if chinese_library(key) else ["keywords_cn.csv holds no keyword"]
     if not key["banned_words"].get("chinese"):
         problems.append("banned_words.chinese is empty")
-    return problems
+    return problems or tokenizer_ready(key, params)
 
 
 def _variants_present(key: Key, params: dict[str, Any]) -> list[str]:
@@ -434,7 +443,8 @@ def title_form(ctx: CheckContext) -> Outcome:
     return field_outcome(sheet, cell, "title form", "标题格式", problems)
 
 
-@check("no_banned_words", needs=("banned_words.english", "banned_words.chinese"), params=("sheet", "fields"))
+@check("no_banned_words", needs=("banned_words.english", "banned_words.chinese"), params=("sheet", "fields"),
+       validate=tokenizer_ready)
 def no_banned_words(ctx: CheckContext) -> Outcome:
     """No banned word in the title, bullets, search terms or description: the English claims
     whole-word and case-insensitive (``Free-Shipping`` counts, ``eco`` is not in ``ecology``), the

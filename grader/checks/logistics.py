@@ -97,13 +97,13 @@ def read_materials(key: Key) -> Materials:
 
 
 def materials(ctx: CheckContext) -> Materials:
-    return ctx.key.memo("logistics.materials", lambda: read_materials(ctx.key))
+    return ctx.key.derive("logistics.materials", read_materials)
 
 
 def guarantees(key: Key, params: dict[str, Any]) -> list[str]:
     """What the unit-7 materials must guarantee (conventions 21 and 28), checked at load."""
     try:
-        m = read_materials(key)
+        m = key.derive("logistics.materials", read_materials)
     except (RateTableError, KeyError, TypeError) as exc:
         return [f"logistics materials malformed: {exc}"]
     problems = []

@@ -37,6 +37,7 @@ from grader.checks.listing import (
     similarity,
     title_form_problems,
     title_length_problems,
+    tokenizer_ready,
     utf8_bytes,
     verdict,
 )
@@ -172,7 +173,7 @@ def _field(ctx: CheckContext) -> tuple[Sheet | None, Cell, Outcome | None]:
 
 @check("new_title_rules", needs=("product.brand", "banned_words.english", "banned_words.chinese"),
        params=("sheet", "field", "min_length", "max_length", "forbidden", "max_repeats", "repeat_exempt",
-               "caps_max_letters", "minor_words"))
+               "caps_max_letters", "minor_words"), validate=tokenizer_ready)
 def new_title_rules(ctx: CheckContext) -> Outcome:
     """The new title passes U3-01 (80–200 characters, starts with the brand), U3-03 (form) and U3-04
     (no banned word) — an equal share each.
@@ -248,7 +249,7 @@ def title_rewritten(ctx: CheckContext) -> Outcome:
 
 
 @check("optimised_search_terms", needs=("keyword_report", "banned_words.english"),
-       params=("sheet", "field", "max_bytes", "min_keywords"))
+       params=("sheet", "field", "max_bytes", "min_keywords"), validate=tokenizer_ready)
 def optimised_search_terms(ctx: CheckContext) -> Outcome:
     """Search terms at most 249 bytes in UTF-8, at least 5 report keywords (all words anywhere;
     they may also stand in the title), no word repeated, no banned word.
@@ -272,7 +273,7 @@ def optimised_search_terms(ctx: CheckContext) -> Outcome:
 
 
 @check("optimised_description", needs=("product.facts", "banned_words.english"),
-       params=("sheet", "field", "min_length", "max_length", "facts"))
+       params=("sheet", "field", "min_length", "max_length", "facts"), validate=tokenizer_ready)
 def optimised_description(ctx: CheckContext) -> Outcome:
     """The new description has no banned word, is 200–2000 characters and states the material and
     the size (the key's fact phrases).

@@ -164,13 +164,13 @@ def _read_materials(key: Key) -> Materials:
 
 
 def materials(key: Key) -> Materials:
-    return key.memo("selection.materials", lambda: _read_materials(key))
+    return key.derive("selection.materials", _read_materials)
 
 
 def key_problems(key: Key, params: dict[str, Any]) -> list[str]:
     """Convention 21 and 25: at least ``choose`` products qualify, each with supplier stock ≥ MOQ."""
     try:
-        m = _read_materials(key)
+        m = materials(key)
     except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
         return [f"unit-2 materials cannot be read: {exc}"]
     problems = []

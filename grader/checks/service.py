@@ -27,7 +27,6 @@ from grader.checks.accounts import username_problems
 from grader.checks.common import at
 from grader.model import Evidence, Flag, Outcome
 from grader.paper import Key
-from grader.read.service import read_email
 from grader.records.service import ServiceFolder, TextFile
 from grader.records.tables import Cell, Sheet
 from grader.text import HAN, Match, find_all, find_any, same_word, tokens, words
@@ -104,7 +103,7 @@ def _scenario(key: Key, data: dict[str, Any], order_ids: tuple[str, ...], n: int
     if not path.is_file():
         raise KeyProblem(f"{where}: {data['email']} does not exist")
     try:
-        email = read_email(path)
+        email = key.email(data["email"])
     except MemoryError:
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:  # the standard parser rarely raises; a broken file must not pass
@@ -172,8 +171,8 @@ def _load(key: Key) -> ServiceKey:
 
 
 def service_key(key: Key) -> ServiceKey:
-    """The unit-8 materials and phrase lists, parsed once per process."""
-    return key.memo("service", lambda: _load(key))
+    """The unit-8 materials and phrase lists (the emails parsed), made when the paper loads."""
+    return key.derive("service", _load)
 
 
 def _key_problems(key: Key, params: dict[str, Any]) -> list[str]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.intake import linked_folder
+from grader.limits import Limits
 from grader.model import IMAGE_SUFFIXES, TEXT_SUFFIXES, CandidateResult, Exhibit, evidence_files
 from grader.read.images import PREVIEW_SIDE, preview_of
 from grader.read.pillow import as_a_viewer
 
-MAX_PIXELS = 100_000_000  # convention 27: larger images are not decoded
+MAX_PIXELS = Limits.max_image_pixels  # convention 27: larger images are not decoded
 MAX_TEXT_BYTES = 1_000_000
 MAX_TEXT_CHARS = 200_000
 

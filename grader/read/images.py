@@ -34,6 +34,7 @@ orientation.
 """
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import math
@@ -52,6 +53,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from grader.errors import ReadError
 from grader.read import reader
 from grader.read.pillow import BOMBS, decoding, pillow_guard
+from grader.read.places import HOME, MISPLACED, Home
+from grader.read.submission import NothingFound
 from grader.records.images import (
     HASH_METHODS,
     Examined,
@@ -427,28 +430,38 @@ def _size_on_disk(path: Path) -> int:
         return 0
 
 
-def _chosen(paths: list[Path], naming: Naming) -> set[Path]:
-    """For each slot, the one file graded (convention 27's preference)."""
+def _chosen(slots: dict[Path, str], placed: dict[Path, str | None], naming: Naming) -> set[Path]:
+    """For each slot, the one file graded: one at home before a misplaced one (§1), then
+    convention 27's preference."""
     by_slot: dict[str, list[Path]] = {}
-    for path in paths:
-        split = naming.split(path.name)
-        if split is not None:
-            by_slot.setdefault(split[0], []).append(path)
-    return {min(group, key=lambda p: naming.rank(p.name)) for group in by_slot.values()}
+    for path, code in slots.items():
+        by_slot.setdefault(code, []).append(path)
+    return {min(group, key=lambda p: (placed[p] != HOME, naming.rank(p.name), str(p))) for group in by_slot.values()}
 
 
 @reader("images", options=("max_pixels",))
 def read_images(submission: Submission, spec: DeliverableSpec, located: Located) -> ImageFolder:
     settings = settings_for(submission.paper, spec, submission.limits.max_image_pixels)
     unit = next((u.id for u in submission.paper.units if u.deliverable == spec.name), "")
-    paths = sorted(p for p in submission.files if located.path in p.parents)
-    chosen = _chosen([p for p in paths if p.parent == located.path], settings.naming)
+    home = Home(located.path.relative_to(submission.folder).parts)
+    inside = sorted(p for p in submission.files if located.path in p.parents)
+    beside = sorted(p for p in submission.files if p.parent == located.path.parent)  # one folder up
+    placed = {p: submission.place(p, home) for p in (*inside, *beside)}
+    slots = {p: split[0] for p in placed if placed[p] is not None
+             and (split := settings.naming.split(p.name)) is not None}
+    chosen = _chosen(slots, placed, settings.naming)
+    if not located.present and not chosen:
+        raise NothingFound(f"no {spec.name} folder, and no slot image beside where it belongs")
+    paths = [*inside, *(p for p in beside if p in chosen)]  # beside the folder: a slot's file only
     files = []
     for path in paths:
-        split = settings.naming.split(path.name) if path.parent == located.path else None
+        split = settings.naming.split(path.name) if path in slots else None
         slot, extension = split if split is not None else (None, "")
         where = {"name": path.name, "path": submission.relative(path), "slot": slot, "extension": extension,
-                 "inner": path.relative_to(located.path).as_posix(), "graded": path in chosen}
+                 "inner": _inner(path, located.path), "graded": path in chosen}
+        if path in chosen and placed[path] == MISPLACED:
+            submission.flag("misplaced", f"{slot} image found at {submission.relative(path)}, expected in "
+                                         f"{home.where()}", path, unit)
         try:
             data = submission.record(path)
         except ReadError as exc:  # over the run's size cap, or not readable at all
@@ -467,22 +480,28 @@ def read_images(submission: Submission, spec: DeliverableSpec, located: Located)
     return ImageFolder(located.path, located.relative, settings.naming, tuple(files), settings.method)
 
 
+def _inner(path: Path, folder: Path) -> str:
+    """A file's path relative to the images folder: ``sub/x.jpg`` inside it, ``../x.jpg`` beside it."""
+    return path.relative_to(folder).as_posix() if folder in path.parents else f"../{path.name}"
+
+
 # ---------------------------------------------------------------- the materials
 
 
 def materials(key: Key, section: str, method: HashMethod) -> tuple[Material, ...]:
-    """The key's photos (``<section>.folder``, ``.photos``, ``.main``), hashed once per process.
+    """The key's photos (``<section>.folder``, ``.photos``, ``.main``), hashed when the paper loads.
 
     The key is the paper's own: no pixel limit but Pillow's decompression-bomb guard."""
+    return key.derive(f"images.materials:{section}:{method}", functools.partial(_hash_photos, section=section,
+                                                                                 method=method))
 
-    def make() -> tuple[Material, ...]:
-        data = key[section]
-        found = []
-        for name in data["photos"]:
-            path = key.path(f"{data.get('folder', 'photos')}/{name}")
-            examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method, variants=True) if path.is_file()
-                        else Examined(problem=f"{path} is missing"))
-            found.append(Material(name, name == data["main"], examined))
-        return tuple(found)
 
-    return key.memo(f"images.materials:{section}:{method}", make)
+def _hash_photos(key: Key, section: str, method: HashMethod) -> tuple[Material, ...]:
+    data = key[section]
+    found = []
+    for name in data["photos"]:
+        path = key.path(f"{data.get('folder', 'photos')}/{name}")
+        examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method, variants=True) if path.is_file()
+                    else Examined(problem=f"{path} is missing"))
+        found.append(Material(name, name == data["main"], examined))
+    return tuple(found)

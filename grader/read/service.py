@@ -6,7 +6,8 @@ text per slot: ``replies/reply_01`` … and ``templates/return`` … (Chinese na
 
 A slot found under several names or formats is read from one (convention 5: the expected folder
 first, then the English name before the Chinese one, then ``.txt`` before ``.docx``) and flagged
-``duplicate-deliverable``; one found outside its folder is flagged ``misplaced``.
+``duplicate-deliverable``; one found outside its folder, as §1 allows (``grader.read.places``), is
+flagged ``misplaced``.
 
 Text is decoded as Windows Notepad saves it: a byte-order mark first (UTF-8, UTF-16 LE/BE), then
 strict UTF-8, then GB18030 (which covers GBK, Notepad's "ANSI" on Chinese Windows), then
@@ -36,7 +37,8 @@ from grader.errors import ReadError, describe
 from grader.limits import Limits
 from grader.read import reader
 from grader.read.ooxml import checked_zip
-from grader.read.submission import WORKBOOK_SUFFIXES
+from grader.read.places import HOME, Home
+from grader.read.submission import WORKBOOK_SUFFIXES, NothingFound
 from grader.read.tables import build_workbook, read_grid
 from grader.records.service import Email, ServiceFolder, TextFile
 from grader.records.tables import Workbook
@@ -180,31 +182,15 @@ def _unit_of(submission: Submission, deliverable: str) -> str:
     return next((u.id for u in submission.paper.units if u.deliverable == deliverable), "")
 
 
-@dataclass(frozen=True)
-class _Home:
-    """Where a slot's file belongs: the service folder itself (``folders`` empty: the mailbox) or
-    one of its sub-folders (``replies``, ``回复``)."""
-
-    folders: frozenset[str]  # header keys of the folder names
-
-    def place(self, parts: tuple[str, ...]) -> str | None:
-        """Where a file lies, by its path parts under the service folder: "home", "misplaced" (one
-        folder too deep, one folder up beside the home folder, or in another sub-folder), or None
-        when too far to be taken for the slot (§1)."""
-        depth = len(parts) - (1 if parts[:-1] and header_key(parts[0]) in self.folders else 0)
-        if depth == 1 and (len(parts) == 2) == bool(self.folders):
-            return "home"
-        return "misplaced" if depth <= 2 else None
-
-
-def _find(files: list[Path], root: Path, names: list[str], suffixes: tuple[str, ...], home: _Home) -> list[Path]:
+def _find(submission: Submission, files: list[Path], names: list[str], suffixes: tuple[str, ...],
+          home: Home) -> list[Path]:
     """The files standing for one slot, best first: at home, then the English name before the
-    Chinese one, then the suffix's order (convention 5)."""
+    Chinese one, then the suffix's order (convention 5); misplaced ones as §1 allows."""
     keys = [header_key(n) for n in names]
     hits = [p for p in files if p.suffix.lower() in suffixes and header_key(p.stem) in keys
-            and home.place(p.relative_to(root).parts) is not None]
-    return sorted(hits, key=lambda p: (home.place(p.relative_to(root).parts) != "home", keys.index(header_key(p.stem)),
-                                       suffixes.index(p.suffix.lower()), p.relative_to(root).as_posix()))
+            and submission.place(p, home) is not None]
+    return sorted(hits, key=lambda p: (submission.place(p, home) != HOME, keys.index(header_key(p.stem)),
+                                       suffixes.index(p.suffix.lower()), submission.relative(p)))
 
 
 class _SlotReader:
@@ -215,12 +201,14 @@ class _SlotReader:
         self.spec = spec
         self.root = located.path
         self.unit = _unit_of(submission, spec.name)
-        self.files = [p for p in submission.files if self.root in p.parents]
+        self.folders = located.path.relative_to(submission.folder).parts
+        # the folder's files, and those beside it (a mailbox saved one folder up)
+        self.files = [p for p in submission.files if self.root in p.parents or p.parent == self.root.parent]
 
     def locate(self, label: str, names: list[str], suffixes: tuple[str, ...],
                homes: list[str] | None) -> Path | None:
-        home = _Home(frozenset(header_key(h) for h in homes or ()))
-        hits = _find(self.files, self.root, names, suffixes, home)
+        home = Home(self.folders, (tuple(homes),) if homes else (), key=header_key)
+        hits = _find(self.submission, self.files, names, suffixes, home)
         if not hits:
             return None
         chosen = hits[0]
@@ -229,9 +217,8 @@ class _SlotReader:
             self.submission.flag("duplicate-deliverable",
                                  f"{label} found as {', '.join(rel(h) for h in hits)}; graded {rel(chosen)}",
                                  chosen, self.unit)
-        if home.place(chosen.relative_to(self.root).parts) != "home":
-            where = f"{self.root.name}/" if homes is None else f"{self.root.name}/{homes[0]}/"
-            self.submission.flag("misplaced", f"{label} found at {rel(chosen)}, expected in {where}",
+        if self.submission.place(chosen, home) != HOME:
+            self.submission.flag("misplaced", f"{label} found at {rel(chosen)}, expected in {home.where()}",
                                  chosen, self.unit)
         return chosen
 
@@ -291,6 +278,8 @@ def read_service(submission: Submission, spec: DeliverableSpec, located: Located
     slots = _SlotReader(submission, spec, located)
     options = spec.options
     mailbox, mailbox_file, problem = slots.mailbox()
+    if not located.present and not mailbox_file:  # the folder's texts belong inside it: only the mailbox is near
+        raise NothingFound(f"no {spec.name} folder, and no mailbox beside where it belongs")
     replies = {slot: slots.text(slot, list(names), list(options["reply_folder"]))
                for slot, names in options["replies"].items()}
     templates = {slot: slots.text(slot, list(names), list(options["template_folder"]))

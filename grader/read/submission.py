@@ -24,6 +24,7 @@ from grader.limits import Limits
 from grader.model import MISSING, READ, FileRecord, Flag, Reading
 from grader.model import UNREADABLE_FILE as UNREADABLE
 from grader.names import display_path
+from grader.read.places import HOME, MISPLACED, TOP, Home
 
 if TYPE_CHECKING:
     from grader.paper import DeliverableSpec, Paper
@@ -37,6 +38,12 @@ class Located:
     relative: str  # relative to the candidate folder
     misplaced: bool
     others: tuple[str, ...] = ()  # other copies found, not graded
+    present: bool = True  # False: a unit's folder that is not there, whose files may lie one folder up
+
+
+class NothingFound(Exception):
+    """Raised by a folder kind's reader when the unit's folder is not there and none of its files
+    lies one folder up from it either: the deliverable is missing."""
 
 
 class Submission:
@@ -130,26 +137,29 @@ class Submission:
     # ------------------------------------------------------------ locating
 
     def locate(self, spec: DeliverableSpec, unit: str = "") -> Located | None:
-        """Find a deliverable: in the folder, else one level too deep (flagged ``misplaced``)."""
+        """Find a deliverable (a workbook, or a unit's folder) in the candidate's folder, else one
+        folder too deep (flagged ``misplaced``: ``grader.read.places``)."""
         names = [name_key(n) for n in spec.names]
         if spec.kind == "workbook":
             hits = [p for p in self._files if p.suffix.lower() in WORKBOOK_SUFFIXES
                     and name_key(p.stem) in names]
-            rank = lambda p: (len(p.relative_to(self.folder).parts),
-                              names.index(name_key(p.stem)),
+            rank = lambda p: (self.place(p) != HOME, names.index(name_key(p.stem)),
                               WORKBOOK_SUFFIXES.index(p.suffix.lower()), p.name)
         else:
             dirs = {p.parent for p in self._files} | {self.folder / d for d in self._dirs()}
             hits = [d for d in dirs if d != self.folder and name_key(d.name) in names]
-            rank = lambda p: (len(p.relative_to(self.folder).parts), names.index(name_key(p.name)), p.name)
-        hits = [h for h in hits if len(h.relative_to(self.folder).parts) <= 2]  # at most one folder too deep
+            rank = lambda p: (self.place(p) != HOME, names.index(name_key(p.name)), p.name)
+        hits = [h for h in hits if self.place(h) is not None]
         if not hits:
-            return None
+            if spec.kind == "workbook":
+                return None
+            # the unit's folder is not there: its files may still lie one folder up (§1), in the
+            # candidate's folder, which the reader looks for
+            return Located(self.folder / spec.names[0], spec.names[0], False, present=False)
         hits.sort(key=rank)
         chosen = hits[0]
-        depth = len(chosen.relative_to(self.folder).parts)
-        misplaced = depth > 1
-        same_level = [h for h in hits[1:] if len(h.relative_to(self.folder).parts) == depth]
+        misplaced = self.place(chosen) == MISPLACED
+        same_level = [h for h in hits[1:] if self.place(h) == self.place(chosen)]
         located = Located(chosen, self.relative(chosen), misplaced, tuple(self.relative(h) for h in same_level))
         if misplaced:
             self.flag("misplaced", f"{spec.name} found one folder too deep", chosen, unit)
@@ -158,6 +168,11 @@ class Submission:
                       f"{spec.name} found as {', '.join([located.relative, *located.others])}; "
                       f"graded {located.relative}", chosen, unit)
         return located
+
+    def place(self, path: Path, home: Home = TOP) -> str | None:
+        """Where a file (or a unit's folder) of the candidate's folder lies against ``home``: the
+        candidate's folder itself unless told (``grader.read.places``)."""
+        return home.place(path.relative_to(self.folder).parts[:-1])
 
     def _dirs(self) -> list[str]:
         out: list[str] = []
@@ -183,7 +198,7 @@ class Submission:
 
             spec = self.paper.deliverables[name]
             located = self.locate(spec, unit)
-            if located is not None:
+            if located is not None and located.present:
                 self._located[name] = located.relative
             if located is None:
                 self._state[name], self._parsed[name] = MISSING, None
@@ -192,6 +207,9 @@ class Submission:
                 try:
                     self._parsed[name] = READERS[spec.kind](self, spec, located)
                     self._state[name] = READ
+                    self._located.setdefault(name, located.relative)
+                except NothingFound:
+                    self._state[name], self._parsed[name] = MISSING, None
                 except MemoryError:
                     raise  # the worker's memory cap: the supervisor flags `memory-limit`
                 except Exception as exc:  # noqa: BLE001 - a reader's unforeseen error costs this deliverable only

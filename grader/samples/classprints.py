@@ -20,6 +20,8 @@ import random
 import re
 from collections.abc import Mapping
 
+from grader.text import HAN
+
 SUBJECT = [
     "really", "also", "very", "simply", "easily", "great", "perfect", "ideal", "quick", "fast", "strong",
     "durable", "light", "premium", "quality", "everyday", "daily", "outdoor", "indoor", "office", "school",
@@ -67,7 +69,7 @@ def class_fingerprints(templates: Mapping[str, str], candidates: int, *, seed: i
 def _varied(key: str, value: str, rng: random.Random, share: float, words: list[str], user: str) -> str:
     kind = key.partition(":")[0]
     if kind == "text":
-        return _han_varied(value, rng, share) if re.search(r"[\u4e00-\u9fff]", value) else \
+        return _han_varied(value, rng, share) if HAN.search(value) else \
             _text_varied(value, rng, share, words)
     if kind == "image":
         bits = 4 * len(value)

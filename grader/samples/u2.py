@@ -9,9 +9,10 @@ shows up on the demo disc.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
+from grader.model import round_half_up
 from grader.samples.drafts import Defect, Drafts, WorkbookDraft
 
 UNIT = "U2"
@@ -40,7 +41,7 @@ def formula_price(key, product_id: str) -> Fraction:
 
 
 def cents(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return round_half_up(value, 2)
 
 
 def ninety_nine(value: Fraction) -> Decimal:
