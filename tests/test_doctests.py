@@ -8,6 +8,7 @@ import grader.checks.service
 import grader.console
 import grader.flags
 import grader.hashjoin
+import grader.locale
 import grader.model
 import grader.names
 import grader.read.pillow
@@ -25,7 +26,7 @@ import grader.values
                                     grader.flags, grader.checks.service, grader.read.service, grader.model,
                                     grader.records.tables, grader.records.images, grader.records.service,
                                     grader.read.pillow, grader.alike, grader.hashjoin, grader.samples.classprints,
-                                    grader.report.diff])
+                                    grader.report.diff, grader.locale])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

@@ -9,18 +9,21 @@ from grader.report.summary import flag_text
 
 def test_a_similarity_flag_keeps_the_other_candidate_and_the_share():
     flag = Flag("similar-to", "similar-to ks12 (U8 reply_02, 96%)", "", "U8")
-    assert flag_text(flag) == "与他人相似 similar-to ks12 (U8 reply_02, 96%)"
+    assert flag_text(flag) == "与他人相似 similar-to (ks12, 96%, U8 reply_02)"
     identical = Flag("similar-to", "similar-to ks03 (u1_accounts.xlsx, 100%)", "u1_accounts.xlsx", "")
-    assert flag_text(identical) == "与他人相似 similar-to ks03 (u1_accounts.xlsx, 100%)"
+    assert flag_text(identical) == "与他人相似 similar-to (ks03, 100%, u1_accounts.xlsx)"
 
 
 def test_a_flag_keeps_its_file_unit_and_reason():
-    flag = Flag("modified-after-end", "modified 2026-06-20T11:03:00+08:00, after the end 11:00",
+    flag = Flag("modified-after-end", "modified 2026-06-20T11:03:00+08:00, after the exam ended",
                 "u6_orders.xlsx", "U6")
-    assert flag_text(flag) == ("考试结束后修改 modified-after-end (U6 u6_orders.xlsx): modified 2026-06-20T11:03:00+08:00, "
-                               "after the end 11:00")
+    assert flag_text(flag) == ("考试结束后修改 modified-after-end (U6 u6_orders.xlsx): "
+                               "修改时间 2026-06-20T11:03:00+08:00，晚于考试结束时间")
     assert flag_text(Flag("no-deliverables", "")) == "无交付文件 no-deliverables"
     assert flag_text(Flag("odd-name", "why")) == "odd-name: why"  # a code the table does not hold
+    # a similarity reason of another form keeps its words, translated where the catalogue can
+    assert flag_text(Flag("similar-to", "odd", "u1_accounts.xlsx", "U1")) == \
+        "与他人相似 similar-to (U1 u1_accounts.xlsx): odd"
 
 
 def test_the_absent_candidate_is_total_0_and_absent_in_csv_and_index(demo_results):

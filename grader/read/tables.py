@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from grader.errors import ReadError, describe
 from grader.limits import Limits
+from grader.locale import N_
 from grader.read.ooxml import checked_zip
 from grader.records.tables import Cell, Row, Sheet, Workbook
 from grader.values import header_key
@@ -52,14 +53,14 @@ def formulas_without_values(archive: Any, parts: list[str]) -> list[str]:
 def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet]:
     import openpyxl  # defusedxml, when installed, makes openpyxl parse the XML safely
 
-    parts, formulas = check_zip(path, limits, "xlsx workbook")
+    parts, formulas = check_zip(path, limits, N_("xlsx workbook"))
     if "EncryptedPackage" in parts:
-        raise ReadError("password-protected workbook")
+        raise ReadError(N_("password-protected workbook"))
     if "xl/workbook.xml" not in parts:
-        raise ReadError("a zip file, but not an Excel workbook (no xl/workbook.xml)")
+        raise ReadError(N_("a zip file, but not an Excel workbook (no xl/workbook.xml)"))
     if formulas:
-        warnings.append("formulas without cached values (saved by a program that does not calculate); "
-                        "those cells are read as empty")
+        warnings.append(N_("formulas without cached values (saved by a program that does not calculate); "
+                           "those cells are read as empty"))
     fast = _grid_calamine(path)
     if fast is not None:
         return fast
@@ -70,7 +71,7 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
         handle.close()
-        raise ReadError(f"not a readable xlsx workbook ({describe(exc, path)})") from exc
+        raise ReadError(N_("not a readable xlsx workbook ({why})").format(why=describe(exc, path))) from exc
     try:
         sheets = []
         for ws in book.worksheets:
@@ -82,7 +83,7 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
     except MemoryError:
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
-        raise ReadError(f"workbook could not be read to the end ({describe(exc, path)})") from exc
+        raise ReadError(N_("workbook could not be read to the end ({why})").format(why=describe(exc, path))) from exc
     finally:
         book.close()
         handle.close()
@@ -118,8 +119,8 @@ def _grid_xls(path: Path) -> list[RawSheet]:
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
         if "encrypt" in str(exc).lower():
-            raise ReadError("password-protected workbook") from exc
-        raise ReadError(f"not a readable xls workbook ({describe(exc, path)})") from exc
+            raise ReadError(N_("password-protected workbook")) from exc
+        raise ReadError(N_("not a readable xls workbook ({why})").format(why=describe(exc, path))) from exc
     sheets = []
     try:
         for index in range(book.nsheets):

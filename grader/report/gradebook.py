@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader.flags import labelled
+from grader.locale import zh as chinese
 from grader.model import ABSENT, fraction_text
 from grader.paper import Paper
 from grader.report.summary import SummaryRow, put_value
@@ -201,7 +202,8 @@ ITEM_HEAD = [("评分项", "Criterion"), ("单元", "Unit"), ("名称", "Title")
              ("平均分", "Mean"), ("难度(得分率)", "Facility"), ("区分度", "Discrimination"),
              ("零分比例", "Share scoring 0"), ("满分比例", "Share full marks"), ("说明", "Note")]
 FLAG_HEAD = [("准考证号", "Candidate no."), ("姓名", "Name"), ("用户名", "User"), ("单元", "Unit"),
-             ("标记", "Flag"), ("文件", "File"), ("原因", "Reason")]
+             ("标记", "Flag"), ("文件", "File"), ("原因", "Reason (Chinese)"),
+             ("原因（英文）", "Reason")]
 OVERRIDE_HEAD = [("准考证号", "Candidate no."), ("用户名", "User"), ("评分项", "Criterion"), ("满分", "Maximum"),
                  ("自动评分", "Automatic"), ("人工改分", "Override"), ("理由", "Reason"), ("阅卷人", "Examiner")]
 
@@ -454,11 +456,11 @@ def add_flags_sheet(book, rows: Sequence[SummaryRow]) -> None:
     for row in rows:
         for flag in row.flag_records:
             _put(ws, r, [row.candidate_no, row.name, row.user, flag.unit, labelled(flag.code), flag.file,
-                          flag.reason])
+                          chinese(flag.reason), flag.reason])
             r += 1
-    _widths(ws, [14, 14, 12, 6, 22, 36, 80])
+    _widths(ws, [14, 14, 12, 6, 22, 36, 60, 60])
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(r - 1, 1)}"
+    ws.auto_filter.ref = f"A1:H{max(r - 1, 1)}"
 
 
 def add_overrides_sheet(book, rows: Sequence[SummaryRow], paper: Paper) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from grader.flags import labelled
+from grader.locale import match
+from grader.locale import zh as chinese
 from grader.model import ABSENT, STATUS_LABELS, CandidateResult, Decision, Flag, fraction_text
 from grader.names import result_stem
 from grader.paper import Paper
@@ -74,14 +76,16 @@ class SummaryRow:
 
 
 def flag_text(flag: Flag) -> str:
-    """A flag as the class list shows it: its Chinese name, then the code and its details (the other
-    candidate and the share, the file, the time): ``名称 code (unit file): reason``, or the name and
-    the reason where the reason starts with the code."""
-    where = " ".join(part for part in (flag.unit, flag.file) if part)
+    """A flag as the class list shows it: its Chinese name and code, then its details (the unit and
+    file, the reason in Chinese with the measured values: the time, the sizes); a similarity flag
+    as the other candidate, the share and the work: ``与他人相似 similar-to (ks07, 93%, U8 reply_02)``."""
     name = labelled(flag.code)
-    if flag.reason.startswith(flag.code):
-        return name + flag.reason[len(flag.code):] + (f" [{where}]" if flag.file and flag.file not in flag.reason else "")
-    return name + (f" ({where})" if where else "") + (f": {flag.reason}" if flag.reason else "")
+    found = match(flag.reason) if flag.code == "similar-to" else None
+    if found is not None and set(found[1]) == {"other", "share", "label"}:
+        values = found[1]
+        return f"{name} ({values['other']}, {values['share']}%, {values['label']})"
+    where = " ".join(part for part in (flag.unit, flag.file) if part)
+    return name + (f" ({where})" if where else "") + (f": {chinese(flag.reason)}" if flag.reason else "")
 
 
 def neutral(value: str) -> str:
