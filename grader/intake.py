@@ -244,7 +244,11 @@ def scan_disc(root: Path | str, deliverable_names: Iterable[str]) -> Disc:
             continue
         candidates.append(_entry(root, display_name(folder.name), folder, twins, taken))
     if not candidates:
-        raise DiscError(f"{root} holds no candidate folder (no roster, and no folder with a deliverable "
+        from grader.sources import discs_inside, inner_discs_text
+
+        inner = discs_inside(root)
+        raise DiscError(inner_discs_text(root, inner, graded=False) if inner else
+                        f"{root} holds no candidate folder (no roster, and no folder with a deliverable "
                         f"such as {min(deliverable_names)}.xlsx)")
     # a rostered candidate's files are named after the roster's user name, others' after the folder's
     ids = result_ids([(c.user if c.rostered else c.folder.name, _raw_relative(c.folder, root) if c.folder else "")
