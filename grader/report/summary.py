@@ -144,26 +144,14 @@ def write_xlsx(path: Path, rows: list[SummaryRow], paper: Paper, extra_sheets: l
             put_value(cell, value)
             if not isinstance(value, str):
                 cell.number_format = "0." + "0" * paper.places if paper.places else "0"
-            elif col > len(head) - 2:  # flags and overrides: long texts wrap inside their column
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
-    for col, (zh, en) in enumerate(head, start=1):
-        values = [zh, en] + [str(ws.cell(r, col).value or "") for r in range(2, len(rows) + 2)]
-        width = max(_display_width(v) for v in values)
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
-    ws.row_dimensions[1].height = 32
-    for r in range(2, len(rows) + 2):  # rows tall enough for their wrapped flags and overrides
-        lines = max(math.ceil(_display_width(str(ws.cell(r, col).value or "")) /
-                              max(ws.column_dimensions[get_column_letter(col)].width - 1, 1))
-                    for col in range(len(head) - 1, len(head) + 1))
-        if lines > 1:
-            ws.row_dimensions[r].height = 15 * min(lines, 8)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(rows) + 1}"
     ws.print_area = ws.auto_filter.ref  # text overflowing to the right does not widen the page
     for add in extra_sheets:
         add(book)
     for sheet in list(book.worksheets):
         if sheet.sheet_state == "visible":
+            fit_columns(sheet)
             print_setup(sheet)
         else:  # helpers for charts go last, after every sheet a reader looks at
             book.move_sheet(sheet, len(book.worksheets) - 1 - book.index(sheet))
@@ -184,6 +172,60 @@ def print_setup(ws: Any) -> None:
     ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.center.text = "&A — 第 &P / &N 页"
+
+
+WIDEST = 60  # characters: a wider text wraps inside its column
+NARROWEST = 6
+LINE_POINTS = 15  # a row's height per line of wrapped text
+TALLEST = 10  # lines a row grows to at most
+
+
+def fit_columns(ws: Any) -> None:
+    """Columns as wide as their values (a CJK character two wide) up to ``WIDEST``, and headers as
+    wide as their longest English word; every text that is wider wraps, its row grown to show it.
+    A row holding one text alone (a note under a table) runs on to the right instead."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    rows = [[c for c in row if c.value is not None] for row in ws.iter_rows(min_row=2)]
+    widths: dict[int, int] = {}
+    for cell in ws[1]:
+        if cell.value is not None:
+            latin = [w for w in str(cell.value).split() if not _is_cjk(w)]  # CJK wraps between characters
+            widths[cell.column] = max((_display_width(w) for w in latin), default=4) + 1  # bold
+    for row in rows:
+        if len(row) < 2:
+            continue
+        for cell in row:
+            widths[cell.column] = max(widths.get(cell.column, 0), _shown_width(cell))
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, NARROWEST), WIDEST)
+    for row in [[c for c in ws[1] if c.value is not None], *rows]:
+        if len(row) < 2 and row and row[0].row != 1:
+            continue
+        lines = 1
+        for cell in row:
+            cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top", wrap_text=True)
+            if not isinstance(cell.value, str):
+                continue  # a number is one line, shown in its format
+            room = ws.column_dimensions[cell.column_letter].width
+            lines = max(lines, sum(max(math.ceil(_display_width(part) / room), 1)
+                                   for part in str(cell.value).split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = LINE_POINTS * min(lines, TALLEST)
+
+
+def _shown_width(cell: Any) -> int:
+    value = cell.value
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, float):
+        return len(f"{value:.3f}")
+    return max(_display_width(part) for part in str(value).split("\n"))
+
+
+def _is_cjk(text: str) -> bool:
+    return any(ord(ch) > 0x2E80 for ch in text)
 
 
 def put_value(cell: Any, value: Any) -> None:
