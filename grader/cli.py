@@ -167,8 +167,7 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
-        echo("interrupted 已中断: the results already written are whole; run the same command again to "
-             "continue 再次运行同一命令即可继续", err=True)
+        echo(interrupted_text(sys.argv), err=True)
         sys.exit(130)
     if timings is not None:
         import json
@@ -177,6 +176,17 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
                                        "cached": result.cached}, indent=1) + "\n", encoding="utf-8")
     if not quiet:
         echo(summary_text(result))
+
+
+def interrupted_text(argv: list[str]) -> str:
+    """What a stopped run says: what was kept, and the command that continues it."""
+    import shlex
+    import subprocess
+
+    args = ["grade", *argv[1:]]
+    command = subprocess.list2cmdline(args) if os.name == "nt" else shlex.join(args)
+    return ("interrupted 已中断: the results already written are whole 已写入的结果完整有效; "
+            f"run the same command again to continue 再次运行同一命令即可继续:\n  {command}")
 
 
 class ProgressBar:
@@ -220,23 +230,31 @@ def summary_text(result) -> str:
     if result.mean is not None:
         rate = display(result.pass_rate * 100, 1)
         lines.append(f"  mean 平均分 {display(result.mean, result.paper.places)}   "
-                     f"pass rate 合格率 {rate}% (pass mark {result.paper.pass_mark})")
+                     f"pass rate 合格率 {rate}% (pass mark 合格线 {result.paper.pass_mark})")
     if result.overrides is not None:
-        lines.append(f"  overrides 人工改分: {len(result.overrides.rows)} from {result.overrides.path}")
+        lines.append(f"  overrides 人工改分: {plural(len(result.overrides.rows), 'row')} 条 from 来自 "
+                     f"{result.overrides.path}")
     if result.cached:
-        lines.append(f"  unchanged since the last run 未变化（缓存）: {result.cached} (use --fresh to regrade)")
+        lines.append(f"  unchanged since the last run 未变化（沿用上次结果）: {result.cached} "
+                     f"(--fresh regrades them 重新评分请加 --fresh)")
     for warning in result.warnings:
         lines.append(f"  warning 警告: {warning}")
-    lines.append(f"  reports 报告: {result.out}{os.sep}  (open {result.out / 'index.html'})")
+    lines.append(f"  reports 报告: {result.out}{os.sep}  (open 打开 {result.out / 'index.html'})")
     for alarm in result.alarms:
         lines.append(f"  check the rubric and key 请核对评分标准与答案: {alarm.text()}")
     review = [r for r in result.rows if r.status in (NEEDS_REVIEW, UNREADABLE)]
     if review:
         named = ", ".join(r.result_id for r in review[:REVIEW_SHOWN])
         more = f" and {len(review) - REVIEW_SHOWN} more 等" if len(review) > REVIEW_SHOWN else ""
+        first = review[0].result_id
         lines.append(f"  to review 需复核: {named}{more}")
-        lines.append(f"  next 下一步: grade explain {result.out} {review[0].result_id}   "
-                     f"(why, flag by flag 逐项说明)")
+        lines.append(f"  next 下一步: grade explain {result.out} {first}   (why, flag by flag 逐项说明)")
+        lines.append(f"  then 然后: grade review {result.out} --confirm {first} --examiner NAME   "
+                     f"(the points stand 确认分数; or --override {first} CRITERION POINTS 改分)")
+    else:
+        lines.append(f"  next 下一步: grade review {result.out} --sign-off --examiner NAME   "
+                     f"(sign the class off 签署定稿), then 然后 grade records {result.out}   "
+                     f"(printable records 打印记录)")
     return "\n".join(lines)
 
 
