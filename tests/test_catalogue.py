@@ -2,15 +2,20 @@
 fields, and the compiled catalogue the grader reads is the one the .po makes."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import string
+from pathlib import Path
 
 import pytest
 
-from grader.locale import __main__ as tool
 from grader.locale import fields, match, messages, quoted, zh
 from grader.similarity import Pair
 from grader.sources import member_problem
+
+SPEC = importlib.util.spec_from_file_location("catalogue", Path(__file__).resolve().parent.parent / "tools" / "catalogue.py")
+tool = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(tool)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ A flag's reason is raised in English, from a message marked ``N_`` in the code: 
 text with named fields, filled with the measured values (``N_("modified {when}, after the exam
 ended").format(when=...)``). The catalogue ``zh_CN/LC_MESSAGES/grader.po`` gives each message
 its Chinese, with the same fields; ``grader.mo`` beside it is what the grader reads (compiled
-from the .po by ``python -m grader.locale``, which needs Babel; a centre that corrects a
+from the .po by ``tools/catalogue.py``, which needs Babel; a centre that corrects a
 translation edits the .po and compiles it again).
 
 ``zh`` finds the message a reason was made from, by matching the English text against each

@@ -1,11 +1,12 @@
 """Keep the catalogue in step with the code (needs Babel: ``pip install babel``).
 
-    python -m grader.locale extract   add every message marked ``N_`` in grader/ to the .po
-                                      (translations kept; a message no longer in the code dropped)
-    python -m grader.locale compile   write grader.mo from the .po
+    python tools/catalogue.py extract   add every message marked ``N_`` in grader/ to the .po
+                                        (translations kept; a message no longer in the code dropped)
+    python tools/catalogue.py compile   write grader.mo from the .po
 
-The .mo is committed beside the .po, so the grader reads its Chinese without Babel; the tests
-fail when it differs from what the .po compiles to.
+The .mo is committed beside the .po, so the grader reads its Chinese without Babel (a build
+tool, not a dependency); ``tests/test_catalogue.py`` fails when it differs from what the .po
+compiles to.
 """
 from __future__ import annotations
 
@@ -20,14 +21,14 @@ from babel.messages.pofile import read_po, write_po
 
 from grader.locale import DOMAIN, LOCALE
 
-PACKAGE = Path(__file__).resolve().parent.parent
-FOLDER = Path(__file__).resolve().parent / LOCALE / "LC_MESSAGES"
+PACKAGE = Path(__file__).resolve().parent.parent / "grader"
+FOLDER = PACKAGE / "locale" / LOCALE / "LC_MESSAGES"
 PO = FOLDER / f"{DOMAIN}.po"
 MO = FOLDER / f"{DOMAIN}.mo"
 HEADER = """\
 # The Chinese of the grader's flag reasons. Each msgid is the English the code raises, its
 # {fields} filled with measured values; the msgstr must use the same fields.
-# After editing: python -m grader.locale compile"""
+# After editing: python tools/catalogue.py compile"""
 
 
 def extracted() -> dict[str, list[tuple[str, int]]]:
