@@ -103,3 +103,17 @@ def test_with_no_one_to_review_the_next_command_signs_the_class_off(demo_disc, t
     assert result.output.splitlines()[-1] == (
         f"  next 下一步: grade review {out} --sign-off --examiner NAME   (sign the class off 签署定稿), "
         f"then 然后 grade records {out}   (printable records 打印记录)")
+
+
+def test_the_time_left_is_measured_after_the_workers_have_started():
+    from grader import cli
+
+    times = iter([0.0, 30.0, 31.0, 32.0, 33.0])  # the first candidate took the workers' 30 s start
+    bar = cli.ProgressBar(clock=lambda: next(times))
+    shown = []
+    for done in range(5):
+        bar(done, 10, f"ks{done:02d}")
+        shown.append(bar.bar.current_item)
+    bar.close()
+    assert shown == ["", "", "", "剩余 left 0:07", "剩余 left 0:06"]
+    assert (bar.bar.pos, bar.bar.length) == (4, 10)
