@@ -38,8 +38,9 @@ class DiscFirstGroup(click.Group):
             raise
         except Exception as exc:  # noqa: BLE001 - the grader's own failure: logged, then one line
             log = write_crash_log(exc)
-            click.echo(f"Error: grade stopped on an internal error ({type(exc).__name__}: {exc}). "
-                       f"The details are in {log}; please send that file with your report.", err=True)
+            echo(f"Error: grade stopped on an internal error ({type(exc).__name__}: {exc}) 评分程序内部出错. "
+                 f"The details are in {log}; please send that file with your report "
+                 f"详情见该文件，请随问题报告一并发送.", err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -498,7 +499,7 @@ def sample(out: Path, paper: str, papers: tuple[Path, ...]) -> None:
         write_demo_disc(out, load_paper(paper, papers=papers))
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
-    echo(f"demo disc written to {out}")
+    echo(f"demo disc written to 示例光盘已写入 {out}  (grade it 评分: grade {out})")
 
 
 @main.command("papers")
