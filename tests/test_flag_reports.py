@@ -84,3 +84,12 @@ def test_the_flag_table_page_is_self_contained(demo_results):
     assert not re.search(r'(src|href)="(https?:)?//', page)
     row = page.split('<tr id="flag-unreadable-file">')[1].split("</tr>")[0]
     assert "文件无法读取" in row and "Unreadable file" in row and "从原盘打开该文件核实" in row
+
+
+def test_explain_gives_the_reason_in_chinese_then_in_english(demo_results):
+    from grader.report.explain import explain
+
+    lines = explain(demo_results, "ks12", None).splitlines()
+    start = lines.index("标记 flags (points unchanged, for review):")
+    assert lines[start + 1] == ("    文件无法读取 unreadable-file [U8 u8_service/replies/reply_03.txt]: "
+                                "内容为二进制数据，不是任何编码的文本 / holds binary data, not text in any encoding")
