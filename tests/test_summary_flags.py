@@ -35,3 +35,8 @@ def test_the_absent_candidate_is_total_0_and_absent_in_csv_and_index(demo_result
     row = index[index.index(">ks21</a>"):]
     row = row[:row.index("</tr>")]
     assert '<td class="num total" data-sort="-1">0.00' in row and "缺考 absent" in row
+
+
+def test_the_absent_candidate_page_says_absent_where_others_say_pass_or_fail(demo_results):
+    page = (demo_results / "candidates" / "ks21.html").read_text(encoding="utf-8")
+    assert '<div class="verdict no">缺考 absent</div>' in page
