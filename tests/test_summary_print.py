@@ -45,10 +45,17 @@ def test_columns_fit_their_chinese_and_long_texts_wrap_in_taller_rows(book):
     assert ws["O1"].value == "标记\nFlags" and ws["O1"].alignment.wrap_text
     ks11 = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "ks11")
     assert ws.cell(ks11, 15).alignment.wrap_text and ws.cell(ks11, 15).alignment.vertical == "top"
-    assert ws.row_dimensions[ks11].height == 120  # its three flags, on eight lines of the column
+    assert ws.cell(ks11, 15).value.split("\n") == [
+        ("交付文件重复 duplicate-deliverable (U8 u8_service/templates/return.txt): return 找到多份："
+        "u8_service/templates/return.txt, u8_service/templates/退货.docx；评分所用：u8_service/templates/return.txt"),
+        ("编码为推测 guessed-encoding (U8 u8_service/replies/reply_02.txt): 不是 UTF-8、UTF-16 或 GBK；"
+        "推测按 cp1252 读取，读出的非 ASCII 字符为 é"),
+        ("文件位置不符 misplaced (U8 u8_service/reply_01.txt): reply_01 位于 u8_service/reply_01.txt，"
+        "应在 u8_service/replies/")]  # one flag a line
+    assert ws.row_dimensions[ks11].height == 9 * 18  # its three flags, on nine lines of the column
     ks01 = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "ks01")
-    assert ws.row_dimensions[ks01].height is None  # one line: the default height
-    assert ws.row_dimensions[1].height == 75  # "U1 跨境平台账号申请 / Seller account registration (10)"
+    assert ws.row_dimensions[ks01].height == 18  # one line, tall enough for Chinese
+    assert ws.row_dimensions[1].height == 5 * 18  # "U1 跨境平台账号申请 / Seller account registration (10)"
 
 
 def test_a_note_under_a_table_runs_on_instead_of_wrapping_in_its_narrow_column(book):

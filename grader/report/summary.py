@@ -101,13 +101,15 @@ def headers(paper: Paper) -> list[tuple[str, str]]:
     return head
 
 
-def row_values(row: SummaryRow, paper: Paper) -> list[Any]:
+def row_values(row: SummaryRow, paper: Paper, between: str = "; ") -> list[Any]:
+    """The row's cells; ``between`` separates its flags and its overrides (a line break in the
+    workbook, where each flag then starts its own line)."""
     places = paper.places
     return [row.candidate_no, row.name, row.user,
             *[display(p, places) for p in row.units],
             display(row.total, places), verdict(row),
-            STATUS_LABELS.get(row.status, row.status), "; ".join(row.flags),
-            "; ".join(o.text() for o in row.overrides)]
+            STATUS_LABELS.get(row.status, row.status), between.join(row.flags),
+            between.join(o.text() for o in row.overrides)]
 
 
 def verdict(row: SummaryRow) -> str:
@@ -139,7 +141,7 @@ def write_xlsx(path: Path, rows: list[SummaryRow], paper: Paper, extra_sheets: l
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(rows, start=2):
-        for col, value in enumerate(row_values(row, paper), start=1):
+        for col, value in enumerate(row_values(row, paper, "\n"), start=1):
             cell = ws.cell(r, col)
             put_value(cell, value)
             if not isinstance(value, str):
@@ -176,7 +178,7 @@ def print_setup(ws: Any) -> None:
 
 WIDEST = 60  # characters: a wider text wraps inside its column
 NARROWEST = 6
-LINE_POINTS = 15  # a row's height per line of wrapped text
+LINE_POINTS = 18  # a row's height per line of text: CJK glyphs need more than Latin's default 15
 TALLEST = 10  # lines a row grows to at most
 
 
@@ -211,7 +213,7 @@ def fit_columns(ws: Any) -> None:
             room = ws.column_dimensions[cell.column_letter].width
             lines = max(lines, sum(max(math.ceil(_display_width(part) / room), 1)
                                    for part in str(cell.value).split("\n")))
-        if lines > 1:
+        if row:
             ws.row_dimensions[row[0].row].height = LINE_POINTS * min(lines, TALLEST)
 
 
