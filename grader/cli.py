@@ -461,7 +461,7 @@ def records(out: Path) -> None:
         printed = write_records(out)
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
-    echo(f"printable records 打印记录: {printed.register} and {len(printed.records)} score records "
+    echo(f"printable records 打印记录: {printed.register} and {plural(len(printed.records), 'score record')} "
          f"in {printed.register.parent}")
 
 

@@ -115,3 +115,9 @@ def test_every_flag_of_the_demo_disc_has_its_chinese_in_the_json(demo_results):
         "unit-g-for-kg": "JY003：上架模板!E2 的重量 180 是产品池 0.18 kg 的 1000 倍（疑将克填作千克）",
         "unreadable-file": "不是可读取的 xlsx 工作簿（BadZipFile：不是 zip 格式的文件）",
     }
+
+
+def test_a_runaway_reason_is_shown_as_it_is_not_matched():
+    reason = "could not be read (" + "x" * 5000 + ")"
+    assert zh(reason) == reason
+    assert zh("could not be read (ValueError: bad)") == "无法读取（ValueError: bad）"

@@ -34,6 +34,7 @@ from typing import NamedTuple
 DOMAIN = "grader"
 LOCALE = "zh_CN"
 DEPTH = 3  # messages inside messages inside messages: as deep as the grader nests reasons
+LONGEST = 4000  # characters: a longer reason (a runaway exception text) is not matched, only shown
 
 
 def N_(msgid: str) -> str:
@@ -119,7 +120,7 @@ def match(text: str) -> tuple[Message, dict[str, str]] | None:
 
 def zh(text: str, depth: int = DEPTH) -> str:
     """The Chinese of a reason made from a message of the catalogue; ``text`` itself otherwise."""
-    found = match(text) if depth > 0 else None
+    found = match(text) if depth > 0 and len(text) <= LONGEST else None
     if found is None:
         return text
     message, values = found
