@@ -121,3 +121,35 @@ def test_a_runaway_reason_is_shown_as_it_is_not_matched():
     reason = "could not be read (" + "x" * 5000 + ")"
     assert zh(reason) == reason
     assert zh("could not be read (ValueError: bad)") == "无法读取（ValueError: bad）"
+
+
+REASON_ARGUMENT = {"Flag": 1, "flag": 1, "ReadError": 0, "Failure": 1, "MemoryLimit": 0}
+
+
+def unmarked_reasons(path: Path) -> list[str]:
+    """The reasons given to a flag, a read error or a failure as a bare text (a literal or an
+    f-string) rather than a message of the catalogue."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        given = []
+        if name in REASON_ARGUMENT and len(node.args) > REASON_ARGUMENT[name]:
+            given.append(node.args[REASON_ARGUMENT[name]])
+        if name == "Examined":
+            given += [k.value for k in node.keywords if k.arg == "problem"]
+        for value in given:
+            if isinstance(value, ast.JoinedStr) or (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_reason_is_raised_as_bare_text_outside_the_checks():
+    """The checks' flags are the catalogue's quoted messages (grader/locale/quoted.py), checked on
+    the demo disc above; everywhere else a reason is a message marked for the catalogue."""
+    package = Path(__file__).resolve().parent.parent / "grader"
+    files = [p for p in sorted(package.rglob("*.py")) if "checks" not in p.relative_to(package).parts]
+    assert [where for path in files for where in unmarked_reasons(path)] == []

@@ -486,7 +486,7 @@ def materials(key: Key, section: str, method: HashMethod) -> tuple[Material, ...
         for name in data["photos"]:
             path = key.path(f"{data.get('folder', 'photos')}/{name}")
             examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method, variants=True) if path.is_file()
-                        else Examined(problem=f"{path} is missing"))
+                        else Examined(problem=N_("{path} is missing").format(path=path)))
             found.append(Material(name, name == data["main"], examined))
         return tuple(found)
 

@@ -161,13 +161,13 @@ def decode_csv(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ReadError("CSV is neither UTF-8 nor GBK/GB18030 text") from exc
+        raise ReadError(N_("CSV is neither UTF-8 nor GBK/GB18030 text")) from exc
 
 
 def _grid_csv(path: Path) -> list[RawSheet]:
     text = decode_csv(path.read_bytes())
     if "\x00" in text:
-        raise ReadError("CSV holds binary data")
+        raise ReadError(N_("CSV holds binary data"))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -178,7 +178,7 @@ def _grid_csv(path: Path) -> list[RawSheet]:
     try:
         rows = [[(v if v != "" else None, False) for v in r] for r in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise ReadError(f"not a readable CSV ({describe(exc)})") from exc
+        raise ReadError(N_("not a readable CSV ({why})").format(why=describe(exc))) from exc
     return [(path.stem, rows)]
 
 
@@ -192,9 +192,10 @@ def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | No
     warnings = warnings if warnings is not None else []
     size = path.stat().st_size
     if size == 0:
-        raise ReadError("empty file (0 bytes)")
+        raise ReadError(N_("empty file (0 bytes)"))
     if size > limits.max_file_bytes:
-        raise ReadError(f"file of {size:,} bytes is over the cap of {limits.max_file_bytes:,}; not read")
+        raise ReadError(N_("file of {size:,} bytes is over the cap of {cap:,}; not read").format(
+            size=size, cap=limits.max_file_bytes))
     with path.open("rb") as handle:
         head = handle.read(8)
     suffix = path.suffix.lower()
@@ -202,11 +203,12 @@ def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | No
         return _grid_xlsx(path, limits, warnings)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if _is_encrypted_ooxml(path):
-            raise ReadError("password-protected workbook")
+            raise ReadError(N_("password-protected workbook"))
         return _grid_xls(path)
     if suffix == ".csv":
         return _grid_csv(path)
-    raise ReadError(f"{suffix or 'file'} does not hold a spreadsheet (its first bytes are {head[:4]!r})")
+    raise ReadError(N_("{suffix} does not hold a spreadsheet (its first bytes are {head})").format(
+        suffix=suffix or "file", head=repr(head[:4])))
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
