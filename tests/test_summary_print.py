@@ -73,3 +73,9 @@ def test_the_absent_candidate_is_total_0_and_absent_in_the_workbook(book):
     assert absent[head.index("总分\nTotal (100)")] == 0
     assert absent[head.index("合格\nPass")] == "缺考 absent"
     assert absent[head.index("状态\nStatus")] == "缺考 absent"
+
+
+def test_the_flags_sheet_gives_the_reason_in_chinese_then_in_english(book):
+    assert [c.value for c in book["flags"][1]] == [
+        "准考证号\nCandidate no.", "姓名\nName", "用户名\nUser", "单元\nUnit", "标记\nFlag", "文件\nFile",
+        "原因\nReason (zh)", "英文原因\nReason (en)"]

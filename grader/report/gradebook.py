@@ -202,8 +202,8 @@ ITEM_HEAD = [("评分项", "Criterion"), ("单元", "Unit"), ("名称", "Title")
              ("平均分", "Mean"), ("难度(得分率)", "Facility"), ("区分度", "Discrimination"),
              ("零分比例", "Share scoring 0"), ("满分比例", "Share full marks"), ("说明", "Note")]
 FLAG_HEAD = [("准考证号", "Candidate no."), ("姓名", "Name"), ("用户名", "User"), ("单元", "Unit"),
-             ("标记", "Flag"), ("文件", "File"), ("原因", "Reason (Chinese)"),
-             ("原因（英文）", "Reason")]
+             ("标记", "Flag"), ("文件", "File"), ("原因", "Reason (zh)"),
+             ("英文原因", "Reason (en)")]
 OVERRIDE_HEAD = [("准考证号", "Candidate no."), ("用户名", "User"), ("评分项", "Criterion"), ("满分", "Maximum"),
                  ("自动评分", "Automatic"), ("人工改分", "Override"), ("理由", "Reason"), ("阅卷人", "Examiner")]
 
