@@ -17,6 +17,7 @@ import grader.records.images
 import grader.records.service
 import grader.records.tables
 import grader.report.diff
+import grader.report.summary
 import grader.samples.classprints
 import grader.text
 import grader.values
@@ -26,7 +27,7 @@ import grader.values
                                     grader.flags, grader.checks.service, grader.read.service, grader.model,
                                     grader.records.tables, grader.records.images, grader.records.service,
                                     grader.read.pillow, grader.alike, grader.hashjoin, grader.samples.classprints,
-                                    grader.report.diff, grader.locale])
+                                    grader.report.diff, grader.locale, grader.report.summary])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

@@ -52,10 +52,10 @@ def test_columns_fit_their_chinese_and_long_texts_wrap_in_taller_rows(book):
         "推测按 cp1252 读取，读出的非 ASCII 字符为 é"),
         ("文件位置不符 misplaced (U8 u8_service/reply_01.txt): reply_01 位于 u8_service/reply_01.txt，"
         "应在 u8_service/replies/")]  # one flag a line
-    assert ws.row_dimensions[ks11].height == 9 * 18  # its three flags, on nine lines of the column
+    assert ws.row_dimensions[ks11].height == (4 + 3 + 3) * 18  # its three flags, wrapped in a 60-wide column
     ks01 = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "ks01")
     assert ws.row_dimensions[ks01].height == 18  # one line, tall enough for Chinese
-    assert ws.row_dimensions[1].height == 5 * 18  # "U1 跨境平台账号申请 / Seller account registration (10)"
+    assert ws.row_dimensions[1].height == 6 * 18  # "U8 客服管理及客服模板设置 / Customer service (20)", 11 wide
 
 
 def test_a_note_under_a_table_runs_on_instead_of_wrapping_in_its_narrow_column(book):

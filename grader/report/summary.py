@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -210,11 +210,33 @@ def fit_columns(ws: Any) -> None:
             cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top", wrap_text=True)
             if not isinstance(cell.value, str):
                 continue  # a number is one line, shown in its format
-            room = ws.column_dimensions[cell.column_letter].width
-            lines = max(lines, sum(max(math.ceil(_display_width(part) / room), 1)
-                                   for part in str(cell.value).split("\n")))
+            lines = max(lines, wrapped_lines(cell.value, ws.column_dimensions[cell.column_letter].width))
         if row:
             ws.row_dimensions[row[0].row].height = LINE_POINTS * min(lines, TALLEST)
+
+
+def wrapped_lines(text: str, room: float) -> int:
+    r"""The lines ``text`` takes in a column ``room`` characters wide, wrapped as a spreadsheet
+    does: between English words, and between any two CJK characters.
+
+    >>> wrapped_lines("满分比例\nShare full marks", 8)
+    4
+    """
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0
+        for token in WRAP_TOKENS.findall(paragraph):
+            width = _display_width(token)
+            gap = 1 if used and not _is_cjk(token) else 0
+            if used and used + gap + width > room:
+                lines, used = lines + 1, width
+            else:
+                used += gap + width
+        total += lines
+    return total
+
+
+WRAP_TOKENS = re.compile(r"[\u2e80-\U0010ffff]|[^\s\u2e80-\U0010ffff]+")
 
 
 def _shown_width(cell: Any) -> int:
