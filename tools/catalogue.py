@@ -54,8 +54,9 @@ def compiled(catalogue: Catalog) -> bytes:
 def extract() -> None:
     old = read_catalogue() if PO.exists() else Catalog(locale=LOCALE, domain=DOMAIN)
     new = Catalog(locale=LOCALE, domain=DOMAIN, project="exam-grader", version="", charset="utf-8",
-                  header_comment=HEADER, creation_date=old.creation_date, revision_date=old.revision_date,
-                  fuzzy=False, last_translator="", language_team="")
+                  header_comment=HEADER, creation_date=old.creation_date, revision_date=old.creation_date,
+                  fuzzy=False, msgid_bugs_address="-", last_translator="exam-grader",
+                  language_team="exam-grader zh_CN")
     for msgid, places in sorted(extracted().items()):
         before = old.get(msgid)
         new.add(msgid, before.string if before is not None else "", locations=places,
