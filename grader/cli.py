@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -36,8 +38,9 @@ class DiscFirstGroup(click.Group):
             raise
         except Exception as exc:  # noqa: BLE001 - the grader's own failure: logged, then one line
             log = write_crash_log(exc)
-            click.echo(f"Error: grade stopped on an internal error ({type(exc).__name__}: {exc}). "
-                       f"The details are in {log}; please send that file with your report.", err=True)
+            echo(f"Error: grade stopped on an internal error ({type(exc).__name__}: {exc}) 评分程序内部出错. "
+                 f"The details are in {log}; please send that file with your report "
+                 f"详情见该文件，请随问题报告一并发送.", err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -167,8 +170,7 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
-        echo("interrupted 已中断: the results already written are whole; run the same command again to "
-             "continue 再次运行同一命令即可继续", err=True)
+        echo(interrupted_text(sys.argv), err=True)
         sys.exit(130)
     if timings is not None:
         import json
@@ -179,20 +181,52 @@ def run(disc: Path, paper: str | None, out: Path | None, jobs: int | None, only:
         echo(summary_text(result))
 
 
+def interrupted_text(argv: list[str]) -> str:
+    """What a stopped run says: what was kept, and the command that continues it."""
+    import shlex
+    import subprocess
+
+    args = ["grade", *argv[1:]]
+    command = subprocess.list2cmdline(args) if os.name == "nt" else shlex.join(args)
+    return ("interrupted 已中断: the results already written are whole 已写入的结果完整有效; "
+            f"run the same command again to continue 再次运行同一命令即可继续:\n  {command}")
+
+
 class ProgressBar:
     """The console's progress bar, made when the run knows how many candidates it grades (the
-    library's first call says so), so it never starts at 0/1 with a made-up time left."""
+    library's first call says so), so it never starts at 0/1.
 
-    def __init__(self) -> None:
+    The time left is measured from the first candidate finished on, once two more have: the
+    first one carries the workers' start (processes, the paper), which made a 12-second run
+    promise two minutes.
+    """
+
+    SAMPLES = 2  # candidates finished after the first before a time left is shown
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.bar = None
         self.done = 0
+        self.clock = clock
+        self.first: tuple[int, float] | None = None
 
     def __call__(self, done: int, total: int, user: str) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="grading 评分", file=sys.stderr, show_pos=True)
+            self.bar = click.progressbar(length=total, label="grading 评分", file=sys.stderr, show_pos=True,
+                                         show_eta=False, item_show_func=lambda shown: shown)
             self.bar.__enter__()
-        self.bar.update(done - self.done)
+        now = self.clock()
+        if done and self.first is None:
+            self.first = (done, now)
+        self.bar.update(done - self.done, self.left(done, total, now))
         self.done = done
+
+    def left(self, done: int, total: int, now: float) -> str:
+        """``剩余 left 0:09``, or "" while too few candidates are finished to say."""
+        if self.first is None or done - self.first[0] < self.SAMPLES or done >= total:
+            return ""
+        each = (now - self.first[1]) / (done - self.first[0])
+        seconds = round(each * (total - done))
+        return f"剩余 left {seconds // 60}:{seconds % 60:02d}"
 
     def close(self) -> None:
         if self.bar is not None:
@@ -220,23 +254,31 @@ def summary_text(result) -> str:
     if result.mean is not None:
         rate = display(result.pass_rate * 100, 1)
         lines.append(f"  mean 平均分 {display(result.mean, result.paper.places)}   "
-                     f"pass rate 合格率 {rate}% (pass mark {result.paper.pass_mark})")
+                     f"pass rate 合格率 {rate}% (pass mark 合格线 {result.paper.pass_mark})")
     if result.overrides is not None:
-        lines.append(f"  overrides 人工改分: {len(result.overrides.rows)} from {result.overrides.path}")
+        lines.append(f"  overrides 人工改分: {plural(len(result.overrides.rows), 'row')} 条 from 来自 "
+                     f"{result.overrides.path}")
     if result.cached:
-        lines.append(f"  unchanged since the last run 未变化（缓存）: {result.cached} (use --fresh to regrade)")
+        lines.append(f"  unchanged since the last run 未变化（沿用上次结果）: {result.cached} "
+                     f"(--fresh regrades them 重新评分请加 --fresh)")
     for warning in result.warnings:
         lines.append(f"  warning 警告: {warning}")
-    lines.append(f"  reports 报告: {result.out}{os.sep}  (open {result.out / 'index.html'})")
+    lines.append(f"  reports 报告: {result.out}{os.sep}  (open 打开 {result.out / 'index.html'})")
     for alarm in result.alarms:
         lines.append(f"  check the rubric and key 请核对评分标准与答案: {alarm.text()}")
     review = [r for r in result.rows if r.status in (NEEDS_REVIEW, UNREADABLE)]
     if review:
         named = ", ".join(r.result_id for r in review[:REVIEW_SHOWN])
         more = f" and {len(review) - REVIEW_SHOWN} more 等" if len(review) > REVIEW_SHOWN else ""
+        first = review[0].result_id
         lines.append(f"  to review 需复核: {named}{more}")
-        lines.append(f"  next 下一步: grade explain {result.out} {review[0].result_id}   "
-                     f"(why, flag by flag 逐项说明)")
+        lines.append(f"  next 下一步: grade explain {result.out} {first}   (why, flag by flag 逐项说明)")
+        lines.append(f"  then 然后: grade review {result.out} --confirm {first} --examiner NAME   "
+                     f"(the points stand 确认分数; or --override {first} CRITERION POINTS 改分)")
+    else:
+        lines.append(f"  next 下一步: grade review {result.out} --sign-off --examiner NAME   "
+                     f"(sign the class off 签署定稿), then 然后 grade records {result.out}   "
+                     f"(printable records 打印记录)")
     return "\n".join(lines)
 
 
@@ -451,7 +493,7 @@ def records(out: Path) -> None:
         printed = write_records(out)
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
-    echo(f"printable records 打印记录: {printed.register} and {len(printed.records)} score records "
+    echo(f"printable records 打印记录: {printed.register} and {plural(len(printed.records), 'score record')} "
          f"in {printed.register.parent}")
 
 
@@ -489,7 +531,7 @@ def sample(out: Path, paper: str, papers: tuple[Path, ...]) -> None:
         write_demo_disc(out, load_paper(paper, papers=papers))
     except GraderError as exc:
         raise click.ClickException(str(exc)) from None
-    echo(f"demo disc written to {out}")
+    echo(f"demo disc written to 示例光盘已写入 {out}  (grade it 评分: grade {out})")
 
 
 @main.command("papers")

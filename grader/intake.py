@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import DiscError, ReadError
+from grader.locale import N_
 from grader.model import Flag
 from grader.names import decode_name, display_name, display_path, name_key, result_ids
 from grader.read.tables import RawSheet, SheetSpec, build_workbook, read_grid
@@ -178,20 +179,22 @@ def linked_folder(folder: Path, root: Path) -> tuple[Path | None, str]:
     try:
         shown = f"'{display_name(os.readlink(folder))}'"
     except OSError:
-        shown = "a target that cannot be read"
+        shown = N_("a target that cannot be read")
     try:
         target, base = folder.resolve(strict=True), root.resolve(strict=True)
         home = folder.parent.resolve(strict=True)
     except (OSError, RuntimeError):  # missing, or a loop (RuntimeError before Python 3.13)
-        return None, f"the candidate folder is a symbolic link to {shown}, which leads nowhere; not followed"
+        return None, N_("the candidate folder is a symbolic link to {target}, which leads nowhere; not followed"
+                        ).format(target=shown)
     if base not in target.parents or not target.is_dir():
-        return None, (f"the candidate folder is a symbolic link to {shown}, not a folder inside the disc; "
-                      f"not followed, nothing graded")
+        return None, N_("the candidate folder is a symbolic link to {target}, not a folder inside the disc; "
+                        "not followed, nothing graded").format(target=shown)
     if target == home or target in home.parents:
-        return None, (f"the candidate folder is a symbolic link to {shown}, which holds the link itself; "
-                      f"not followed")
+        return None, N_("the candidate folder is a symbolic link to {target}, which holds the link itself; "
+                        "not followed").format(target=shown)
     inside = display_path(target.relative_to(base).as_posix())
-    return target, f"the candidate folder is a symbolic link to '{inside}' on the disc; followed"
+    return target, N_("the candidate folder is a symbolic link to '{folder}' on the disc; followed").format(
+        folder=inside)
 
 
 def _holds_deliverable(folder: Path, names: set[str], depth: int) -> bool:
@@ -241,7 +244,11 @@ def scan_disc(root: Path | str, deliverable_names: Iterable[str]) -> Disc:
             continue
         candidates.append(_entry(root, display_name(folder.name), folder, twins, taken))
     if not candidates:
-        raise DiscError(f"{root} holds no candidate folder (no roster, and no folder with a deliverable "
+        from grader.sources import discs_inside, inner_discs_text
+
+        inner = discs_inside(root)
+        raise DiscError(inner_discs_text(root, inner, graded=False) if inner else
+                        f"{root} holds no candidate folder (no roster, and no folder with a deliverable "
                         f"such as {min(deliverable_names)}.xlsx)")
     # a rostered candidate's files are named after the roster's user name, others' after the folder's
     ids = result_ids([(c.user if c.rostered else c.folder.name, _raw_relative(c.folder, root) if c.folder else "")
@@ -259,7 +266,8 @@ def flag_skipped(disc: Disc, skipped: Iterable[Any]) -> Disc:
     candidates = []
     for entry in disc.candidates:
         held = entry.folder.relative_to(disc.root).parts if entry.folder is not None else None
-        flags = tuple(Flag("skipped-entry", f"the disc image's entry {s.shown} was not unpacked: {s.reason}")
+        flags = tuple(Flag("skipped-entry", N_("the disc image's entry {entry} was not unpacked: {why}").format(
+                               entry=s.shown, why=s.reason))
                       for s in skipped if held and s.folders[:len(held)] == held)
         candidates.append(replace(entry, flags=entry.flags + flags) if flags else entry)
     return replace(disc, candidates=candidates)
@@ -315,7 +323,8 @@ def _entry(root: Path, user: str, folder: Path | None, twins: dict[str, list[Pat
     flags = []
     encoding = decode_name(folder.name)[1]
     if encoding != "utf-8":
-        flags.append(Flag("guessed-encoding", f"the folder's name is not UTF-8; shown as read in {encoding}"))
+        flags.append(Flag("guessed-encoding", N_("the folder's name is not UTF-8; shown as read in {encoding}")
+                          .format(encoding=encoding)))
     group = twins[_user_key(folder)]
     if len(group) > 1:
         flags.append(_twin_flag(root, folder, group, taken.get(_user_key(folder))))
@@ -327,11 +336,11 @@ def _twin_flag(root: Path, folder: Path, group: list[Path], rostered: Path | Non
     """``duplicate-candidate``: which other folders stand for the same user, and which took the roster row."""
     others = ", ".join(f"'{_shown_relative(f, root)}'" for f in group if f != folder)
     if rostered is None:
-        outcome = "each is graded on its own"
+        outcome = N_("each is graded on its own")
     elif rostered == folder:
-        outcome = "this folder took the roster row"
+        outcome = N_("this folder took the roster row")
     else:
-        outcome = (f"'{_shown_relative(rostered, root)}' took the roster row; this one is graded as a folder "
-                   f"not on the roster")
-    return Flag("duplicate-candidate", f"{len(group)} folders stand for one user name: this one and {others}; "
-                                       f"{outcome}")
+        outcome = N_("'{folder}' took the roster row; this one is graded as a folder not on the roster").format(
+            folder=_shown_relative(rostered, root))
+    return Flag("duplicate-candidate", N_("{count} folders stand for one user name: this one and {others}; "
+                                          "{outcome}").format(count=len(group), others=others, outcome=outcome))

@@ -32,6 +32,7 @@ from grader.errors import DiscError, NothingReadError, OutputError
 from grader.fingerprints import fingerprints as take_fingerprints
 from grader.intake import CandidateEntry, Disc, flag_skipped, scan_disc
 from grader.limits import Limits
+from grader.locale import N_
 from grader.model import (
     ABSENT,
     GRADED,
@@ -165,7 +166,7 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Lim
     shown: dict[str, Exhibit] = {}
     started = time.perf_counter()
     try:
-        known = (Flag("not-on-roster", "folder graded, but the user is not on the roster"),) \
+        known = (Flag("not-on-roster", N_("folder graded, but the user is not on the roster")),) \
             if disc.has_roster and not entry.rostered else ()
         reading = read_submission(entry.folder, paper, disc_root=disc.root, exam_end=disc.exam_end,
                                   limits=limits, flags=known)
@@ -176,7 +177,8 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Lim
         raise  # the supervisor flags the candidate `memory-limit`
     except Exception as exc:  # noqa: BLE001 - the last wall: a reader or scorer bug must not cost other candidates
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        reason = f"grading stopped: {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+        reason = N_("grading stopped: {error} ({place})").format(error=f"{type(exc).__name__}: {exc}",
+                                                                  place=f"{Path(where.filename).name}:{where.lineno}")
         result, prints = stopped_result(entry, paper, Flag("grader-error", reason), reading), {}
     clock = time.perf_counter()
     shown = page_exhibits(result, disc.root, shown)

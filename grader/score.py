@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from grader.checks import REGISTRY, CheckContext
 from grader.intake import CandidateEntry
+from grader.locale import N_
 from grader.model import (
     ABSENT,
     GRADED,
@@ -70,8 +71,9 @@ def run_criterion(criterion: Criterion, unit: Unit, reading: Reading, paper: Pap
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:  # noqa: BLE001 - a check's failure is this candidate's flag, never the batch's end
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        reason = f"{criterion.id} check {check.name} failed: {type(exc).__name__}: {exc} " \
-                 f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+        reason = N_("{criterion} check {check} failed: {error} ({place})").format(
+            criterion=criterion.id, check=check.name, error=f"{type(exc).__name__}: {exc}",
+            place=f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}")
         flags.append(Flag("check-error", reason, "", unit.id))
         evidence = (Evidence("the check could not finish; see flags", "评分检查未能完成，见标记"),)
         return CriterionResult(criterion.id, unit.id, title, Fraction(0), criterion.points, evidence)
@@ -90,13 +92,13 @@ def grade_reading(entry: CandidateEntry, reading: Reading, paper: Paper) -> Cand
     for unit in paper.units:
         criteria = tuple(run_criterion(c, unit, reading, paper, flags) for c in unit.criteria)
         if not all(c.graded for c in criteria):
-            flags.append(Flag("not-graded", f"{unit.id} is not graded by this version of the grader",
+            flags.append(Flag("not-graded", N_("{unit} is not graded by this version of the grader").format(unit=unit.id),
                               "", unit.id))
         points = sum((c.points for c in criteria), Fraction(0))
         units.append(UnitResult(unit.id, unit.title, unit.title_en, points, unit.weight, criteria))
     flags.extend(reading.flags)
     if not reading.files:
-        flags.append(Flag("no-deliverables", "the candidate folder holds no file"))
+        flags.append(Flag("no-deliverables", N_("the candidate folder holds no file")))
     return finish(entry, tuple(units), flags, paper, reading)
 
 

@@ -137,6 +137,8 @@ def open_disc(path: str | Path, limits: Limits | None = None) -> Iterator[DiscSo
         if source.root != path:  # e.g. grade E:\ where the burned disc is E:\2026-11-25\
             source.warnings.append(f"{path} holds one folder, {source.root.name}, with the disc's roster or "
                                    f"exam.toml: that folder was graded")
+        elif discs_inside(path):  # several discs, or one beside other things: graded as it is, and said
+            source.warnings.append(inner_discs_text(path, discs_inside(path), graded=True))
         yield source
         return
     suffix = path.suffix.lower()
@@ -163,6 +165,29 @@ def open_disc(path: str | Path, limits: Limits | None = None) -> Iterator[DiscSo
 
 
 DISC_FILES = ("exam.toml", "roster.csv", "roster.xlsx", "roster.xls")
+
+
+def discs_inside(root: Path) -> list[Path]:
+    """The sub-folders of a folder without its own roster or exam.toml that have one: discs, seen
+    from the folder above them."""
+    from grader.intake import is_junk
+
+    if any((root / n).is_file() for n in DISC_FILES):
+        return []
+    try:
+        return sorted(c for c in root.iterdir() if c.is_dir() and not c.is_symlink() and not is_junk(c.name)
+                      and any((c / n).is_file() for n in DISC_FILES))
+    except OSError:
+        return []
+
+
+def inner_discs_text(root: Path, inner: list[Path], graded: bool) -> str:
+    """What a run on the folder above discs says it found (and did), in English and Chinese."""
+    names = ", ".join(c.name for c in inner)
+    did = (f"graded {root} as it is, without their rosters; ", "已按原样评分（未用其名册）；") if graded else ("", "")
+    return (f"{root} has no roster or exam.toml of its own, but {names} "
+            f"{'has' if len(inner) == 1 else 'each have'} one; {did[0]}to grade one disc, run grade {inner[0]} "
+            f"（该文件夹本身没有名册或 exam.toml，子文件夹 {names} 有；{did[1]}若要评某一光盘，请运行 grade {inner[0]}）")
 
 
 def _single_top_folder(root: Path) -> Path:

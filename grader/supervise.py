@@ -31,6 +31,8 @@ from typing import Any
 
 import pebble
 
+from grader.locale import N_
+
 MIB = 1024 * 1024
 START_GRACE = 120.0  # seconds a worker may take to start (imports, the paper) before the pool is judged stuck
 # The pool's per-process state, not the paper's nor the job's: in a worker process, what the
@@ -123,7 +125,7 @@ def _call(work: Callable[..., Any], args: tuple) -> Any:
     try:
         return work(_STATE["state"], *args)
     except MemoryError as exc:
-        raise MemoryLimit(str(exc) or "an allocation failed") from None
+        raise MemoryLimit(str(exc) or N_("an allocation failed")) from None
 
 
 def _describe_death(exitcode: int | None) -> str:
@@ -132,8 +134,8 @@ def _describe_death(exitcode: int | None) -> str:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
-        return f"the worker process grading this candidate was killed ({name})"
-    return f"the worker process grading this candidate ended unexpectedly (exit code {exitcode})"
+        return N_("the worker process grading this candidate was killed ({signal})").format(signal=name)
+    return N_("the worker process grading this candidate ended unexpectedly (exit code {code})").format(code=exitcode)
 
 
 def supervise(tasks: Iterable[tuple[Any, ...]], work: Callable[..., Any], *, workers: int,
@@ -210,9 +212,10 @@ def _outcome(future: Any, seconds: float, max_bytes: int) -> Any:
     try:
         return future.result()
     except FutureTimeout:
-        return Failure("timeout", f"grading took longer than {seconds:g} s and was stopped; nothing graded")
+        return Failure("timeout", N_("grading took longer than {seconds:g} s and was stopped; nothing graded")
+                       .format(seconds=seconds))
     except MemoryLimit as exc:
-        return Failure("memory-limit", f"grading needed more than {max_bytes / MIB:g} MiB of memory and was "
-                                       f"stopped ({exc}); nothing graded")
+        return Failure("memory-limit", N_("grading needed more than {size:g} MiB of memory and was stopped "
+                                          "({why}); nothing graded").format(size=max_bytes / MIB, why=exc))
     except pebble.ProcessExpired as exc:
-        return Failure("worker-died", f"{_describe_death(exc.exitcode)}; nothing graded")
+        return Failure("worker-died", N_("{why}; nothing graded").format(why=_describe_death(exc.exitcode)))

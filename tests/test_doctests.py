@@ -8,6 +8,7 @@ import grader.checks.service
 import grader.console
 import grader.flags
 import grader.hashjoin
+import grader.locale
 import grader.model
 import grader.names
 import grader.read.pillow
@@ -17,6 +18,7 @@ import grader.records.images
 import grader.records.service
 import grader.records.tables
 import grader.report.diff
+import grader.report.summary
 import grader.samples.classprints
 import grader.text
 import grader.values
@@ -25,8 +27,8 @@ import grader.values
 @pytest.mark.parametrize("module", [grader.text, grader.values, grader.console, grader.names,
                                     grader.flags, grader.checks.service, grader.read.service, grader.model,
                                     grader.records.tables, grader.records.images, grader.records.service,
-                                    grader.read.pillow, grader.read.places, grader.alike, grader.hashjoin, grader.samples.classprints,
-                                    grader.report.diff])
+                                    grader.read.pillow, grader.read.places, grader.alike, grader.hashjoin,
+                                    grader.samples.classprints, grader.report.diff, grader.locale, grader.report.summary])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

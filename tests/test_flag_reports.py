@@ -14,18 +14,17 @@ from grader.flags import FLAGS
 from grader.report.candidate_json import candidate_path, read_candidate
 from grader.report.html import assets
 
-KS12_FLAG = ("文件无法读取 unreadable-file (U8 u8_service/replies/reply_03.txt): "
-             "holds binary data, not text in any encoding")
+KS12_FLAG = "文件无法读取 unreadable-file (U8 u8_service/replies/reply_03.txt): 内容为二进制数据，不是任何编码的文本"
 
 
 def flag_table_ids(out) -> set[str]:
     return set(re.findall(r'<tr id="([^"]+)"', (out / "flags.html").read_text(encoding="utf-8")))
 
 
-def test_the_json_keeps_code_and_reason_and_adds_the_chinese_name(demo_results):
+def test_the_json_keeps_code_and_reason_and_adds_the_chinese_name_and_reason(demo_results):
     assert load_result(demo_results, "ks12")["flags"] == [{
         "code": "unreadable-file", "name_zh": "文件无法读取", "reason": "holds binary data, not text in any encoding",
-        "file": "u8_service/replies/reply_03.txt", "unit": "U8"}]
+        "reason_zh": "内容为二进制数据，不是任何编码的文本", "file": "u8_service/replies/reply_03.txt", "unit": "U8"}]
     [flag] = read_candidate(candidate_path(demo_results, "ks12")).flags
     assert (flag.code, flag.unit) == ("unreadable-file", "U8")
 
@@ -36,7 +35,8 @@ def test_the_candidate_page_names_the_flag_in_chinese_and_links_to_its_row(demo_
     row = box.split("<tbody>")[1].split("</tr>")[0]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells == ['<a href="../flags.html#flag-unreadable-file">文件无法读取 <span class="en">unreadable-file</span></a>',
-                     "U8", "u8_service/replies/reply_03.txt", "holds binary data, not text in any encoding"]
+                     "U8", "u8_service/replies/reply_03.txt",
+                     '内容为二进制数据，不是任何编码的文本<br><span class="en">holds binary data, not text in any encoding</span>']
     assert "flag-unreadable-file" in flag_table_ids(demo_results)
 
 
@@ -56,7 +56,8 @@ def test_summary_xlsx_names_each_flag_in_chinese(demo_results):
     assert ks12[head.index("标记\nFlags")] == KS12_FLAG
     flags = [r for r in book["flags"].iter_rows(min_row=2, values_only=True) if r[2] == "ks12"]
     assert flags == [("2026A0012", "考生12", "ks12", "U8", "文件无法读取 unreadable-file",
-                      "u8_service/replies/reply_03.txt", "holds binary data, not text in any encoding")]
+                      "u8_service/replies/reply_03.txt", "内容为二进制数据，不是任何编码的文本",
+                      "holds binary data, not text in any encoding")]
 
 
 def test_index_chips_show_the_chinese_name_with_the_flag_in_full_as_tooltip(demo_results):
@@ -83,3 +84,12 @@ def test_the_flag_table_page_is_self_contained(demo_results):
     assert not re.search(r'(src|href)="(https?:)?//', page)
     row = page.split('<tr id="flag-unreadable-file">')[1].split("</tr>")[0]
     assert "文件无法读取" in row and "Unreadable file" in row and "从原盘打开该文件核实" in row
+
+
+def test_explain_gives_the_reason_in_chinese_then_in_english(demo_results):
+    from grader.report.explain import explain
+
+    lines = explain(demo_results, "ks12", None).splitlines()
+    start = lines.index("标记 flags (points unchanged, for review):")
+    assert lines[start + 1] == ("    文件无法读取 unreadable-file [U8 u8_service/replies/reply_03.txt]: "
+                                "内容为二进制数据，不是任何编码的文本 / holds binary data, not text in any encoding")

@@ -52,6 +52,12 @@ def test_the_wheel_carries_every_file_of_the_papers(wheel):
             assert wheel.read(inside) == path.read_bytes(), inside
 
 
+def test_the_wheel_carries_the_compiled_catalogue_of_the_flag_reasons(wheel):
+    folder = REPO / "grader" / "locale" / "zh_CN" / "LC_MESSAGES"
+    for name in ("grader.po", "grader.mo"):
+        assert wheel.read(f"grader/locale/zh_CN/LC_MESSAGES/{name}") == (folder / name).read_bytes()
+
+
 def test_the_wheel_carries_no_paper_outside_the_package(wheel):
     tops = {name.split("/", 1)[0] for name in wheel.namelist()}
     assert tops == {"grader", "exam_grader-0.1.0.dist-info"}

@@ -199,3 +199,35 @@ def test_the_folder_above_a_disc_grades_that_disc_and_says_so(demo_disc, demo_re
                             f"that folder was graded")]
     assert {p.name: p.read_bytes() for p in (out / "candidates").glob("*.json")} == \
            {p.name: p.read_bytes() for p in (demo_results / "candidates").glob("*.json")}
+
+
+def test_the_folder_above_two_discs_names_them_and_the_command_for_one(demo_disc, tmp_path):
+    import shutil
+
+    from grader.pipeline import grade_disc
+
+    above = tmp_path / "E"
+    for session in ("上午", "下午"):
+        shutil.copytree(demo_disc, above / session)
+    run = grade_disc(above, None, tmp_path / "out", jobs=2)
+    assert run.warnings == [
+        (f"{above} has no roster or exam.toml of its own, but 上午, 下午 each have one; graded {above} as it is, "
+        f"without their rosters; to grade one disc, run grade {above / '上午'} "
+        f"（该文件夹本身没有名册或 exam.toml，子文件夹 上午, 下午 有；已按原样评分（未用其名册）；"
+        f"若要评某一光盘，请运行 grade {above / '上午'}）")]
+
+
+def test_a_folder_above_a_disc_with_nothing_to_grade_says_which_folder_is_the_disc(tmp_path):
+    from grader.errors import DiscError
+    from grader.pipeline import grade_disc
+
+    above = tmp_path / "E"
+    (above / "2026-11-25").mkdir(parents=True)
+    (above / "2026-11-25" / "exam.toml").write_text('paper = "2026A"\n', encoding="utf-8")
+    (above / "readme.txt").write_text("burned 2026-11-25", encoding="utf-8")
+    with pytest.raises(DiscError) as refused:
+        grade_disc(above, None, tmp_path / "out", jobs=1)
+    assert str(refused.value) == (
+        f"{above} has no roster or exam.toml of its own, but 2026-11-25 has one; to grade one disc, run grade "
+        f"{above / '2026-11-25'} （该文件夹本身没有名册或 exam.toml，子文件夹 2026-11-25 有；若要评某一光盘，请运行 grade "
+        f"{above / '2026-11-25'}）")

@@ -51,6 +51,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from grader.errors import ReadError
+from grader.locale import N_
 from grader.read import reader
 from grader.read.pillow import BOMBS, decoding, pillow_guard
 from grader.read.places import HOME, MISPLACED, Home
@@ -293,15 +294,16 @@ def _refused(exc: Exception, data: bytes, max_pixels: int) -> Examined:
     if header is not None:
         width, height = header.size
         return Examined(header.format, header.mode, header.size, width * height, refused=True,
-                        problem=f"{width * height:,} pixels > {max_pixels:,}: refused unread")
+                        problem=N_("{pixels:,} pixels > {cap:,}: refused unread").format(pixels=width * height, cap=max_pixels))
     size = _gif_size(data)
     if size is not None:
         pixels = size[0] * size[1]
         return Examined("GIF", None, size, pixels, refused=True,
-                        problem=f"{pixels:,} pixels > {max_pixels:,}: refused unread")
+                        problem=N_("{pixels:,} pixels > {cap:,}: refused unread").format(pixels=pixels, cap=max_pixels))
     found = re.search(r"\((\d+) pixels\)", str(exc))
     pixels = int(found.group(1)) if found else 0
-    return Examined(refused=True, pixels=pixels, problem=f"{pixels:,} pixels > {max_pixels:,}: refused unread")
+    return Examined(refused=True, pixels=pixels,
+                    problem=N_("{pixels:,} pixels > {cap:,}: refused unread").format(pixels=pixels, cap=max_pixels))
 
 
 JPEGS = ("JPEG", "MPO")  # formats whose decoder can scale down while decoding (MPO: a camera JPEG)
@@ -368,14 +370,15 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
         except BOMBS as exc:
             return _refused(exc, data, max_pixels)
         except UnidentifiedImageError:
-            return Examined(problem="no image format recognised in the bytes")
+            return Examined(problem=N_("no image format recognised in the bytes"))
         except MemoryError:
             raise  # the worker's memory cap: the supervisor flags `memory-limit`
         except Exception as exc:  # noqa: BLE001 - a header too broken to parse
-            return Examined(problem=f"a header too broken to read ({_why(exc)})")
+            return Examined(problem=N_("a header too broken to read ({why})").format(why=_why(exc)))
         found = Examined(image.format, image.mode, image.size, image.size[0] * image.size[1])
         if found.pixels > max_pixels:
-            return replace(found, refused=True, problem=f"{found.pixels:,} pixels > {max_pixels:,}: refused unread")
+            return replace(found, refused=True, problem=N_("{pixels:,} pixels > {cap:,}: refused unread").format(
+                pixels=found.pixels, cap=max_pixels))
         if not full:
             return found
         # the first decode is the U4-02 test: in full when the frame is measured, else scaled for the hash
@@ -384,19 +387,21 @@ def examine(data: bytes, *, max_pixels: int, frame: Fraction | None = None, meth
             image = _decode(data, scale_to, image)
             found = replace(found, decoded=True)
         except BOMBS:  # the decoder's own bomb check (a frame larger than the header): refused, size kept
-            return replace(found, refused=True, problem=f"the decoder refuses it as a decompression bomb "
-                                                        f"({found.pixels:,} pixels in the header): refused unread")
+            return replace(found, refused=True, problem=N_(
+                "the decoder refuses it as a decompression bomb ({pixels:,} pixels in the header): refused unread"
+            ).format(pixels=found.pixels))
         except MemoryError:
             raise  # the worker's memory cap: the supervisor flags `memory-limit`
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt data, whatever the decoder raises
-            found = replace(found, problem=f"does not decode fully ({_why(exc)})")
+            found = replace(found, problem=N_("does not decode fully ({why})").format(why=_why(exc)))
             lenient()
             try:
                 image = _decode(data, scale_to)
             except MemoryError:
                 raise  # the worker's memory cap: the supervisor flags `memory-limit`
             except Exception as again:  # noqa: BLE001 - not even a viewer could show it
-                return replace(found, problem=f"{found.problem}; cannot be shown ({_why(again)})")
+                return replace(found, problem=N_("{problem}; cannot be shown ({why})").format(problem=found.problem,
+                                                                                            why=_why(again)))
         orientation = _orientation(image)  # once decoded: a PNG's EXIF may follow its pixels
         shown = _turned(image, orientation)
         hashed = shown
@@ -460,8 +465,8 @@ def read_images(submission: Submission, spec: DeliverableSpec, located: Located)
         where = {"name": path.name, "path": submission.relative(path), "slot": slot, "extension": extension,
                  "inner": _inner(path, located.path), "graded": path in chosen}
         if path in chosen and placed[path] == MISPLACED:
-            submission.flag("misplaced", f"{slot} image found at {submission.relative(path)}, expected in "
-                                         f"{home.where()}", path, unit)
+            submission.flag("misplaced", N_("{slot} image found at {found}, expected in {where}").format(
+                slot=slot, found=submission.relative(path), where=home.where()), path, unit)
         try:
             data = submission.record(path)
         except ReadError as exc:  # over the run's size cap, or not readable at all
@@ -471,9 +476,9 @@ def read_images(submission: Submission, spec: DeliverableSpec, located: Located)
         found = examine(data, max_pixels=settings.max_pixels, method=settings.method, full=path in chosen,
                         frame=settings.frame if slot == settings.naming.main else None, preview=True)
         if path in chosen and found.refused:
-            submission.flag(TOO_LARGE, f"{found.pixels:,} pixels in the header, over {settings.max_pixels:,}: "
-                                       "refused unread" if found.pixels > settings.max_pixels else found.problem,
-                            path, unit)
+            over = N_("{pixels:,} pixels in the header, over {cap:,}: refused unread").format(
+                pixels=found.pixels, cap=settings.max_pixels)
+            submission.flag(TOO_LARGE, over if found.pixels > settings.max_pixels else found.problem, path, unit)
         elif path in chosen and not found.decoded and found.problem:
             submission.flag("damaged-image", found.problem, path, unit)  # truncated, corrupt, not an image
         files.append(ImageFile(size=len(data), found=found, **where))
@@ -502,6 +507,6 @@ def _hash_photos(key: Key, section: str, method: HashMethod) -> tuple[Material, 
     for name in data["photos"]:
         path = key.path(f"{data.get('folder', 'photos')}/{name}")
         examined = (examine(path.read_bytes(), max_pixels=sys.maxsize, method=method, variants=True) if path.is_file()
-                    else Examined(problem=f"{path} is missing"))
+                    else Examined(problem=N_("{path} is missing").format(path=path)))
         found.append(Material(name, name == data["main"], examined))
     return tuple(found)

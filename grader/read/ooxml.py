@@ -27,6 +27,7 @@ from pathlib import Path
 
 from grader.errors import ReadError, describe
 from grader.limits import Limits
+from grader.locale import N_
 
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error)
 
@@ -37,14 +38,15 @@ def checked_zip(source: Path | bytes, limits: Limits, what: str) -> Iterator[zip
     ``what`` names it in the reason ("xlsx workbook", ".docx document")."""
     size = source.stat().st_size if isinstance(source, Path) else len(source)
     if size > limits.max_file_bytes:
-        raise ReadError(f"file of {size:,} bytes is over the cap of {limits.max_file_bytes:,}; not read")
+        raise ReadError(N_("file of {size:,} bytes is over the cap of {cap:,}; not read").format(
+            size=size, cap=limits.max_file_bytes))
     try:
         with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as archive:
             expanded = sum(i.file_size for i in archive.infolist())
             if expanded > limits.max_unzipped_bytes:
-                raise ReadError(f"parts expand to {expanded:,} bytes, over the cap of "
-                                f"{limits.max_unzipped_bytes:,} (a zip bomb?)")
+                raise ReadError(N_("parts expand to {size:,} bytes, over the cap of {cap:,} (a zip bomb?)").format(
+                    size=expanded, cap=limits.max_unzipped_bytes))
             yield archive
     except ZIP_ERRORS as exc:
-        raise ReadError(f"not a readable {what} ({describe(exc, source if isinstance(source, Path) else None)})"
-                        ) from exc
+        why = describe(exc, source if isinstance(source, Path) else None)
+        raise ReadError(N_("not a readable {what} ({why})").format(what=what, why=why)) from exc

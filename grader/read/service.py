@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader.errors import ReadError, describe
 from grader.limits import Limits
+from grader.locale import N_
 from grader.read import reader
 from grader.read.ooxml import checked_zip
 from grader.read.places import HOME, Home
@@ -95,10 +96,11 @@ def decode_text(data: bytes) -> Decoded:
             try:
                 text = data[len(bom):].decode(codec)
             except UnicodeDecodeError as exc:
-                raise ReadError(f"starts with a {name} byte-order mark but is not {name} text "
-                                f"(bad byte at {exc.start + len(bom)})") from exc
+                raise ReadError(N_("starts with a {encoding} byte-order mark but is not {encoding} text "
+                                   "(bad byte at {offset})").format(encoding=name,
+                                                                    offset=exc.start + len(bom))) from exc
             if _looks_binary(text):
-                raise ReadError(f"starts with a {name} byte-order mark but holds binary data")
+                raise ReadError(N_("starts with a {encoding} byte-order mark but holds binary data").format(encoding=name))
             return Decoded(_lines(text), name)
     for name in PLAIN_ENCODINGS:
         try:
@@ -115,7 +117,7 @@ def decode_text(data: bytes) -> Decoded:
     best = from_bytes(data).best()
     if best is not None and not _looks_binary(str(best)):
         return Decoded(_lines(str(best)), best.encoding, guessed=True)
-    raise ReadError("holds binary data, not text in any encoding")
+    raise ReadError(N_("holds binary data, not text in any encoding"))
 
 
 WESTERN = "cp1252"  # Notepad's "ANSI" on a Western Windows
@@ -145,7 +147,7 @@ def docx_text(data: bytes, limits: Limits | None = None) -> str:
     from docx import Document
     from docx.table import Table
 
-    with checked_zip(data, limits or Limits(), ".docx document"):
+    with checked_zip(data, limits or Limits(), N_(".docx document")):
         pass
     try:
         document = Document(io.BytesIO(data))
@@ -164,7 +166,7 @@ def docx_text(data: bytes, limits: Limits | None = None) -> str:
     except MemoryError:
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:  # python-docx raises many kinds for a damaged file
-        raise ReadError(f"not a readable .docx document ({type(exc).__name__}: {exc})") from exc
+        raise ReadError(N_("not a readable .docx document ({why})").format(why=f"{type(exc).__name__}: {exc}")) from exc
     return _lines("\n".join(lines))
 
 
@@ -215,10 +217,12 @@ class _SlotReader:
         rel = self.submission.relative
         if len(hits) > 1:
             self.submission.flag("duplicate-deliverable",
-                                 f"{label} found as {', '.join(rel(h) for h in hits)}; graded {rel(chosen)}",
+                                 N_("{name} found as {files}; graded {graded}").format(
+                                     name=label, files=", ".join(rel(h) for h in hits), graded=rel(chosen)),
                                  chosen, self.unit)
         if self.submission.place(chosen, home) != HOME:
-            self.submission.flag("misplaced", f"{label} found at {rel(chosen)}, expected in {home.where()}",
+            self.submission.flag("misplaced", N_("{name} found at {found}, expected in {where}").format(
+                                     name=label, found=rel(chosen), where=home.where()),
                                  chosen, self.unit)
         return chosen
 
@@ -253,19 +257,22 @@ class _SlotReader:
         except Exception as exc:  # noqa: BLE001 - one file's failure is its own slot's, never the folder's
             return TextFile(slot, relative, expected, problem=self.unreadable(path, exc))
         if mismatch:
-            self.submission.flag("wrong-extension", f"{path.suffix} file holds "
-                                 f"{'a .docx document' if decoded.encoding == 'docx' else 'plain text'}; "
-                                 f"read by its content", path, self.unit)
+            holds = N_("{suffix} file holds a .docx document; read by its content") \
+                if decoded.encoding == "docx" else N_("{suffix} file holds plain text; read by its content")
+            self.submission.flag("wrong-extension", holds.format(suffix=path.suffix), path, self.unit)
         if decoded.guessed:
             shown = "".join(dict.fromkeys(ch for ch in decoded.text if ord(ch) > 127))[:8]
-            self.submission.flag("guessed-encoding", f"not UTF-8, UTF-16 or GBK; read as {decoded.encoding} "
-                                 f"(guessed), which gives {shown or 'plain ASCII'}", path, self.unit)
+            reason = N_("not UTF-8, UTF-16 or GBK; read as {encoding} (guessed), which gives {letters}") \
+                if shown else N_("not UTF-8, UTF-16 or GBK; read as {encoding} (guessed), which gives plain ASCII")
+            self.submission.flag("guessed-encoding", reason.format(encoding=decoded.encoding, letters=shown),
+                                 path, self.unit)
         return TextFile(slot, relative, expected, decoded.text, decoded.encoding, decoded.guessed)
 
     def unreadable(self, path: Path, exc: Exception) -> str:
         """Flag one file of the folder as unreadable and return its slot's problem; the other
         slots are read on. A reader's unforeseen error is named by its type."""
-        reason = str(exc) if isinstance(exc, ReadError) else f"could not be read ({describe(exc, path)})"
+        reason = str(exc) if isinstance(exc, ReadError) else \
+            N_("could not be read ({why})").format(why=describe(exc, path))
         self.submission.flag("unreadable-file", reason, path, self.unit)
         return f"unreadable: {reason}"
 

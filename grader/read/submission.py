@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from grader.errors import ReadError, describe
 from grader.intake import is_junk, linked_folder, name_key
 from grader.limits import Limits
+from grader.locale import N_
 from grader.model import MISSING, READ, FileRecord, Flag, Reading
 from grader.model import UNREADABLE_FILE as UNREADABLE
 from grader.names import display_path
@@ -80,20 +81,20 @@ class Submission:
             try:
                 children = sorted(folder.iterdir())
             except OSError as exc:
-                self.flag("unreadable-file", f"folder cannot be listed ({exc.strerror})", folder)
+                self.flag("unreadable-file", N_("folder cannot be listed ({why})").format(why=exc.strerror), folder)
                 return
             for child in children:
                 if is_junk(child.name):
                     continue
                 if child.is_symlink():
-                    self.flag("symlink", "symbolic link not followed", child)
+                    self.flag("symlink", N_("symbolic link not followed"), child)
                 elif child.is_dir():
                     if depth < 3:
                         walk(child, depth + 1)
                 elif child.is_file():
                     found.append(child)
                 else:
-                    self.flag("special-file", "not a regular file (a pipe, socket or device); not read", child)
+                    self.flag("special-file", N_("not a regular file (a pipe, socket or device); not read"), child)
 
         walk(self.folder, 0)
         if self.exam_end is not None:
@@ -102,7 +103,7 @@ class Submission:
                 mtime = path.stat().st_mtime
                 if mtime > end:
                     when = dt.datetime.fromtimestamp(mtime, self.exam_end.tzinfo).isoformat(timespec="seconds")
-                    self.flag("modified-after-end", f"modified {when}, after the exam ended", path)
+                    self.flag("modified-after-end", N_("modified {when}, after the exam ended").format(when=when), path)
         return found
 
     def relative(self, path: Path) -> str:
@@ -121,11 +122,11 @@ class Submission:
             try:
                 size = path.stat().st_size
                 if size > self.limits.max_file_bytes:
-                    raise ReadError(f"file of {size:,} bytes is over the cap of {self.limits.max_file_bytes:,}; "
-                                    f"not read")
+                    raise ReadError(N_("file of {size:,} bytes is over the cap of {cap:,}; not read")
+                                    .format(size=size, cap=self.limits.max_file_bytes))
                 data = path.read_bytes()
             except OSError as exc:
-                raise ReadError(f"cannot be opened ({exc.strerror or exc})") from exc
+                raise ReadError(N_("cannot be opened ({why})").format(why=exc.strerror or exc)) from exc
         rel = display_path(path.relative_to(self.disc_root).as_posix())
         self.inputs[rel] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         return data
@@ -162,11 +163,12 @@ class Submission:
         same_level = [h for h in hits[1:] if self.place(h) == self.place(chosen)]
         located = Located(chosen, self.relative(chosen), misplaced, tuple(self.relative(h) for h in same_level))
         if misplaced:
-            self.flag("misplaced", f"{spec.name} found one folder too deep", chosen, unit)
+            self.flag("misplaced", N_("{name} found one folder too deep").format(name=spec.name), chosen, unit)
         if same_level:
             self.flag("duplicate-deliverable",
-                      f"{spec.name} found as {', '.join([located.relative, *located.others])}; "
-                      f"graded {located.relative}", chosen, unit)
+                      N_("{name} found as {files}; graded {graded}").format(
+                          name=spec.name, files=", ".join([located.relative, *located.others]),
+                          graded=located.relative), chosen, unit)
         return located
 
     def place(self, path: Path, home: Home = TOP) -> str | None:
@@ -214,7 +216,7 @@ class Submission:
                     raise  # the worker's memory cap: the supervisor flags `memory-limit`
                 except Exception as exc:  # noqa: BLE001 - a reader's unforeseen error costs this deliverable only
                     reason = str(exc) if isinstance(exc, ReadError) else \
-                        f"could not be read ({describe(exc, located.path)})"
+                        N_("could not be read ({why})").format(why=describe(exc, located.path))
                     self.flag("unreadable-file", reason, located.path, unit)
                     self._state[name], self._parsed[name] = UNREADABLE, None
                 finally:

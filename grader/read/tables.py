@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from grader.errors import ReadError, describe
 from grader.limits import Limits
+from grader.locale import N_
 from grader.read.ooxml import checked_zip
 from grader.records.tables import Cell, Row, Sheet, Workbook, sheet_grid
 from grader.values import header_key
@@ -52,14 +53,14 @@ def formulas_without_values(archive: Any, parts: list[str]) -> list[str]:
 def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet]:
     import openpyxl  # defusedxml, when installed, makes openpyxl parse the XML safely
 
-    parts, formulas = check_zip(path, limits, "xlsx workbook")
+    parts, formulas = check_zip(path, limits, N_("xlsx workbook"))
     if "EncryptedPackage" in parts:
-        raise ReadError("password-protected workbook")
+        raise ReadError(N_("password-protected workbook"))
     if "xl/workbook.xml" not in parts:
-        raise ReadError("a zip file, but not an Excel workbook (no xl/workbook.xml)")
+        raise ReadError(N_("a zip file, but not an Excel workbook (no xl/workbook.xml)"))
     if formulas:
-        warnings.append("formulas without cached values (saved by a program that does not calculate); "
-                        "those cells are read as empty")
+        warnings.append(N_("formulas without cached values (saved by a program that does not calculate); "
+                           "those cells are read as empty"))
     fast = _grid_calamine(path)
     if fast is not None:
         return fast
@@ -70,7 +71,7 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
         handle.close()
-        raise ReadError(f"not a readable xlsx workbook ({describe(exc, path)})") from exc
+        raise ReadError(N_("not a readable xlsx workbook ({why})").format(why=describe(exc, path))) from exc
     try:
         sheets = []
         for ws in book.worksheets:
@@ -82,7 +83,7 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
     except MemoryError:
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
-        raise ReadError(f"workbook could not be read to the end ({describe(exc, path)})") from exc
+        raise ReadError(N_("workbook could not be read to the end ({why})").format(why=describe(exc, path))) from exc
     finally:
         book.close()
         handle.close()
@@ -118,8 +119,8 @@ def _grid_xls(path: Path) -> list[RawSheet]:
         raise  # the worker's memory cap: the supervisor flags `memory-limit`
     except Exception as exc:
         if "encrypt" in str(exc).lower():
-            raise ReadError("password-protected workbook") from exc
-        raise ReadError(f"not a readable xls workbook ({describe(exc, path)})") from exc
+            raise ReadError(N_("password-protected workbook")) from exc
+        raise ReadError(N_("not a readable xls workbook ({why})").format(why=describe(exc, path))) from exc
     sheets = []
     try:
         for index in range(book.nsheets):
@@ -160,13 +161,13 @@ def decode_csv(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ReadError("CSV is neither UTF-8 nor GBK/GB18030 text") from exc
+        raise ReadError(N_("CSV is neither UTF-8 nor GBK/GB18030 text")) from exc
 
 
 def _grid_csv(path: Path) -> list[RawSheet]:
     text = decode_csv(path.read_bytes())
     if "\x00" in text:
-        raise ReadError("CSV holds binary data")
+        raise ReadError(N_("CSV holds binary data"))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -177,7 +178,7 @@ def _grid_csv(path: Path) -> list[RawSheet]:
     try:
         rows = [[(v if v != "" else None, False) for v in r] for r in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise ReadError(f"not a readable CSV ({describe(exc)})") from exc
+        raise ReadError(N_("not a readable CSV ({why})").format(why=describe(exc))) from exc
     return [(path.stem, rows)]
 
 
@@ -191,9 +192,10 @@ def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | No
     warnings = warnings if warnings is not None else []
     size = path.stat().st_size
     if size == 0:
-        raise ReadError("empty file (0 bytes)")
+        raise ReadError(N_("empty file (0 bytes)"))
     if size > limits.max_file_bytes:
-        raise ReadError(f"file of {size:,} bytes is over the cap of {limits.max_file_bytes:,}; not read")
+        raise ReadError(N_("file of {size:,} bytes is over the cap of {cap:,}; not read").format(
+            size=size, cap=limits.max_file_bytes))
     with path.open("rb") as handle:
         head = handle.read(8)
     suffix = path.suffix.lower()
@@ -201,11 +203,12 @@ def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | No
         return _grid_xlsx(path, limits, warnings)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if _is_encrypted_ooxml(path):
-            raise ReadError("password-protected workbook")
+            raise ReadError(N_("password-protected workbook"))
         return _grid_xls(path)
     if suffix == ".csv":
         return _grid_csv(path)
-    raise ReadError(f"{suffix or 'file'} does not hold a spreadsheet (its first bytes are {head[:4]!r})")
+    raise ReadError(N_("{suffix} does not hold a spreadsheet (its first bytes are {head})").format(
+        suffix=suffix or "file", head=repr(head[:4])))
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.flags import name_zh
+from grader.locale import zh
 from grader.model import CandidateResult
 from grader.report import json_bytes, write_atomic
 from grader.score import display
@@ -21,6 +22,7 @@ def candidate_document(result: CandidateResult, places: int) -> dict[str, Any]:
     decided = result.decided()
     for flag, flag_data in zip(result.flags, data["flags"]):
         flag_data["name_zh"] = name_zh(flag.code)
+        flag_data["reason_zh"] = zh(flag.reason)
         if result.decisions:  # each flag with the review log's row that decided it (null: still open)
             decision = decided.get(flag.key())
             flag_data["decision"] = decision.seq if decision is not None else None

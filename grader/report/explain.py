@@ -16,6 +16,7 @@ from typing import Any
 
 from grader.errors import GraderError
 from grader.flags import labelled
+from grader.locale import zh
 from grader.model import STATUS_LABELS
 from grader.names import find
 from grader.score import display
@@ -87,8 +88,10 @@ def explain(out: Path | str, user: str, part: str | None = None) -> str:
             where = " ".join(x for x in (flag.get("unit", ""), flag.get("file", "")) if x)
             decided = flag.get("decision")
             state = f" — decided 已决 #{decided}" if decided else (" — open 未决" if "decision" in flag else "")
+            reason_zh = flag.get("reason_zh") or zh(flag["reason"])
+            reason = reason_zh if reason_zh == flag["reason"] else f"{reason_zh} / {flag['reason']}"
             lines.append(f"{INDENT}{labelled(flag['code'])}" + (f" [{where}]" if where else "")
-                         + f": {flag['reason']}{state}")
+                         + f": {reason}{state}")
     decisions = data.get("decisions", [])
     if decisions and wanted is None:
         lines.append("")

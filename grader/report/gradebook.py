@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader.flags import labelled
+from grader.locale import zh as chinese
 from grader.model import ABSENT, fraction_text
 from grader.paper import Paper
 from grader.report.summary import SummaryRow, put_value
@@ -201,7 +202,8 @@ ITEM_HEAD = [("评分项", "Criterion"), ("单元", "Unit"), ("名称", "Title")
              ("平均分", "Mean"), ("难度(得分率)", "Facility"), ("区分度", "Discrimination"),
              ("零分比例", "Share scoring 0"), ("满分比例", "Share full marks"), ("说明", "Note")]
 FLAG_HEAD = [("准考证号", "Candidate no."), ("姓名", "Name"), ("用户名", "User"), ("单元", "Unit"),
-             ("标记", "Flag"), ("文件", "File"), ("原因", "Reason")]
+             ("标记", "Flag"), ("文件", "File"), ("原因", "Reason (zh)"),
+             ("英文原因", "Reason (en)")]
 OVERRIDE_HEAD = [("准考证号", "Candidate no."), ("用户名", "User"), ("评分项", "Criterion"), ("满分", "Maximum"),
                  ("自动评分", "Automatic"), ("人工改分", "Override"), ("理由", "Reason"), ("阅卷人", "Examiner")]
 
@@ -261,7 +263,6 @@ def add_alarms_sheet(book, alarms: Sequence[Alarm]) -> None:
         _put(ws, r, [alarm.criterion, alarm.unit, alarm.title, float(alarm.points), alarm.present, alarm.evidence])
     if not alarms:
         _put(ws, 2, ["—", "", "没有全部考生都失分的评分项 No criterion was lost by every candidate"])
-    _widths(ws, [10, 8, 40, 8, 10, 90])
     ws.freeze_panes = "A2"
 
 
@@ -283,13 +284,6 @@ def _put(ws, row: int, values: list[Any], formats: dict[int, str] | None = None)
         put_value(cell, value)
         if formats and col in formats and value is not None:
             cell.number_format = formats[col]
-
-
-def _widths(ws, widths: list[int]) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
 
 
 def add_units_sheet(book, rows: Sequence[SummaryRow], paper: Paper) -> None:
@@ -318,7 +312,6 @@ def add_units_sheet(book, rows: Sequence[SummaryRow], paper: Paper) -> None:
     _head(helpers, [("合格线 x", "Pass line x"), ("合格线 y", "Pass line y")])
     for row, y in enumerate((0, top), start=2):
         _put(helpers, row, [line_x, y])
-    _widths(ws, [14, 40, 10, 12, 10, 10, 10, 10, 10, 10, 14, 12])  # wide enough for the English headers
     ws.freeze_panes = "A2"
     ws.add_chart(histogram_chart(ws, band_row, bands, paper, top, step, helpers), "N2")
     ws.add_chart(unit_means_chart(ws, last_unit_row), "N22")
@@ -443,8 +436,8 @@ def add_items_sheet(book, rows: Sequence[SummaryRow], paper: Paper) -> None:
         note = "" if s.automatic else "未自动评分 not graded by this version"
         _put(ws, r, [s.criterion, s.unit, f"{s.title} {s.title_en}".strip(), s.maximum, s.n, s.mean, s.facility,
                      s.discrimination, s.zero_share, s.full_share, note], formats)
-    _widths(ws, [10, 6, 60, 8, 8, 10, 12, 12, 12, 12, 30])
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
 
 
 def add_flags_sheet(book, rows: Sequence[SummaryRow]) -> None:
@@ -454,11 +447,10 @@ def add_flags_sheet(book, rows: Sequence[SummaryRow]) -> None:
     for row in rows:
         for flag in row.flag_records:
             _put(ws, r, [row.candidate_no, row.name, row.user, flag.unit, labelled(flag.code), flag.file,
-                          flag.reason])
+                          chinese(flag.reason), flag.reason])
             r += 1
-    _widths(ws, [14, 14, 12, 6, 22, 36, 80])
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(r - 1, 1)}"
+    ws.auto_filter.ref = f"A1:H{max(r - 1, 1)}"
 
 
 def add_overrides_sheet(book, rows: Sequence[SummaryRow], paper: Paper) -> None:
@@ -471,5 +463,5 @@ def add_overrides_sheet(book, rows: Sequence[SummaryRow], paper: Paper) -> None:
             _put(ws, r, [row.candidate_no, row.user, note.criterion, maxima.get(note.criterion), note.automatic,
                          note.points, note.reason, note.examiner], {4: "0.###", 5: "0.###", 6: "0.###"})
             r += 1
-    _widths(ws, [14, 12, 10, 8, 10, 10, 60, 16])
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:H{max(r - 1, 1)}"

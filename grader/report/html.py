@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from grader import flags
+from grader.locale import zh
 from grader.model import (
     ABSENT,
     IMAGE_SUFFIXES,
@@ -59,6 +60,7 @@ def environment():
     env.filters["shorten"] = shorten
     env.filters["flag_name"] = flags.name_zh
     env.filters["flag_anchor"] = flags.anchor
+    env.filters["zh"] = zh
     return env
 
 

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
-import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from grader.flags import labelled
+from grader.locale import match
+from grader.locale import zh as chinese
 from grader.model import ABSENT, STATUS_LABELS, CandidateResult, Decision, Flag, fraction_text
 from grader.names import result_stem
 from grader.paper import Paper
@@ -74,14 +76,16 @@ class SummaryRow:
 
 
 def flag_text(flag: Flag) -> str:
-    """A flag as the class list shows it: its Chinese name, then the code and its details (the other
-    candidate and the share, the file, the time): ``名称 code (unit file): reason``, or the name and
-    the reason where the reason starts with the code."""
-    where = " ".join(part for part in (flag.unit, flag.file) if part)
+    """A flag as the class list shows it: its Chinese name and code, then its details (the unit and
+    file, the reason in Chinese with the measured values: the time, the sizes); a similarity flag
+    as the other candidate, the share and the work: ``与他人相似 similar-to (ks07, 93%, U8 reply_02)``."""
     name = labelled(flag.code)
-    if flag.reason.startswith(flag.code):
-        return name + flag.reason[len(flag.code):] + (f" [{where}]" if flag.file and flag.file not in flag.reason else "")
-    return name + (f" ({where})" if where else "") + (f": {flag.reason}" if flag.reason else "")
+    found = match(flag.reason) if flag.code == "similar-to" else None
+    if found is not None and set(found[1]) == {"other", "share", "label"}:
+        values = found[1]
+        return f"{name} ({values['other']}, {values['share']}%, {values['label']})"
+    where = " ".join(part for part in (flag.unit, flag.file) if part)
+    return name + (f" ({where})" if where else "") + (f": {chinese(flag.reason)}" if flag.reason else "")
 
 
 def neutral(value: str) -> str:
@@ -97,13 +101,15 @@ def headers(paper: Paper) -> list[tuple[str, str]]:
     return head
 
 
-def row_values(row: SummaryRow, paper: Paper) -> list[Any]:
+def row_values(row: SummaryRow, paper: Paper, between: str = "; ") -> list[Any]:
+    """The row's cells; ``between`` separates its flags and its overrides (a line break in the
+    workbook, where each flag then starts its own line)."""
     places = paper.places
     return [row.candidate_no, row.name, row.user,
             *[display(p, places) for p in row.units],
             display(row.total, places), verdict(row),
-            STATUS_LABELS.get(row.status, row.status), "; ".join(row.flags),
-            "; ".join(o.text() for o in row.overrides)]
+            STATUS_LABELS.get(row.status, row.status), between.join(row.flags),
+            between.join(o.text() for o in row.overrides)]
 
 
 def verdict(row: SummaryRow) -> str:
@@ -135,31 +141,19 @@ def write_xlsx(path: Path, rows: list[SummaryRow], paper: Paper, extra_sheets: l
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(rows, start=2):
-        for col, value in enumerate(row_values(row, paper), start=1):
+        for col, value in enumerate(row_values(row, paper, "\n"), start=1):
             cell = ws.cell(r, col)
             put_value(cell, value)
             if not isinstance(value, str):
                 cell.number_format = "0." + "0" * paper.places if paper.places else "0"
-            elif col > len(head) - 2:  # flags and overrides: long texts wrap inside their column
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
-    for col, (zh, en) in enumerate(head, start=1):
-        values = [zh, en] + [str(ws.cell(r, col).value or "") for r in range(2, len(rows) + 2)]
-        width = max(_display_width(v) for v in values)
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
-    ws.row_dimensions[1].height = 32
-    for r in range(2, len(rows) + 2):  # rows tall enough for their wrapped flags and overrides
-        lines = max(math.ceil(_display_width(str(ws.cell(r, col).value or "")) /
-                              max(ws.column_dimensions[get_column_letter(col)].width - 1, 1))
-                    for col in range(len(head) - 1, len(head) + 1))
-        if lines > 1:
-            ws.row_dimensions[r].height = 15 * min(lines, 8)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(rows) + 1}"
     ws.print_area = ws.auto_filter.ref  # text overflowing to the right does not widen the page
     for add in extra_sheets:
         add(book)
     for sheet in list(book.worksheets):
         if sheet.sheet_state == "visible":
+            fit_columns(sheet)
             print_setup(sheet)
         else:  # helpers for charts go last, after every sheet a reader looks at
             book.move_sheet(sheet, len(book.worksheets) - 1 - book.index(sheet))
@@ -180,6 +174,82 @@ def print_setup(ws: Any) -> None:
     ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.center.text = "&A — 第 &P / &N 页"
+
+
+WIDEST = 60  # characters: a wider text wraps inside its column
+NARROWEST = 6
+LINE_POINTS = 18  # a row's height per line of text: CJK glyphs need more than Latin's default 15
+TALLEST = 10  # lines a row grows to at most
+
+
+def fit_columns(ws: Any) -> None:
+    """Columns as wide as their values (a CJK character two wide) up to ``WIDEST``, and headers as
+    wide as their longest English word; every text that is wider wraps, its row grown to show it.
+    A row holding one text alone (a note under a table) runs on to the right instead."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    rows = [[c for c in row if c.value is not None] for row in ws.iter_rows(min_row=2)]
+    widths: dict[int, int] = {}
+    for cell in ws[1]:
+        if cell.value is not None:
+            latin = [w for w in str(cell.value).split() if not _is_cjk(w)]  # CJK wraps between characters
+            widths[cell.column] = max((_display_width(w) for w in latin), default=4) + 1  # bold
+    for row in rows:
+        if len(row) < 2:
+            continue
+        for cell in row:
+            widths[cell.column] = max(widths.get(cell.column, 0), _shown_width(cell))
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, NARROWEST), WIDEST)
+    for row in [[c for c in ws[1] if c.value is not None], *rows]:
+        if len(row) < 2 and row and row[0].row != 1:
+            continue
+        lines = 1
+        for cell in row:
+            cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top", wrap_text=True)
+            if not isinstance(cell.value, str):
+                continue  # a number is one line, shown in its format
+            lines = max(lines, wrapped_lines(cell.value, ws.column_dimensions[cell.column_letter].width))
+        if row:
+            ws.row_dimensions[row[0].row].height = LINE_POINTS * min(lines, TALLEST)
+
+
+def wrapped_lines(text: str, room: float) -> int:
+    r"""The lines ``text`` takes in a column ``room`` characters wide, wrapped as a spreadsheet
+    does: between English words, and between any two CJK characters.
+
+    >>> wrapped_lines("满分比例\nShare full marks", 8)
+    4
+    """
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0
+        for token in WRAP_TOKENS.findall(paragraph):
+            width = _display_width(token)
+            gap = 1 if used and not _is_cjk(token) else 0
+            if used and used + gap + width > room:
+                lines, used = lines + 1, width
+            else:
+                used += gap + width
+        total += lines
+    return total
+
+
+WRAP_TOKENS = re.compile(r"[\u2e80-\U0010ffff]|[^\s\u2e80-\U0010ffff]+")
+
+
+def _shown_width(cell: Any) -> int:
+    value = cell.value
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, float):
+        return len(f"{value:.3f}")
+    return max(_display_width(part) for part in str(value).split("\n"))
+
+
+def _is_cjk(text: str) -> bool:
+    return any(ord(ch) > 0x2E80 for ch in text)
 
 
 def put_value(cell: Any, value: Any) -> None:

@@ -1,0 +1,155 @@
+"""The message catalogue: every flag reason the code can raise has its Chinese, with the same
+fields, and the compiled catalogue the grader reads is the one the .po makes."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import string
+from pathlib import Path
+
+import pytest
+
+from grader.locale import fields, match, messages, quoted, zh
+from grader.similarity import Pair
+from grader.sources import member_problem
+
+SPEC = importlib.util.spec_from_file_location("catalogue", Path(__file__).resolve().parent.parent / "tools" / "catalogue.py")
+tool = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(tool)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return tool.read_catalogue()
+
+
+def test_every_message_marked_in_the_code_has_its_chinese(catalogue):
+    marked = tool.extracted()
+    assert len(marked) >= 70
+    untranslated = [m for m in marked if not catalogue.get(m) or not catalogue.get(m).string]
+    assert untranslated == []
+    fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    assert fuzzy == []
+
+
+def test_the_catalogue_holds_no_message_the_code_no_longer_raises(catalogue):
+    assert sorted(m.id for m in catalogue if m.id) == sorted(tool.extracted())
+
+
+def test_each_translation_uses_the_fields_of_its_message(catalogue):
+    wrong = [(m.id, m.string) for m in catalogue if m.id and sorted(set(fields(m.id))) != sorted(set(fields(m.string)))]
+    assert wrong == []
+
+
+def test_no_message_is_only_fields(catalogue):
+    """A message with no words of its own would match any reason."""
+    bare = [m.id for m in catalogue
+            if m.id and all(literal.strip() == "" for literal, _, _, _ in string.Formatter().parse(m.id))]
+    assert bare == []
+
+
+def test_the_compiled_catalogue_is_the_one_the_po_makes(catalogue):
+    assert tool.MO.read_bytes() == tool.compiled(catalogue)
+    assert len(messages()) == len([m for m in catalogue if m.id])
+
+
+@pytest.mark.parametrize(("english", "chinese"), [
+    ("holds binary data, not text in any encoding", "内容为二进制数据，不是任何编码的文本"),
+    ("modified 2026-11-25T11:03:00+08:00, after the exam ended", "修改时间 2026-11-25T11:03:00+08:00，晚于考试结束时间"),
+    ("does not decode fully (image file is truncated (2 bytes not processed))",
+     "无法完整解码（图片文件不完整（2 字节未处理））"),
+    ("not a readable xlsx workbook (BadZipFile: File is not a zip file)",
+     "不是可读取的 xlsx 工作簿（BadZipFile：不是 zip 格式的文件）"),
+    ("not a readable .docx document (KeyError: \"no item named 'word/document.xml'\")",
+     "不是可读取的 .docx 文档（KeyError: \"no item named 'word/document.xml'\"）"),
+    ("the disc image's entry ks03/../x.txt was not unpacked: a '..' part, a path outside the disc",
+     "光盘映像中的条目 ks03/../x.txt 未解包：名称中含 '..' 一级，指向光盘以外"),
+    ("10,000,000,000 pixels in the header, over 100,000,000: refused unread",
+     "文件头标明 10,000,000,000 像素，超过上限 100,000,000：拒绝读取"),
+    ("the worker process grading this candidate was killed (SIGKILL); nothing graded",
+     "评分该考生的进程被终止（SIGKILL）；未评分"),
+    ("3 folders stand for one user name: this one and 'a/ks01', 'b/ks01'; this folder took the roster row",
+     "3 个文件夹对应同一用户名：本文件夹及 'a/ks01', 'b/ks01'；名册中的考生对应本文件夹"),
+    ("an English reason no message makes", "an English reason no message makes"),
+])
+def test_a_reason_is_translated_with_its_values_and_the_reasons_inside_it(english, chinese):
+    assert zh(english) == chinese
+
+
+def test_the_similarity_reason_is_the_message_the_catalogue_holds():
+    reason = Pair("ks03", "ks07", "U8 reply_02", 93, "text").reason_for("ks03")
+    message, values = match(reason)
+    assert message.msgid in quoted.SIMILARITY_REASONS
+    assert values == {"other": "ks07", "label": "U8 reply_02", "share": "93"}
+    assert zh(reason) == "与 ks07 相似（U8 reply_02，93%）"
+
+
+@pytest.mark.parametrize("name", ["ks01/../../etc/passwd", "C:/ks01/x", "/abs", "ks01/./x", "ks01/\0x",
+                                  "ks01/" + "n" * 300])
+def test_every_reason_the_unpacking_gives_is_in_the_catalogue(name):
+    problem = member_problem(name)
+    found = match(problem)
+    assert found is not None and found[0].msgid in quoted.UNPACKING_REASONS, problem
+
+
+def test_every_flag_of_the_demo_disc_has_its_chinese_in_the_json(demo_results):
+    """The demo disc raises flags from the read stage, the checks and scoring: each reason made
+    from a message of the catalogue, its Chinese in the JSON beside the English."""
+    seen = {}
+    for path in sorted((demo_results / "candidates").glob("*.json")):
+        for flag in json.loads(path.read_text(encoding="utf-8"))["flags"]:
+            assert match(flag["reason"]) is not None, flag["reason"]
+            assert flag["reason_zh"] == zh(flag["reason"]) != flag["reason"]
+            seen[flag["code"]] = flag["reason_zh"]
+    assert seen == {
+        "damaged-image": "无法完整解码（图片文件不完整（2 字节未处理））",
+        "duplicate-deliverable": "return 找到多份：u8_service/templates/return.txt, u8_service/templates/退货.docx；"
+                                 "评分所用：u8_service/templates/return.txt",
+        "extra-products": "选品表列出 6 个不同产品；前 5 个之外的 JY022 (row 7) 不得分",
+        "guessed-encoding": "不是 UTF-8、UTF-16 或 GBK；推测按 cp1252 读取，读出的非 ASCII 字符为 é",
+        "image-too-large": "文件头标明 10,000,000,000 像素，超过上限 100,000,000：拒绝读取",
+        "misplaced": "reply_01 位于 u8_service/reply_01.txt，应在 u8_service/replies/",
+        "no-deliverables": "考生文件夹中没有任何文件",
+        "no-unit-1": "没有可读的第 1 单元企业用户名；U8-02 按 U1-01 的用户名规则评分",
+        "not-on-roster": "文件夹已评分，但该用户名不在名册上",
+        "unit-g-for-kg": "JY003：上架模板!E2 的重量 180 是产品池 0.18 kg 的 1000 倍（疑将克填作千克）",
+        "unreadable-file": "不是可读取的 xlsx 工作簿（BadZipFile：不是 zip 格式的文件）",
+    }
+
+
+def test_a_runaway_reason_is_shown_as_it_is_not_matched():
+    reason = "could not be read (" + "x" * 5000 + ")"
+    assert zh(reason) == reason
+    assert zh("could not be read (ValueError: bad)") == "无法读取（ValueError: bad）"
+
+
+REASON_ARGUMENT = {"Flag": 1, "flag": 1, "ReadError": 0, "Failure": 1, "MemoryLimit": 0}
+
+
+def unmarked_reasons(path: Path) -> list[str]:
+    """The reasons given to a flag, a read error or a failure as a bare text (a literal or an
+    f-string) rather than a message of the catalogue."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        given = []
+        if name in REASON_ARGUMENT and len(node.args) > REASON_ARGUMENT[name]:
+            given.append(node.args[REASON_ARGUMENT[name]])
+        if name == "Examined":
+            given += [k.value for k in node.keywords if k.arg == "problem"]
+        for value in given:
+            if isinstance(value, ast.JoinedStr) or (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_reason_is_raised_as_bare_text_outside_the_checks():
+    """The checks' flags are the catalogue's quoted messages (grader/locale/quoted.py), checked on
+    the demo disc above; everywhere else a reason is a message marked for the catalogue."""
+    package = Path(__file__).resolve().parent.parent / "grader"
+    files = [p for p in sorted(package.rglob("*.py")) if "checks" not in p.relative_to(package).parts]
+    assert [where for path in files for where in unmarked_reasons(path)] == []
