@@ -22,7 +22,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from grader.checks import CheckContext, check
+from grader.checks import CheckContext, Reads, check
 from grader.checks.accounts import username_problems
 from grader.checks.common import at
 from grader.model import Evidence, Flag, Outcome
@@ -611,7 +611,7 @@ def _mailbox_field(ctx: CheckContext, field: str) -> tuple[Sheet | None, Cell | 
     return sheet, cell, None
 
 
-@check("service_email", needs=("service.domain",), params=("sheet", "field"), validate=_key_problems)
+@check("service_email", reads=(Reads("sheet", fields=("field",)),), needs=("service.domain",), params=("sheet", "field"), validate=_key_problems)
 def service_email(ctx: CheckContext) -> Outcome:
     """service_email is a valid address (syntax only, email-validator, no network) on the store's
     domain exactly; a subdomain is not the store's domain (convention 29).
@@ -651,7 +651,7 @@ def _unit1_username(ctx: CheckContext) -> tuple[Sheet, Cell] | None:
     return sheet, sheet.field(p["unit1_field"])
 
 
-@check("store_username", params=("sheet", "field", "unit1_sheet", "unit1_field"), uses=("unit1",),
+@check("store_username", reads=(Reads("sheet", fields=("field",)), Reads("unit1_sheet", fields=("unit1_field",), deliverable="unit1"),), params=("sheet", "field", "unit1_sheet", "unit1_field"), uses=("unit1",),
        refers=("username_rule",))
 def store_username(ctx: CheckContext) -> Outcome:
     """store_username equals unit 1's company username (convention 3: trim, NFKC, case aside). With no
