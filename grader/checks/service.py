@@ -188,6 +188,35 @@ def _key_problems(key: Key, params: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _slots_match(kind: str, in_key: list[str], settings: dict[str, Any], where: str) -> list[str]:
+    """The key's slots and the deliverable's (``replies`` or ``templates`` of its spec) are the same names."""
+    declared = list(settings[kind]) if isinstance(settings[kind], dict) else []
+    one = {"replies": "reply", "templates": "template"}[kind]
+    unknown = [slot for slot in in_key if slot not in declared]
+    if unknown:
+        return [(f"{where} names {one} slot {unknown[0]!r}, which the deliverable's {kind} do not have "
+                f"({kind}: {', '.join(declared) or 'none'})")]
+    ungraded = [slot for slot in declared if slot not in in_key]
+    if ungraded:
+        return [(f"the deliverable's {one} slot {ungraded[0]!r} is not in {where} "
+                f"(the key's: {', '.join(in_key) or 'none'})")]
+    return []
+
+
+def _reply_problems(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
+    problems = _key_problems(key, params)
+    if problems:
+        return problems
+    return _slots_match("replies", [s.reply for s in service_key(key).scenarios], settings, "service.scenarios")
+
+
+def _template_problems(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
+    problems = _key_problems(key, params)
+    if problems:
+        return problems
+    return _slots_match("templates", [t.slot for t in service_key(key).templates], settings, "service.templates")
+
+
 # ---------------------------------------------------------------- reading a text
 
 
@@ -697,7 +726,7 @@ def store_username(ctx: CheckContext) -> Outcome:
 
 
 @check("service_replies", needs=("service.scenarios", "orders"), params=("min_words", "max_words", "english_share"),
-       validate=_key_problems)
+       settings=("replies",), validate=_reply_problems)
 def service_replies(ctx: CheckContext) -> Outcome:
     """Each reply (an equal share) is scored on eight elements, an equal share each: (1) greets the buyer
     by name, (2) cites the order id, (3) addresses the case, (4) offers a concrete resolution (the
@@ -717,7 +746,7 @@ def service_replies(ctx: CheckContext) -> Outcome:
 
 
 @check("service_templates", needs=("service.templates", "orders"),
-       params=("min_words", "max_words", "english_share"), validate=_key_problems)
+       params=("min_words", "max_words", "english_share"), settings=("templates",), validate=_template_problems)
 def service_templates(ctx: CheckContext) -> Outcome:
     """Each template (an equal share) is scored on nine elements, an equal share each: (1) both
     placeholders ``{buyer_name}`` and ``{order_id}`` (``[]`` or ``{}``, any case, words joined by
