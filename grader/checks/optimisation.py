@@ -197,7 +197,7 @@ def new_title_rules(ctx: CheckContext) -> Outcome:
     return Outcome(earned, tuple(evidence))
 
 
-@check("top_keywords_in_title", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report",), params=("sheet", "field", "top"),
+@check("top_keywords_in_title", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume"), params=("sheet", "field", "top"),
        validate=_report_guarantees)
 def top_keywords_in_title(ctx: CheckContext) -> Outcome:
     """The new title holds the report's top 3 keywords by search volume (ties keep the report's
@@ -247,7 +247,7 @@ def title_rewritten(ctx: CheckContext) -> Outcome:
                          ok=f"{percent(score)} similar to the old title", ok_zh=f"与原标题相似度 {percent(score)}")
 
 
-@check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report", "banned_words.english"),
+@check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume", "banned_words.english"),
        params=("sheet", "field", "max_bytes", "min_keywords"))
 def optimised_search_terms(ctx: CheckContext) -> Outcome:
     """Search terms at most 249 bytes in UTF-8, at least 5 report keywords (all words anywhere;

@@ -725,7 +725,7 @@ def store_username(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- replies and templates
 
 
-@check("service_replies", needs=("service.scenarios", "orders"), params=("min_words", "max_words", "english_share"),
+@check("service_replies", needs=("service.scenarios", "orders.order_id"), params=("min_words", "max_words", "english_share"),
        settings=("replies",), validate=_reply_problems)
 def service_replies(ctx: CheckContext) -> Outcome:
     """Each reply (an equal share) is scored on eight elements, an equal share each: (1) greets the buyer
@@ -745,7 +745,7 @@ def service_replies(ctx: CheckContext) -> Outcome:
     return grade_texts(jobs, 8, reply_elements, sk, ctx.params, ctx.points)
 
 
-@check("service_templates", needs=("service.templates", "orders"),
+@check("service_templates", needs=("service.templates", "orders.order_id"),
        params=("min_words", "max_words", "english_share"), settings=("templates",), validate=_template_problems)
 def service_templates(ctx: CheckContext) -> Outcome:
     """Each template (an equal share) is scored on nine elements, an equal share each: (1) both
