@@ -43,6 +43,7 @@ IMAGE_SETTINGS = ("naming", "frame", "hash")  # schema 1 kept these in criteria 
 # What schema 1 implied, by check: the values a schema-1 paper was graded by, now parameters.
 IMPLIED: dict[str, dict[str, Any]] = {
     "images_derived": {"resized_sides": [800, 1000, 1500], "resized_quality": 75},
+    "new_title_rules": {"same_rules_as": ["U3-01", "U3-03", "U3-04"]},
 }
 
 
