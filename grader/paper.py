@@ -430,16 +430,16 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                 if criterion.params[param] not in ids:
                     raise PaperError(f"{where}: criterion {criterion.id}'s {param} = {criterion.params[param]!r} "
                                      f"names no criterion of this rubric")
+            spec = deliverables[unit.deliverable]
+            for reads in check.reads:
+                _check_reads(where, criterion, reads, deliverables[criterion.params[reads.deliverable]]
+                             if reads.deliverable else spec)
             for need in check.needs:
                 need = need.format(**{k: v for k, v in criterion.params.items() if isinstance(v, str)})
                 lacking = _lacks(key, need)
                 if lacking:
                     raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
                                      f"which the key ({key.root}) lacks{lacking}")
-            spec = deliverables[unit.deliverable]
-            for reads in check.reads:
-                _check_reads(where, criterion, reads, deliverables[criterion.params[reads.deliverable]]
-                             if reads.deliverable else spec)
             for setting in check.settings:
                 if setting not in spec.options:
                     raise PaperError(f"{where}: criterion {criterion.id}'s check {check.name!r} judges by the "

@@ -25,6 +25,13 @@ CHANGES = [
     "add resized_sides = [800, 1000, 1500] to the parameters of criterion U4-05",
     "add resized_quality = 75 to the parameters of criterion U4-05",
     'add same_rules_as = ["U3-01", "U3-03", "U3-04"] to the parameters of criterion U5-01',
+    ('add elements = ["greets_by_name", "cites_order", "addresses_case", "offers_resolution", "closes_signed", '
+    '"english", "word_count", "no_prohibited"] to the parameters of criterion U8-03'),
+    "add digit_run = 7 to the parameters of criterion U8-03",
+    ('add elements = ["placeholders", "greeting", "apology", "template_own", "closing", "english", "word_count", '
+    '"no_prohibited"] to the parameters of criterion U8-04'),
+    'add placeholders = ["buyer_name", "order_id"] to the parameters of criterion U8-04',
+    "add digit_run = 7 to the parameters of criterion U8-04",
 ]
 
 
