@@ -44,7 +44,19 @@ IMAGE_SETTINGS = ("naming", "frame", "hash")  # schema 1 kept these in criteria 
 _UNIT_2 = {"board": "board", "id_column": "product_id",
            "pool_columns": {"product_id": "product_id", "cost": "purchase_cost_cny", "freight": "freight_cny",
                             "weight": "weight_kg", "moq": "moq", "supplier_stock": "supplier_stock"}}
+_VARIANTS = {"columns": {"sku": "sku", "color": "color", "size": "size", "price": "price_usd", "stock": "stock",
+                         "lead_time": "lead_time_days"}}
+_PRICING = {"columns": {"sku": "sku", "price": "price_usd", "promo_price": "promo_price_usd",
+                        "promo_start": "promo_start", "promo_end": "promo_end", "stock": "stock",
+                        "lead_time": "lead_time_days"}}
 IMPLIED: dict[str, dict[str, Any]] = {
+    "variant_coverage": _VARIANTS,
+    "variant_skus": _VARIANTS,
+    "variant_values": _VARIANTS,
+    "price_band": _PRICING,
+    "promotion": _PRICING,
+    "stock_cover": _PRICING,
+    "lead_times": _PRICING,
     "selection_rules": _UNIT_2,
     "board_fields": _UNIT_2,
     "supplier_rows": {**_UNIT_2, "sheet": "suppliers"},

@@ -614,9 +614,11 @@ def chinese_title(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U3-10 … U3-12
 
 
-def variant_of(row: Row, key: Key) -> tuple[str | None, str | None]:
-    """The colour and size codes a variant row names, None where it names none of the materials'."""
-    return colour_index(key).get(equal_text(row.value("color"))), size_index(key).get(equal_text(row.value("size")))
+def variant_of(row: Row, key: Key, columns: dict[str, str]) -> tuple[str | None, str | None]:
+    """The colour and size codes a variant row names (in its ``columns["color"]`` and
+    ``columns["size"]``), None where it names none of the materials'."""
+    return (colour_index(key).get(equal_text(row.value(columns["color"]))),
+            size_index(key).get(equal_text(row.value(columns["size"]))))
 
 
 def _row_evidence(sheet: Sheet, row: Row, column: str, message: str, message_zh: str, *,
@@ -627,7 +629,8 @@ def _row_evidence(sheet: Sheet, row: Row, column: str, message: str, message_zh:
     return at(sheet, cell, message, message_zh, expected=expected, ok=ok)
 
 
-@check("variant_coverage", reads=(Reads("sheet", columns=("=color", "=size")),), needs=("product.colors", "product.sizes"), params=("sheet",),
+@check("variant_coverage", reads=(Reads("sheet", columns=("columns.color", "columns.size")),),
+       needs=("product.colors", "product.sizes"), params=("sheet", "columns"),
        validate=_variants_present)
 def variant_coverage(ctx: CheckContext) -> Outcome:
     """The variants cover every colour × size of the materials exactly once: the share is
@@ -641,21 +644,23 @@ def variant_coverage(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     combos = variant_skus(ctx.key)
+    columns = ctx.params["columns"]
     seen: set[tuple[str, str]] = set()
     duplicates = unknown = 0
     evidence = []
     for row in sheet.rows:
-        colour, size = variant_of(row, ctx.key)
-        where = "color" if colour is None else "size"
+        colour, size = variant_of(row, ctx.key, columns)
+        role = "color" if colour is None else "size"
+        where = columns[role]
         if colour is None or size is None:
             unknown += 1
             evidence.append(_row_evidence(
                 sheet, row, where, f"row {row.number}: {where} {shown(row.value(where))} is not one of the materials'",
-                f"第 {row.number} 行：{'颜色' if where == 'color' else '尺码'} {shown(row.value(where))} 不在材料中",
+                f"第 {row.number} 行：{'颜色' if role == 'color' else '尺码'} {shown(row.value(where))} 不在材料中",
                 expected="a colour and a size of the materials"))
         elif (colour, size) in seen:
             duplicates += 1
-            evidence.append(_row_evidence(sheet, row, "color", f"row {row.number}: {colour} × {size} repeated",
+            evidence.append(_row_evidence(sheet, row, columns["color"], f"row {row.number}: {colour} × {size} repeated",
                                           f"第 {row.number} 行：{colour} × {size} 重复", expected="each once"))
         else:
             seen.add((colour, size))
@@ -672,7 +677,8 @@ def variant_coverage(ctx: CheckContext) -> Outcome:
     return Outcome(Fraction(earned, len(combos)), tuple(evidence))
 
 
-@check("variant_skus", reads=(Reads("sheet", columns=("=sku", "=color", "=size")),), needs=("product.parent_sku", "product.colors", "product.sizes"), params=("sheet",),
+@check("variant_skus", reads=(Reads("sheet", columns=("columns.sku", "columns.color", "columns.size")),),
+       needs=("product.parent_sku", "product.colors", "product.sizes"), params=("sheet", "columns"),
        validate=_variants_present)
 def variant_skus_check(ctx: CheckContext) -> Outcome:
     """Each variant sku is ``<PARENT>-<COLOR>-<SIZE>`` with the materials' codes (case kept, for the
@@ -685,12 +691,13 @@ def variant_skus_check(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     skus = variant_skus(ctx.key)
+    columns = ctx.params["columns"]
     valid = set(skus.values())
     seen: set[str] = set()
     evidence = []
     for row in sheet.rows:
-        sku = nfkc(row.value("sku"))
-        colour, size = variant_of(row, ctx.key)
+        sku = nfkc(row.value(columns["sku"]))
+        colour, size = variant_of(row, ctx.key, columns)
         own = skus.get((colour, size)) if colour and size else None
         if sku not in valid:
             message = f"row {row.number}: sku {sku or '(empty)'} is not <PARENT>-<COLOR>-<SIZE> with the materials' codes"
@@ -703,7 +710,8 @@ def variant_skus_check(ctx: CheckContext) -> Outcome:
         else:
             seen.add(sku)
             continue
-        evidence.append(_row_evidence(sheet, row, "sku", message, message_zh, expected=own or "<PARENT>-<COLOR>-<SIZE>"))
+        evidence.append(_row_evidence(sheet, row, columns["sku"], message, message_zh,
+                                      expected=own or "<PARENT>-<COLOR>-<SIZE>"))
     if not sheet.rows:
         evidence.append(Evidence("no variant rows", "没有变体行", file=sheet.file, sheet=sheet.name, found="(empty)"))
     if evidence:
@@ -712,11 +720,13 @@ def variant_skus_check(ctx: CheckContext) -> Outcome:
                                           file=sheet.file, sheet=sheet.name, ok=True),))
 
 
-@check("variant_values", reads=(Reads("sheet", columns=("=sku", "=price_usd", "=stock", "=lead_time_days")),), needs=("product.base_price_usd",),
-       params=("sheet", "price_tolerance", "min_lead_days", "max_lead_days"), validate=_base_price)
+@check("variant_values", reads=(Reads("sheet", columns=("columns.price", "columns.stock", "columns.lead_time")),),
+       needs=("product.base_price_usd",),
+       params=("sheet", "columns", "price_tolerance", "min_lead_days", "max_lead_days"), validate=_base_price)
 def variant_values(ctx: CheckContext) -> Outcome:
-    """Each variant row: price_usd > 0 and within ±30% of the base price (ends included), stock a
-    whole number ≥ 0, lead_time_days a whole number 1–7.
+    """Each variant row: its price (``columns["price"]``) > 0 and within ± ``price_tolerance`` of
+    the base price (ends included), its stock a whole number ≥ 0, its lead time a whole number
+    ``min_lead_days``–``max_lead_days``.
 
     Okay: 24.99 / 80 / 3 with a base price of 24.99. Fails: 32.49 (more than 30% above 24.99);
     ``12.5`` in stock; lead time 8 or 0; no rows.
@@ -730,9 +740,9 @@ def variant_values(ctx: CheckContext) -> Outcome:
     low, high = base - base * tolerance, base + base * tolerance
     evidence = []
     for row in sheet.rows:
-        problems = variant_value_problems(row, low, high, p["min_lead_days"], p["max_lead_days"])
+        problems = variant_value_problems(row, p["columns"], low, high, p["min_lead_days"], p["max_lead_days"])
         ref = Cell(None, f"row {row.number}")
-        found = " / ".join(shown(row.value(c)) for c in ("price_usd", "stock", "lead_time_days"))
+        found = " / ".join(shown(row.value(p["columns"][c])) for c in ("price", "stock", "lead_time"))
         evidence.append(verdict(sheet, ref, f"row {row.number}", f"第 {row.number} 行", problems,
                                 expected=f"price {low}–{high}, stock ≥ 0, lead time "
                                          f"{p['min_lead_days']}–{p['max_lead_days']}", found=found))
@@ -742,19 +752,21 @@ def variant_values(ctx: CheckContext) -> Outcome:
     return Outcome(Fraction(1 if ok else 0), tuple(evidence))
 
 
-def variant_value_problems(row: Row, low: Decimal, high: Decimal, min_lead: int, max_lead: int) -> list[Problem]:
+def variant_value_problems(row: Row, columns: dict[str, str], low: Decimal, high: Decimal, min_lead: int,
+                           max_lead: int) -> list[Problem]:
     problems = []
-    price = to_number(row.value("price_usd"))
+    price_cell, stock_cell, lead_cell = (row[columns[role]] for role in ("price", "stock", "lead_time"))
+    price = to_number(price_cell.value)
     if price is None or price <= 0 or not low <= price <= high:
-        problems.append(Problem(f"price {shown(row.value('price_usd'))} ({row['price_usd'].ref}) not in {low}–{high}",
-                                f"价格 {shown(row.value('price_usd'))} 不在 {low}–{high}"))
-    stock = to_whole(row.value("stock"))
+        problems.append(Problem(f"price {shown(price_cell.value)} ({price_cell.ref}) not in {low}–{high}",
+                                f"价格 {shown(price_cell.value)} 不在 {low}–{high}"))
+    stock = to_whole(stock_cell.value)
     if stock is None or stock < 0:
-        problems.append(Problem(f"stock {shown(row.value('stock'))} ({row['stock'].ref}) is not a whole number ≥ 0",
-                                f"库存 {shown(row.value('stock'))} 不是 ≥ 0 的整数"))
-    lead = to_whole(row.value("lead_time_days"))
+        problems.append(Problem(f"stock {shown(stock_cell.value)} ({stock_cell.ref}) is not a whole number ≥ 0",
+                                f"库存 {shown(stock_cell.value)} 不是 ≥ 0 的整数"))
+    lead = to_whole(lead_cell.value)
     if lead is None or not min_lead <= lead <= max_lead:
-        problems.append(Problem(f"lead time {shown(row.value('lead_time_days'))} ({row['lead_time_days'].ref}) "
+        problems.append(Problem(f"lead time {shown(lead_cell.value)} ({lead_cell.ref}) "
                                 f"not a whole number {min_lead}–{max_lead}",
-                                f"备货期 {shown(row.value('lead_time_days'))} 不在 {min_lead}–{max_lead} 天"))
+                                f"备货期 {shown(lead_cell.value)} 不在 {min_lead}–{max_lead} 天"))
     return problems
