@@ -377,7 +377,7 @@ def _base_price(key: Key, params: dict[str, Any]) -> list[str]:
 
 @check("title_length_brand", reads=(Reads("sheet", fields=("field",)),), needs=("product.brand",), params=("sheet", "field", "min_length", "max_length"))
 def title_length_brand(ctx: CheckContext) -> Outcome:
-    """The title is 80–200 characters (after convention 3) and starts with the brand.
+    """The title is ``min_length``–``max_length`` characters (after convention 3) and starts with the brand.
 
     Okay: ``HydroKeep Insulated Water Bottle …`` of 80 to 200 characters; ``hydrokeep-Bottle …``
     (case ignored, a non-letter follows). Fails: 79 or 201 characters; ``HydroKeeper Bottle …``
@@ -398,8 +398,8 @@ def title_length_brand(ctx: CheckContext) -> Outcome:
 @check("title_keywords", reads=(Reads("sheet", fields=("field",)),), needs=("keywords.keyword", "keywords.search_volume"), params=("sheet", "field", "min_keywords"),
        validate=_library_present)
 def title_keywords(ctx: CheckContext) -> Outcome:
-    """The title holds at least 3 library keywords, each as a contiguous phrase (plural/singular,
-    case and hyphens aside; one typo in a word longer than 5 letters).
+    """The title holds at least ``min_keywords`` library keywords, each as a contiguous phrase
+    (plural/singular, case and hyphens aside; the typo rule of convention 12).
 
     Okay: ``… Insulated Water Botle, Vacuum Flasks …`` (insulated water bottle, water bottle,
     vacuum flask). Fails: two keywords only; ``Vacum Flsk`` (a typo in the 5-letter ``flask``).
@@ -419,8 +419,9 @@ def title_keywords(ctx: CheckContext) -> Outcome:
 @check("title_form", reads=(Reads("sheet", fields=("field",)),), params=("sheet", "field", "forbidden", "max_repeats", "repeat_exempt",
                              "caps_max_letters", "minor_words"))
 def title_form(ctx: CheckContext) -> Outcome:
-    """Title form: none of ``! $ ? _ { } ^ ¬ ¦``; no word more than twice (minor words aside); no
-    all-caps word longer than 4 letters; each major word capitalised; no Chinese characters.
+    """Title form: none of the ``forbidden`` characters; no word more than ``max_repeats`` times
+    (``repeat_exempt`` aside); no all-caps word longer than ``caps_max_letters`` letters; each major
+    word (not one of ``minor_words``) capitalised; no Chinese characters.
 
     Okay: ``HydroKeep Insulated Water Bottle with BPA Free Lid, 500ml``. Fails: ``… Bottle!``;
     ``Bottle Bottle Bottle``; ``LEAKPROOF``; ``… water Bottle``; ``… 保温杯``.
@@ -468,8 +469,9 @@ def no_banned_words(ctx: CheckContext) -> Outcome:
 
 @check("bullets", reads=(Reads("sheet", fields=("fields",)),), params=("sheet", "fields", "min_length", "max_length", "similar_at"))
 def bullets(ctx: CheckContext) -> Outcome:
-    """Five bullets, each 10–500 characters and less than 90 similar (``fuzz.ratio``, case-folded,
-    spaces collapsed) to every earlier bullet — an equal share per bullet; the earlier one keeps its share.
+    """The ``fields`` bullets, each ``min_length``–``max_length`` characters and less than
+    ``similar_at`` similar (``fuzz.ratio``, case-folded, spaces collapsed) to every earlier bullet —
+    an equal share per bullet; the earlier one keeps its share.
 
     Okay: five different sentences. Fails: a 9-character bullet; bullet 4 at 90 similarity to
     bullet 2 (bullet 4 loses its share, bullet 2 keeps it); a bullet left empty.
@@ -506,9 +508,9 @@ def bullets(ctx: CheckContext) -> Outcome:
 @check("search_terms", reads=(Reads("sheet", fields=("field", "title_field")),), needs=("keywords.keyword", "keywords.search_volume", "product.other_brands"),
        params=("sheet", "field", "title_field", "max_bytes", "min_keywords"), validate=_library_present)
 def search_terms(ctx: CheckContext) -> Outcome:
-    """Search terms: at most 249 bytes in UTF-8, at least 5 library keywords not already in the title
-    (a keyword counts when all its words appear anywhere), no word repeated (case aside, number
-    kept), no other brand the materials name.
+    """Search terms: at most ``max_bytes`` bytes in UTF-8, at least ``min_keywords`` library keywords
+    not already in the title (a keyword counts when all its words appear anywhere), no word repeated
+    (case aside, number kept), no other brand the materials name.
 
     Okay: ``stainless steel leak proof sports gym reusable kids …`` (≤ 249 bytes). Fails: 250 bytes;
     ``bottle … bottle``; ``AquaPeak``; four new keywords only.
@@ -535,7 +537,7 @@ def search_terms(ctx: CheckContext) -> Outcome:
 @check("tags", reads=(Reads("sheet", fields=("field",)),), needs=("keywords.keyword", "keywords.search_volume"), params=("sheet", "field", "min_tags", "max_tags", "separators"),
        validate=_library_present)
 def tags(ctx: CheckContext) -> Outcome:
-    """3–10 tags (separated by , ; ， ； 、 | or line breaks), each a library keyword or within one
+    """``min_tags``–``max_tags`` tags (split on ``separators``), each a library keyword or within one
     typo of one (case, plural/singular and hyphens aside).
 
     Okay: ``insulated water bottle, Vacuum Flasks; travel-mug``. Fails: two tags; eleven tags;
@@ -566,8 +568,8 @@ def tags(ctx: CheckContext) -> Outcome:
 @check("description_facts", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts",), params=("sheet", "field", "min_length", "max_length", "facts"),
        validate=_facts_present)
 def description_facts(ctx: CheckContext) -> Outcome:
-    """The description is 200–2000 characters and states the product's material and size (any of
-    each fact's phrases in the key, with the typo rule of convention 12).
+    """The description is ``min_length``–``max_length`` characters and states each of ``facts`` (any
+    of each fact's phrases in the key, with the typo rule of convention 12).
 
     Okay: ``… made of 18/8 stainless steel … holds 500 ml …``. Fails: 199 or 2001 characters; no
     size phrase; ``stainles stel`` (a typo in the 5-letter ``steel``).
@@ -587,9 +589,9 @@ def description_facts(ctx: CheckContext) -> Outcome:
 @check("chinese_title", reads=(Reads("sheet", fields=("field",)),), needs=("keywords_cn.keyword", "banned_words.chinese"), params=("sheet", "field", "min_keywords"),
        validate=_chinese_present)
 def chinese_title(ctx: CheckContext) -> Outcome:
-    """title_cn holds at least 2 Chinese library keywords (as substrings) and no advertising-law
-    absolute word: a jieba token that is a listed word or begins with one (最佳, 最好), the allow-list
-    (最近 …) excepted; the Chinese keywords and the allow-list are jieba's user dictionary.
+    """title_cn holds at least ``min_keywords`` Chinese library keywords (as substrings) and no
+    advertising-law absolute word: a jieba token that is a listed word or begins with one, the
+    allow-list excepted; the Chinese keywords and the allow-list are jieba's user dictionary.
 
     Okay: ``HydroKeep 保温杯 不锈钢水杯 最近上新``. Fails: ``最好的保温杯 不锈钢水杯``; ``全网第一``;
     one keyword only.

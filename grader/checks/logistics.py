@@ -319,8 +319,8 @@ def _graded_number(ctx: CheckContext, *, column: str, unit: str | None, toleranc
 @check("parcel_chargeable_weights", reads=(Reads("sheet", columns=("=parcel_id", "=method", "=chargeable_weight_kg")),), needs=NEEDS, params=("sheet", "methods", "tolerance_kg"),
        validate=guarantees)
 def parcel_chargeable_weights(ctx: CheckContext) -> Outcome:
-    """Each parcel's chargeable weight is right for the method the candidate chose, within the
-    tolerance (0.001 kg) — an equal share per parcel; a method the parcel is not eligible for earns 0.
+    """Each parcel's chargeable weight is right for the method the candidate chose, within
+    ``tolerance_kg`` — an equal share per parcel; a method the parcel is not eligible for earns 0.
 
     Okay: ``2.0`` or ``"2kg"`` for express on a 30×20×15 cm, 0.61 kg parcel (volumetric 1.8 kg,
     rounded up to 2.0); ``0.42`` for postal on a 0.42 kg parcel even where postal is not the
@@ -334,9 +334,9 @@ def parcel_chargeable_weights(ctx: CheckContext) -> Outcome:
 
 @check("parcel_freights", reads=(Reads("sheet", columns=("=parcel_id", "=method", "=freight_cny")),), needs=NEEDS, params=("sheet", "methods", "tolerance_cny"), validate=guarantees)
 def parcel_freights(ctx: CheckContext) -> Outcome:
-    """Each parcel's freight is right for the method the candidate chose, within the tolerance
-    (0.01 CNY), computed from the rate tables — an equal share per parcel; a wrong choice among
-    eligible methods does not cost these points again; an ineligible method earns 0.
+    """Each parcel's freight is right for the method the candidate chose, within ``tolerance_cny``,
+    computed from the rate tables — an equal share per parcel; a wrong choice among eligible methods
+    does not cost these points again; an ineligible method earns 0.
 
     Okay: ``56.64`` or ``"¥56.64"`` for postal on a 0.42 kg parcel to the US (92 × 0.42 + 18);
     ``153.13`` where the grader's 153.135 rounds to 153.14 (within 0.01). Fails: ``56.651``
@@ -535,9 +535,9 @@ def tracking_problem(number: str, method: Any, country: str) -> str:
 
 @check("tracking_numbers", reads=(Reads("sheet", columns=("=order_id", "=method", "=tracking_no")),), needs=NEEDS, params=("sheet", "methods"), validate=guarantees)
 def tracking_numbers(ctx: CheckContext) -> Outcome:
-    """Each shipped order has a confirmation row whose tracking number is valid for the method
-    named on that row (postal and e-packet: UPU S10 ending in CN; express: 10 digits) —
-    proportional over the key's shipped orders.
+    """Each shipped order has a confirmation row whose tracking number fits the form the key gives
+    the method named on that row (``tracking``: UPU S10 ending in ``tracking_country``, or
+    ``tracking_length`` digits) — proportional over the key's shipped orders.
 
     Okay: ``RR 473 124 829 CN`` or ``rr-47312482-9-cn`` for postal; ``1234567890`` for express.
     Fails: ``RR473124828CN`` (check digit); ``RR473124829US`` (country); a 9-digit express

@@ -210,7 +210,7 @@ def new_title_rules(ctx: CheckContext) -> Outcome:
 @check("top_keywords_in_title", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume"), params=("sheet", "field", "top"),
        validate=_report_guarantees)
 def top_keywords_in_title(ctx: CheckContext) -> Outcome:
-    """The new title holds the report's top 3 keywords by search volume (ties keep the report's
+    """The new title holds the report's ``top`` keywords by search volume (ties keep the report's
     order), each as a contiguous phrase under convention 12 — an equal share each.
 
     Okay: ``HydroKeep Insulated Water Bottle, Stainless Steel Water Bottle …``. Fails one share
@@ -237,7 +237,7 @@ def top_keywords_in_title(ctx: CheckContext) -> Outcome:
        validate=_old_title)
 def title_rewritten(ctx: CheckContext) -> Outcome:
     """The new title is a real rewrite: ``fuzz.ratio`` with the old title (case-folded, spaces
-    collapsed) below 85.
+    collapsed) below ``similar_at``.
 
     Okay: a new title 84 similar to the old one. Fails: 85 or more similar; an empty title.
     """
@@ -260,8 +260,8 @@ def title_rewritten(ctx: CheckContext) -> Outcome:
 @check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume", "banned_words.english"),
        params=("sheet", "field", "max_bytes", "min_keywords"))
 def optimised_search_terms(ctx: CheckContext) -> Outcome:
-    """Search terms at most 249 bytes in UTF-8, at least 5 report keywords (all words anywhere;
-    they may also stand in the title), no word repeated, no banned word.
+    """Search terms at most ``max_bytes`` bytes in UTF-8, at least ``min_keywords`` report keywords
+    (all words anywhere; they may also stand in the title), no word repeated, no banned word.
 
     Okay: ``insulated stainless steel water bottle vacuum flask leak proof …``. Fails: 250 bytes;
     four report keywords; ``bottle … bottles`` is fine but ``bottle … Bottle`` is a repeat; ``best seller``.
@@ -284,8 +284,8 @@ def optimised_search_terms(ctx: CheckContext) -> Outcome:
 @check("optimised_description", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts", "banned_words.english"),
        params=("sheet", "field", "min_length", "max_length", "facts"))
 def optimised_description(ctx: CheckContext) -> Outcome:
-    """The new description has no banned word, is 200–2000 characters and states the material and
-    the size (the key's fact phrases).
+    """The new description has no banned word, is ``min_length``–``max_length`` characters and
+    states each of ``facts`` (the key's fact phrases).
 
     Okay: a 400-character text naming ``stainless steel`` and ``750 ml``. Fails: 199 characters;
     ``100% quality guaranteed``; no material phrase.
@@ -334,8 +334,8 @@ def _per_sku(ctx: CheckContext) -> tuple[Sheet | None, dict[str, Row], Outcome |
        params=("sheet", "columns", "above_median_share"), validate=_price_guarantees)
 def price_band(ctx: CheckContext) -> Outcome:
     """Each SKU's new price: from the break-even floor to the competitor median (ends included) earns
-    the full share; above the median but below the old price earns ``above_median_share`` (1 of 3
-    points); anything else 0 — averaged over the key's SKUs.
+    the full share; above the median but below the old price earns ``above_median_share``; anything
+    else 0 — averaged over the key's SKUs.
 
     Okay: 24.99 with floor 9.94, median 25.24. Partly: 25.25 (above the median), 34.98 (below the
     old 34.99). Fails: 34.99 (the old price), 9.93 (below the floor), ``25,24`` (not a number), no row.
@@ -435,9 +435,10 @@ def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_day
                                        "columns.promo_end")),), needs=("optimization.skus", "optimization.exam_date"),
        params=("sheet", "columns", "min_discount", "max_discount", "max_days", "price_share"), validate=_price_guarantees)
 def promotion(ctx: CheckContext) -> Outcome:
-    """Each SKU: the promo price is 10–50% below the new price and not below the floor
-    (``price_share``, 1.5 of 3); the promo dates are real dates, start on or after the exam date,
-    end after the start, last at most 30 days (the rest) — averaged over the key's SKUs.
+    """Each SKU: the promo price is ``min_discount``–``max_discount`` below the new price and not below
+    the floor (``price_share`` of the SKU's share); the promo dates are real dates, start on or after
+    the exam date, end after the start, last at most ``max_days`` days (the rest) — averaged over
+    the key's SKUs.
 
     Okay: 24.99 → 19.99 from the exam date for 30 days; dates as Excel dates, serials or
     ``2026-11-25``. Fails: 23.99 (4% off); a start the day before the exam date; 31 days;
@@ -477,8 +478,8 @@ def promotion(ctx: CheckContext) -> Outcome:
 
 @check("stock_cover", reads=(Reads("sheet", columns=("columns.sku", "columns.stock")),), needs=("optimization.skus",), params=("sheet", "columns", "days"), validate=_stock_guarantees)
 def stock_cover(ctx: CheckContext) -> Outcome:
-    """Each SKU's stock is a whole number of at least 30 × its average daily sales and at most the
-    warehouse stock — proportional over the key's SKUs.
+    """Each SKU's stock is a whole number of at least ``days`` × its average daily sales and at most
+    the warehouse stock — proportional over the key's SKUs.
 
     Okay: 126 for 4.2 a day (exactly 30 days) with 300 in the warehouse. Fails: 125; 301; ``126.5``.
     """
@@ -515,7 +516,8 @@ def stock_cover(ctx: CheckContext) -> Outcome:
 
 @check("lead_times", reads=(Reads("sheet", columns=("columns.sku", "columns.lead_time")),), needs=("optimization.skus",), params=("sheet", "columns", "min_lead_days", "max_lead_days"))
 def lead_times(ctx: CheckContext) -> Outcome:
-    """Every SKU of the key has a row whose lead_time_days is a whole number 1–3.
+    """Every SKU of the key has a row whose lead time is a whole number
+    ``min_lead_days``–``max_lead_days``.
 
     Okay: 2 on every row. Fails: 4 on one row; a SKU without a row; ``2-3``.
     """
