@@ -66,10 +66,14 @@ def order_list(ctx: CheckContext) -> Outcome:
 
 
 def label_of(value: object, labels: dict[str, list[str]]) -> str | None:
-    """The canonical label a cell's text stands for ('已发货' → 'shipped'), or None."""
+    """The key's value a cell's text stands for ('已发货' → 'shipped'), or None.
+
+    Only the labels the rubric lists count (convention 3: equal after trimming, NFKC and case):
+    the key's own value names (``out_of_stock``) are not labels a candidate is shown.
+    """
     text = equal_text(value)
     for canonical, names in labels.items():
-        if text == equal_text(canonical) or any(text == equal_text(n) for n in names):
+        if any(text == equal_text(n) for n in names):
             return canonical
     return None
 
