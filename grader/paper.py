@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from grader.checks import load_all
 from grader.errors import PaperError
 from grader.read.tables import SheetSpec
+from grader.upgrade import SCHEMA, SchemaError, upgrade
 
 if TYPE_CHECKING:
     from grader.records.images import HashMethod, Material
@@ -146,6 +147,16 @@ class Key:
 
         return materials(self, section, method)
 
+    def resized_photo_distances(self, section: str, method: HashMethod, sides: tuple[int, ...], quality: int
+                                ) -> dict[str, dict[int, int]]:
+        """How far each photo of ``section`` lands from itself once resized plainly to each of
+        ``sides`` and saved as a JPEG of ``quality`` (``grader.read.images.resized_distances``):
+        the photo check a paper passes while it loads."""
+        from grader.read.images import resized_distances
+
+        self._loading(f"{section}'s photos resized after the paper loaded")
+        return resized_distances(self, section, method, sides, quality)
+
     def _loading(self, refusal: str) -> None:
         """Refuse, once the key is sealed, what only loading may do."""
         if self._sealed:
@@ -227,6 +238,8 @@ class Paper:
     deliverables: dict[str, DeliverableSpec]
     key: Key
     similarity: dict[str, Any] = field(default_factory=lambda: dict(SIMILARITY))
+    warnings: tuple[str, ...] = ()  # what loading had to do (an earlier schema upgraded), for the console
+    upgrade: tuple[str, ...] = ()  # each change the loader made to read an earlier schema, in words
 
     def criteria(self) -> list[Criterion]:
         return [c for u in self.units for c in u.criteria]
@@ -337,6 +350,10 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
         rubric = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PaperError(f"{rubric_path}: not valid TOML ({exc})") from exc
+    try:
+        rubric, changes = upgrade(rubric)
+    except SchemaError as exc:
+        raise PaperError(f"{rubric_path.name}: {exc}") from exc
     key_dir = (rubric_path.parent / rubric.get("key", f"../answer_keys/{rubric_path.stem}")).resolve()
     key = load_key(key_dir)
     registry = load_all()
@@ -360,11 +377,24 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
         deliverables=deliverables,
         key=key,
         similarity={**SIMILARITY, **rubric.get("similarity", {})},
+        warnings=_upgrade_warnings(rubric_path, changes),
+        upgrade=tuple(changes),
     )
 
 
+def _upgrade_warnings(rubric_path: Path, changes: list[str]) -> tuple[str, ...]:
+    """What the loader did to read an earlier schema, as one line a centre can act on."""
+    if not changes:
+        return ()
+    shown = "; ".join(changes[:3]) + ("; …" if len(changes) > 3 else "")
+    warning = (f"{rubric_path.name} is written for an earlier schema of the rubric format; read as schema "
+               f"{SCHEMA} after {len(changes)} changes ({shown}): grade upgrade-paper {rubric_path} lists them "
+               "all, and with --write makes them in the file")
+    return (warning,)
+
+
 # The rubric's fixed names, table by table; anything else is a mistake the paper is refused for
-RUBRIC_KEYS = ("paper", "title", "key", "pass_mark", "display_places", "similarity", "units", "deliverables")
+RUBRIC_KEYS = ("schema", "paper", "title", "key", "pass_mark", "display_places", "similarity", "units", "deliverables")
 UNIT_KEYS = ("id", "title", "title_en", "weight", "deliverable", "criteria")
 CRITERION_KEYS = ("id", "points", "title", "title_en", "check", "params")
 SIMILARITY_KEYS = tuple(SIMILARITY)
@@ -455,6 +485,7 @@ def _units(rubric: dict[str, Any], deliverables: dict[str, DeliverableSpec]) -> 
 def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: dict,
               deliverables: dict[str, DeliverableSpec]) -> None:
     where = rubric_path.name
+    _validate_settings(where, deliverables, key)
     ids = {c.id for u in units for c in u.criteria}
     total = sum((u.weight for u in units), Fraction(0))
     if total != 100:
@@ -484,13 +515,29 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                 if criterion.params[param] not in ids:
                     raise PaperError(f"{where}: criterion {criterion.id}'s {param} = {criterion.params[param]!r} "
                                      f"names no criterion of this rubric")
+            spec = deliverables[unit.deliverable]
+            for reads in check.reads:
+                _check_reads(where, criterion, reads, deliverables[criterion.params[reads.deliverable]]
+                             if reads.deliverable else spec)
             for need in check.needs:
-                if key.get(need) is None:
+                need = need.format(**{k: v for k, v in criterion.params.items() if isinstance(v, str)})
+                lacking = _lacks(key, need)
+                if lacking:
                     raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
-                                     f"which the key ({key.root}) lacks")
+                                     f"which the key ({key.root}) lacks{lacking}")
+            settings = {}
+            for setting in check.settings:
+                # "images:naming": a setting of the deliverable the `images` parameter names (a `uses`)
+                param, _, name = setting.rpartition(":")
+                source = deliverables[criterion.params[param]] if param else spec
+                if name not in source.options:
+                    raise PaperError(f"{where}: criterion {criterion.id}'s check {check.name!r} judges by the "
+                                     f"{name!r} setting, which [deliverables.{source.name}] lacks")
+                settings[setting] = source.options[name]
             if check.validate is not None:
                 try:
-                    problems = check.validate(key, criterion.params)
+                    problems = (check.validate(key, criterion.params, settings) if check.settings
+                                else check.validate(key, criterion.params))
                 except (PaperError, MemoryError):
                     raise
                 except Exception as exc:  # a material the hook parses is broken in a way it did not foresee
@@ -498,6 +545,54 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                                      f"parsed ({type(exc).__name__}: {exc})") from exc
                 if problems:
                     raise PaperError(f"{where}: key fails {criterion.id}'s guarantee: {problems[0]}")
+
+
+def _lacks(key: Key, need: str) -> str:
+    """Why the key lacks a dotted path ("" when it has it): a table's key, or, past a section that is
+    a table of rows (a .csv), a column every row must have."""
+    node: Any = key.get(need.split(".")[0])
+    parts = need.split(".")
+    for at, part in enumerate(parts[1:], start=1):
+        if isinstance(node, list):
+            if not node or not all(isinstance(row, dict) and part in row for row in node):
+                return f" (no column {part!r} in {'.'.join(parts[:at])})"
+            return ""
+        node = node.get(part) if isinstance(node, dict) else None
+    return " (missing)" if node is None else ""
+
+
+def _check_reads(where: str, criterion: Criterion, reads: Any, spec: DeliverableSpec) -> None:
+    """Refuse a sheet, column or field the criterion's check reads that ``spec`` does not declare."""
+    sheets = {s.name: s for s in spec.sheets}
+    for sheet_name in reads.names(reads.sheet, criterion.params):
+        sheet = sheets.get(sheet_name)
+        if sheet is None:
+            raise PaperError(f"{where}: criterion {criterion.id} reads sheet {sheet_name!r}{_given(reads.sheet)}, "
+                             f"which [deliverables.{spec.name}] does not declare (sheets: "
+                             f"{', '.join(sheets) or 'none'})")
+        for kind, entries, declared in (("column", reads.columns, sheet.columns), ("field", reads.fields, sheet.fields)):
+            for entry in entries:
+                for name in reads.names(entry, criterion.params):
+                    if name not in declared:
+                        raise PaperError(
+                            f"{where}: criterion {criterion.id} reads {kind} {name!r}{_given(entry)} of sheet "
+                            f"{sheet_name!r}, which [deliverables.{spec.name}.sheets.{sheet_name}] does not "
+                            f"declare ({kind}s: {', '.join(declared) or 'none'})")
+
+
+def _given(entry: str) -> str:
+    """Where a name read came from, for the refusal: the parameter, or the check itself."""
+    return " (fixed by its check)" if entry.startswith("=") else f" (its {entry} parameter)"
+
+
+def _validate_settings(where: str, deliverables: dict[str, DeliverableSpec], key: Key) -> None:
+    """Refuse a deliverable spec whose reader settings its reader cannot use."""
+    from grader.read import SETTINGS
+
+    for spec in deliverables.values():
+        problems = SETTINGS[spec.kind](spec.options, key) if spec.kind in SETTINGS else []
+        if problems:
+            raise PaperError(f"{where}: [deliverables.{spec.name}]: {problems[0]}")
 
 
 def load_key(root: Path) -> Key:

@@ -21,6 +21,7 @@ import grader.report.diff
 import grader.report.summary
 import grader.samples.classprints
 import grader.text
+import grader.upgrade
 import grader.values
 
 
@@ -28,7 +29,8 @@ import grader.values
                                     grader.flags, grader.checks.service, grader.read.service, grader.model,
                                     grader.records.tables, grader.records.images, grader.records.service,
                                     grader.read.pillow, grader.read.places, grader.alike, grader.hashjoin,
-                                    grader.samples.classprints, grader.report.diff, grader.locale, grader.report.summary])
+                                    grader.samples.classprints, grader.report.diff, grader.locale, grader.report.summary,
+                                    grader.upgrade])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader import text as en
-from grader.checks import CheckContext, check
+from grader.checks import CheckContext, Reads, check
 from grader.checks.common import at, sheet_or_outcome
 from grader.checks.listing import (
     Problem,
@@ -164,6 +164,13 @@ def _old_title(key: Key, params: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- U5-01 … U5-05
 
 
+def _three_rules(key: Key, params: dict[str, Any]) -> list[str]:
+    named = params["same_rules_as"]
+    if not isinstance(named, list) or len(named) != 3 or not all(isinstance(n, str) for n in named):
+        return ["same_rules_as must name three criteria: the length-and-brand, form and banned-word rules"]
+    return tokenizer_ready(key, params)
+
+
 def _field(ctx: CheckContext) -> tuple[Sheet | None, Cell, Outcome | None]:
     sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
     if sheet is None:
@@ -171,12 +178,14 @@ def _field(ctx: CheckContext) -> tuple[Sheet | None, Cell, Outcome | None]:
     return sheet, sheet.field(ctx.params["field"]), None
 
 
-@check("new_title_rules", needs=("product.brand", "banned_words.english", "banned_words.chinese"),
+@check("new_title_rules", reads=(Reads("sheet", fields=("field",)),), needs=("product.brand", "banned_words.english", "banned_words.chinese"),
        params=("sheet", "field", "min_length", "max_length", "forbidden", "max_repeats", "repeat_exempt",
-               "caps_max_letters", "minor_words"), validate=tokenizer_ready)
+               "caps_max_letters", "minor_words", "same_rules_as"), validate=_three_rules)
 def new_title_rules(ctx: CheckContext) -> Outcome:
-    """The new title passes U3-01 (80–200 characters, starts with the brand), U3-03 (form) and U3-04
-    (no banned word) — an equal share each.
+    """The new title passes three rules of the product-text unit, an equal share each: its length
+    (``min_length``–``max_length`` characters) and brand prefix; its form (the title-form
+    parameters); no banned word. ``same_rules_as`` names the three criteria whose rules these
+    are, as the paper numbers them, for the evidence.
 
     Okay: ``HydroKeep Insulated Water Bottle, 18/8 Stainless Steel Water Bottle …``. Fails one part
     each: 79 characters; ``… Bottle Bottle Bottle``; ``… Best Seller``. An empty title earns nothing.
@@ -187,21 +196,22 @@ def new_title_rules(ctx: CheckContext) -> Outcome:
         return missing
     brand = nfkc(ctx.key["product"]["brand"])
     blank = [] if nfkc(cell.value) else [Problem("no title written", "未填写标题")]
+    length_id, form_id, banned_id = p["same_rules_as"]
     parts = [
-        ("title length and brand (U3-01)", "标题长度与品牌（U3-01）",
+        (f"title length and brand ({length_id})", f"标题长度与品牌（{length_id}）",
          title_length_problems(cell.value, brand, p["min_length"], p["max_length"])),
-        ("title form (U3-03)", "标题格式（U3-03）", title_form_problems(cell.value, p) + blank),
-        ("title banned words (U3-04)", "标题违禁词（U3-04）", banned_problems(cell.value, ctx.key) + blank),
+        (f"title form ({form_id})", f"标题格式（{form_id}）", title_form_problems(cell.value, p) + blank),
+        (f"title banned words ({banned_id})", f"标题违禁词（{banned_id}）", banned_problems(cell.value, ctx.key) + blank),
     ]
     evidence = [verdict(sheet, cell, what, what_zh, problems) for what, what_zh, problems in parts]
     earned = Fraction(sum(1 for e in evidence if e.ok), len(parts))
     return Outcome(earned, tuple(evidence))
 
 
-@check("top_keywords_in_title", needs=("keyword_report",), params=("sheet", "field", "top"),
+@check("top_keywords_in_title", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume"), params=("sheet", "field", "top"),
        validate=_report_guarantees)
 def top_keywords_in_title(ctx: CheckContext) -> Outcome:
-    """The new title holds the report's top 3 keywords by search volume (ties keep the report's
+    """The new title holds the report's ``top`` keywords by search volume (ties keep the report's
     order), each as a contiguous phrase under convention 12 — an equal share each.
 
     Okay: ``HydroKeep Insulated Water Bottle, Stainless Steel Water Bottle …``. Fails one share
@@ -224,11 +234,11 @@ def top_keywords_in_title(ctx: CheckContext) -> Outcome:
     return Outcome(Fraction(sum(1 for e in evidence if e.ok), len(top)), tuple(evidence))
 
 
-@check("title_rewritten", needs=("optimization.current_listing",), params=("sheet", "field", "similar_at"),
+@check("title_rewritten", reads=(Reads("sheet", fields=("field",)),), needs=("optimization.current_listing",), params=("sheet", "field", "similar_at"),
        validate=_old_title)
 def title_rewritten(ctx: CheckContext) -> Outcome:
     """The new title is a real rewrite: ``fuzz.ratio`` with the old title (case-folded, spaces
-    collapsed) below 85.
+    collapsed) below ``similar_at``.
 
     Okay: a new title 84 similar to the old one. Fails: 85 or more similar; an empty title.
     """
@@ -248,11 +258,11 @@ def title_rewritten(ctx: CheckContext) -> Outcome:
                          ok=f"{percent(score)} similar to the old title", ok_zh=f"与原标题相似度 {percent(score)}")
 
 
-@check("optimised_search_terms", needs=("keyword_report", "banned_words.english"),
+@check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume", "banned_words.english"),
        params=("sheet", "field", "max_bytes", "min_keywords"), validate=tokenizer_ready)
 def optimised_search_terms(ctx: CheckContext) -> Outcome:
-    """Search terms at most 249 bytes in UTF-8, at least 5 report keywords (all words anywhere;
-    they may also stand in the title), no word repeated, no banned word.
+    """Search terms at most ``max_bytes`` bytes in UTF-8, at least ``min_keywords`` report keywords
+    (all words anywhere; they may also stand in the title), no word repeated, no banned word.
 
     Okay: ``insulated stainless steel water bottle vacuum flask leak proof …``. Fails: 250 bytes;
     four report keywords; ``bottle … bottles`` is fine but ``bottle … Bottle`` is a repeat; ``best seller``.
@@ -272,11 +282,11 @@ def optimised_search_terms(ctx: CheckContext) -> Outcome:
                          ok_zh=f"{utf8_bytes(cell.value)} 字节，{len(found)} 个报告关键词")
 
 
-@check("optimised_description", needs=("product.facts", "banned_words.english"),
+@check("optimised_description", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts", "banned_words.english"),
        params=("sheet", "field", "min_length", "max_length", "facts"), validate=tokenizer_ready)
 def optimised_description(ctx: CheckContext) -> Outcome:
-    """The new description has no banned word, is 200–2000 characters and states the material and
-    the size (the key's fact phrases).
+    """The new description has no banned word, is ``min_length``–``max_length`` characters and
+    states each of ``facts`` (the key's fact phrases).
 
     Okay: a 400-character text naming ``stainless steel`` and ``750 ml``. Fails: 199 characters;
     ``100% quality guaranteed``; no material phrase.
@@ -296,11 +306,11 @@ def optimised_description(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- pricing rows
 
 
-def pricing_rows(sheet: Sheet) -> dict[str, Row]:
-    """Each SKU's first row (convention 6), SKUs compared with case kept (convention 3)."""
+def pricing_rows(sheet: Sheet, c: dict[str, str]) -> dict[str, Row]:
+    """Each SKU's first row (convention 6), SKUs (in ``c["sku"]``) compared with case kept (convention 3)."""
     rows: dict[str, Row] = {}
     for row in sheet.rows:
-        sku = nfkc(row.value("sku"))
+        sku = nfkc(row.value(c["sku"]))
         if sku:
             rows.setdefault(sku, row)
     return rows
@@ -315,23 +325,24 @@ def _per_sku(ctx: CheckContext) -> tuple[Sheet | None, dict[str, Row], Outcome |
     sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
     if sheet is None:
         return None, {}, missing
-    return sheet, pricing_rows(sheet), None
+    return sheet, pricing_rows(sheet, ctx.params["columns"]), None
 
 
 # ---------------------------------------------------------------- U5-06
 
 
-@check("price_band", needs=("optimization.skus", "optimization.exchange_rate", "optimization.commission_rate"),
-       params=("sheet", "above_median_share"), validate=_price_guarantees)
+@check("price_band", reads=(Reads("sheet", columns=("columns.sku", "columns.price")),), needs=("optimization.skus", "optimization.exchange_rate", "optimization.commission_rate"),
+       params=("sheet", "columns", "above_median_share"), validate=_price_guarantees)
 def price_band(ctx: CheckContext) -> Outcome:
     """Each SKU's new price: from the break-even floor to the competitor median (ends included) earns
-    the full share; above the median but below the old price earns ``above_median_share`` (1 of 3
-    points); anything else 0 — averaged over the key's SKUs.
+    the full share; above the median but below the old price earns ``above_median_share``; anything
+    else 0 — averaged over the key's SKUs.
 
     Okay: 24.99 with floor 9.94, median 25.24. Partly: 25.25 (above the median), 34.98 (below the
     old 34.99). Fails: 34.99 (the old price), 9.93 (below the floor), ``25,24`` (not a number), no row.
     """
     sheet, rows, missing = _per_sku(ctx)
+    c = ctx.params["columns"]
     if missing:
         return missing
     partial = Fraction(str(ctx.params["above_median_share"]))
@@ -343,7 +354,7 @@ def price_band(ctx: CheckContext) -> Outcome:
             evidence.append(_no_row(sheet, sku))
             continue
         low, middle, high = floor_price(ctx.key, sku), competitor_median(ctx.key, sku), old_price(ctx.key, sku)
-        price = exact(row.value("price_usd"))
+        price = exact(row.value(c["price"]))
         band = f"floor {usd(low)}, median {usd(middle)}, old price {usd(high)}"
         if price is not None and low <= price <= middle:
             share, what, what_zh = Fraction(1), "between the floor and the competitor median", "在保本价与竞品中位数之间"
@@ -355,8 +366,8 @@ def price_band(ctx: CheckContext) -> Outcome:
             share, what, what_zh = Fraction(0), "below the floor" if price < low else "at or above the old price", \
                 "低于保本价" if price < low else "不低于原价"
         earned += share
-        evidence.append(at(sheet, row["price_usd"], f"{sku}: price {shown(row.value('price_usd'))} {what} ({band})",
-                           f"{sku}：价格 {shown(row.value('price_usd'))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
+        evidence.append(at(sheet, row[c["price"]], f"{sku}: price {shown(row.value(c['price']))} {what} ({band})",
+                           f"{sku}：价格 {shown(row.value(c['price']))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
                            ok=share == 1))
     return Outcome(earned / len(skus), tuple(evidence))
 
@@ -364,15 +375,15 @@ def price_band(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U5-07
 
 
-def promo_price_problems(row: Row, floor: Fraction, low: Fraction, high: Fraction) -> list[Problem]:
+def promo_price_problems(row: Row, c: dict[str, str], floor: Fraction, low: Fraction, high: Fraction) -> list[Problem]:
     """The promo price is 10–50% below the candidate's own new price and not below the floor."""
-    price, promo = exact(row.value("price_usd")), exact(row.value("promo_price_usd"))
+    price, promo = exact(row.value(c["price"])), exact(row.value(c["promo_price"]))
     if price is None or price <= 0:
-        return [Problem(f"new price {shown(row.value('price_usd'))} is not a positive number",
-                        f"新价格 {shown(row.value('price_usd'))} 不是正数")]
+        return [Problem(f"new price {shown(row.value(c['price']))} is not a positive number",
+                        f"新价格 {shown(row.value(c['price']))} 不是正数")]
     if promo is None:
-        return [Problem(f"promo price {shown(row.value('promo_price_usd'))} is not a number",
-                        f"促销价 {shown(row.value('promo_price_usd'))} 不是数字")]
+        return [Problem(f"promo price {shown(row.value(c['promo_price']))} is not a number",
+                        f"促销价 {shown(row.value(c['promo_price']))} 不是数字")]
     problems = []
     discount = (price - promo) / price
     if not low <= discount <= high:
@@ -395,15 +406,16 @@ def shown_date(cell: Any) -> str:
     return shown(value)
 
 
-def promo_date_problems(row: Row, first_day: dt.date, max_days: int) -> list[Problem]:
+def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_days: int) -> list[Problem]:
     """Real dates (convention 31), starting on or after the exam date, ending after the start, at most
     ``max_days`` long (end − start)."""
     problems = []
     dates = {}
-    for column in ("promo_start", "promo_end"):
+    for role in ("promo_start", "promo_end"):
+        column = c[role]
         cell = row[column]
-        dates[column] = to_date(cell.value, is_date_cell=cell.is_date)
-        if dates[column] is None:
+        dates[role] = to_date(cell.value, is_date_cell=cell.is_date)
+        if dates[role] is None:
             problems.append(Problem(f"{column} {shown(cell.value)} ({cell.ref or 'no cell'}) is not a date "
                                     f"(an Excel date or YYYY-MM-DD)",
                                     f"{column} {shown(cell.value)} 不是日期（Excel 日期或 YYYY-MM-DD）"))
@@ -420,12 +432,14 @@ def promo_date_problems(row: Row, first_day: dt.date, max_days: int) -> list[Pro
     return problems
 
 
-@check("promotion", needs=("optimization.skus", "optimization.exam_date"),
-       params=("sheet", "min_discount", "max_discount", "max_days", "price_share"), validate=_price_guarantees)
+@check("promotion", reads=(Reads("sheet", columns=("columns.sku", "columns.price", "columns.promo_price", "columns.promo_start",
+                                       "columns.promo_end")),), needs=("optimization.skus", "optimization.exam_date"),
+       params=("sheet", "columns", "min_discount", "max_discount", "max_days", "price_share"), validate=_price_guarantees)
 def promotion(ctx: CheckContext) -> Outcome:
-    """Each SKU: the promo price is 10–50% below the new price and not below the floor
-    (``price_share``, 1.5 of 3); the promo dates are real dates, start on or after the exam date,
-    end after the start, last at most 30 days (the rest) — averaged over the key's SKUs.
+    """Each SKU: the promo price is ``min_discount``–``max_discount`` below the new price and not below
+    the floor (``price_share`` of the SKU's share); the promo dates are real dates, start on or after
+    the exam date, end after the start, last at most ``max_days`` days (the rest) — averaged over
+    the key's SKUs.
 
     Okay: 24.99 → 19.99 from the exam date for 30 days; dates as Excel dates, serials or
     ``2026-11-25``. Fails: 23.99 (4% off); a start the day before the exam date; 31 days;
@@ -433,6 +447,7 @@ def promotion(ctx: CheckContext) -> Outcome:
     """
     p = ctx.params
     sheet, rows, missing = _per_sku(ctx)
+    c = ctx.params["columns"]
     if missing:
         return missing
     low, high = exact(p["min_discount"]), exact(p["max_discount"])
@@ -445,12 +460,12 @@ def promotion(ctx: CheckContext) -> Outcome:
         if row is None:
             evidence.append(_no_row(sheet, sku))
             continue
-        dates = f"{shown_date(row['promo_start'])} → {shown_date(row['promo_end'])}"
+        dates = f"{shown_date(row[c['promo_start']])} → {shown_date(row[c['promo_end']])}"
         parts = (
-            (price_share, "promo price", "促销价", row["promo_price_usd"], None,
-             promo_price_problems(row, floor_price(ctx.key, sku), low, high)),
-            (1 - price_share, "promo dates", "促销日期", row["promo_start"], dates,
-             promo_date_problems(row, first_day, p["max_days"])),
+            (price_share, "promo price", "促销价", row[c["promo_price"]], None,
+             promo_price_problems(row, c, floor_price(ctx.key, sku), low, high)),
+            (1 - price_share, "promo dates", "促销日期", row[c["promo_start"]], dates,
+             promo_date_problems(row, c, first_day, p["max_days"])),
         )
         for share, what, what_zh, cell, found, problems in parts:
             item = verdict(sheet, cell, f"{sku} {what}", f"{sku} {what_zh}", problems, found=found)
@@ -462,14 +477,15 @@ def promotion(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U5-08, U5-09
 
 
-@check("stock_cover", needs=("optimization.skus",), params=("sheet", "days"), validate=_stock_guarantees)
+@check("stock_cover", reads=(Reads("sheet", columns=("columns.sku", "columns.stock")),), needs=("optimization.skus",), params=("sheet", "columns", "days"), validate=_stock_guarantees)
 def stock_cover(ctx: CheckContext) -> Outcome:
-    """Each SKU's stock is a whole number of at least 30 × its average daily sales and at most the
-    warehouse stock — proportional over the key's SKUs.
+    """Each SKU's stock is a whole number of at least ``days`` × its average daily sales and at most
+    the warehouse stock — proportional over the key's SKUs.
 
     Okay: 126 for 4.2 a day (exactly 30 days) with 300 in the warehouse. Fails: 125; 301; ``126.5``.
     """
     sheet, rows, missing = _per_sku(ctx)
+    c = ctx.params["columns"]
     if missing:
         return missing
     days = ctx.params["days"]
@@ -482,31 +498,33 @@ def stock_cover(ctx: CheckContext) -> Outcome:
             continue
         need = days * exact(data["avg_daily_sales"])
         have = to_whole(data["warehouse_stock"])
-        stock = to_whole(row.value("stock"))
+        stock = to_whole(row.value(c["stock"]))
         ok = stock is not None and need <= stock <= have
         if ok:
             message, message_zh = f"{sku}: stock {stock} covers {days} days ({percent(need)})", f"{sku}：库存 {stock} 合理"
         elif stock is None:
-            message, message_zh = f"{sku}: stock {shown(row.value('stock'))} is not a whole number", \
-                f"{sku}：库存 {shown(row.value('stock'))} 不是整数"
+            message, message_zh = f"{sku}: stock {shown(row.value(c['stock']))} is not a whole number", \
+                f"{sku}：库存 {shown(row.value(c['stock']))} 不是整数"
         elif stock < need:
             message, message_zh = f"{sku}: stock {stock} < {days} days of sales ({percent(need)})", \
                 f"{sku}：库存 {stock} 不足 {days} 天销量（{percent(need)}）"
         else:
             message, message_zh = f"{sku}: stock {stock} > warehouse stock {have}", f"{sku}：库存 {stock} 超过仓库库存 {have}"
         earned += 1 if ok else 0
-        evidence.append(at(sheet, row["stock"], message, message_zh, expected=f"{percent(need)}–{have}", ok=ok))
+        evidence.append(at(sheet, row[c["stock"]], message, message_zh, expected=f"{percent(need)}–{have}", ok=ok))
     return Outcome(Fraction(earned, len(skus)), tuple(evidence))
 
 
-@check("lead_times", needs=("optimization.skus",), params=("sheet", "min_lead_days", "max_lead_days"))
+@check("lead_times", reads=(Reads("sheet", columns=("columns.sku", "columns.lead_time")),), needs=("optimization.skus",), params=("sheet", "columns", "min_lead_days", "max_lead_days"))
 def lead_times(ctx: CheckContext) -> Outcome:
-    """Every SKU of the key has a row whose lead_time_days is a whole number 1–3.
+    """Every SKU of the key has a row whose lead time is a whole number
+    ``min_lead_days``–``max_lead_days``.
 
     Okay: 2 on every row. Fails: 4 on one row; a SKU without a row; ``2-3``.
     """
     p = ctx.params
     sheet, rows, missing = _per_sku(ctx)
+    c = ctx.params["columns"]
     if missing:
         return missing
     evidence = []
@@ -515,13 +533,13 @@ def lead_times(ctx: CheckContext) -> Outcome:
         if row is None:
             evidence.append(_no_row(sheet, sku))
             continue
-        lead = to_whole(row.value("lead_time_days"))
+        lead = to_whole(row.value(c["lead_time"]))
         ok = lead is not None and p["min_lead_days"] <= lead <= p["max_lead_days"]
         if not ok:
-            evidence.append(at(sheet, row["lead_time_days"],
-                               f"{sku}: lead time {shown(row.value('lead_time_days'))} not a whole number "
+            evidence.append(at(sheet, row[c["lead_time"]],
+                               f"{sku}: lead time {shown(row.value(c['lead_time']))} not a whole number "
                                f"{p['min_lead_days']}–{p['max_lead_days']}",
-                               f"{sku}：备货期 {shown(row.value('lead_time_days'))} 不在 "
+                               f"{sku}：备货期 {shown(row.value(c['lead_time']))} 不在 "
                                f"{p['min_lead_days']}–{p['max_lead_days']} 天", expected=f"{p['min_lead_days']}–{p['max_lead_days']}"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))
