@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -111,20 +112,28 @@ def test_a_second_run_into_an_out_folder_in_use_refuses_at_once(tmp_path, paper)
 
 
 def test_two_runs_racing_for_one_out_folder(demo_disc, tmp_path):
+    # the demo disc with three more copies of every folder: the first run still holds the out
+    # folder when the second has loaded its paper, however busy the machine
+    disc = tmp_path / "disc"
+    shutil.copytree(demo_disc, disc)
+    folders = sorted(p for p in demo_disc.iterdir() if p.is_dir() and p.name != "ks19")  # ks19 holds none
+    for copy in range(3):
+        for folder in folders:
+            shutil.copytree(folder, disc / f"kx{copy}{folder.name}")
     out = tmp_path / "out"
-    first = subprocess.Popen([*GRADE, str(demo_disc), "--out", str(out), "--jobs", "1", "--quiet"],
+    first = subprocess.Popen([*GRADE, str(disc), "--out", str(out), "--jobs", "1", "--quiet"],
                              stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list((out / ".cache").glob("*.json")):  # a candidate graded
         time.sleep(0.05)
-    second = subprocess.run([*GRADE, str(demo_disc), "--out", str(out), "--jobs", "1", "--quiet"],
+    second = subprocess.run([*GRADE, str(disc), "--out", str(out), "--jobs", "1", "--quiet"],
                             capture_output=True, text=True, check=False)
-    _, first_err = first.communicate(timeout=120)
+    _, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err
-    assert second.returncode == 1
+    assert second.returncode == 1, second.stderr
     assert second.stderr.count("\n") == 1 and "another grade run is writing into" in second.stderr
     assert "Traceback" not in second.stderr
-    assert len(list((out / "candidates").glob("*.json"))) == 22
+    assert len(list((out / "candidates").glob("*.json"))) == 22 + 3 * len(folders)
 
 
 def test_another_disc_into_a_used_out_folder_is_refused_naming_both(tmp_path, paper):
