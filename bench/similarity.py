@@ -62,7 +62,7 @@ def current_rss_bytes() -> int:
     return psutil.Process().memory_info().rss
 
 
-def measure(candidates: int, seed: int, copy_share: float) -> dict:
+def measure(candidates: int, seed: int, copy_share: float, by_label: bool = False) -> dict:
     """Build the class, run the stage on it, and say what it took and whether every copy was found."""
     from grader.paper import load_paper
     from grader.samples.classprints import class_fingerprints
@@ -75,11 +75,20 @@ def measure(candidates: int, seed: int, copy_share: float) -> dict:
     built = time.perf_counter() - started
     before = current_rss_bytes()
     options = paper.similarity
+    stage = {"materials_text": paper.key.memo("material texts", paper.key.texts),
+             "materials_files": set(paper.key.files.values()), "text_threshold": options["text_threshold"],
+             "image_distance": options["image_distance"], "common_share": options["common_share"], "workers": -1}
     started = time.perf_counter()
-    pairs = find_similar(prints, materials_text=paper.key.memo("material texts", paper.key.texts),
-                         materials_files=set(paper.key.files.values()),
-                         text_threshold=options["text_threshold"], image_distance=options["image_distance"],
-                         common_share=options["common_share"], workers=-1)
+    if by_label:
+        pairs = []
+        for label in sorted({key for held in prints.values() for key in held}):
+            begun = time.perf_counter()
+            # every candidate stays in the class (its size sets the common share); only one label is compared
+            pairs += find_similar({user: {label: held[label]} if label in held else {}
+                                   for user, held in prints.items()}, **stage)
+            print(f"  {label}: {time.perf_counter() - begun:.1f} s", file=sys.stderr, flush=True)
+    else:
+        pairs = find_similar(prints, **stage)
     seconds = time.perf_counter() - started
     found = {(p.a, p.b) for p in pairs}
     # a copy of a candidate who later handed in a copy in turn is of work no longer in the class
@@ -96,18 +105,19 @@ def main() -> None:
     parser.add_argument("--candidates", default="2000,8000,10000", help="class sizes, comma-separated")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--copy-share", type=float, default=0.05, help="share of candidates copying another")
+    parser.add_argument("--by-label", action="store_true",
+                        help="compare label by label, each label's seconds on stderr as it ends (the same pairs)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)  # one class size, in this process
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(measure(args.child, args.seed, args.copy_share)))
+        print(json.dumps(measure(args.child, args.seed, args.copy_share, args.by_label)))
         return
     missed_any = False
     for n in (int(part) for part in args.candidates.split(",") if part.strip()):
         child = subprocess.run([sys.executable, __file__, "--child", str(n), "--seed", str(args.seed),
-                                "--copy-share", str(args.copy_share)], check=False, cwd=REPO, capture_output=True,
-                               text=True)
+                                "--copy-share", str(args.copy_share), *(["--by-label"] if args.by_label else [])],
+                               check=False, cwd=REPO, stdout=subprocess.PIPE, text=True)
         if child.returncode != 0:
-            sys.stderr.write(child.stderr)
             raise SystemExit(f"the {n}-candidate run exited {child.returncode}")
         figures = json.loads(child.stdout.splitlines()[-1])
         print(f"similarity: {n} candidates, {figures['seconds']:.1f} s, peak {figures['peak'] / 2**20:.0f} MiB",
