@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -100,6 +101,20 @@ def measure(candidates: int, seed: int, copy_share: float, by_label: bool = Fals
             "copies": len(copied), "missed": [list(m) for m in missed[:10]], "missed_count": len(missed)}
 
 
+def run_child(command: list[str]) -> tuple[str, int]:
+    """Run one class size in its own process, which ends with this one (stopped by ``timeout`` or
+    Ctrl-C, a child left running would hold both cores for hours)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        output, _ = child.communicate()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    return output, child.returncode
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", default="2000,8000,10000", help="class sizes, comma-separated")
@@ -114,12 +129,11 @@ def main() -> None:
         return
     missed_any = False
     for n in (int(part) for part in args.candidates.split(",") if part.strip()):
-        child = subprocess.run([sys.executable, __file__, "--child", str(n), "--seed", str(args.seed),
-                                "--copy-share", str(args.copy_share), *(["--by-label"] if args.by_label else [])],
-                               check=False, cwd=REPO, stdout=subprocess.PIPE, text=True)
-        if child.returncode != 0:
-            raise SystemExit(f"the {n}-candidate run exited {child.returncode}")
-        figures = json.loads(child.stdout.splitlines()[-1])
+        output, code = run_child([sys.executable, __file__, "--child", str(n), "--seed", str(args.seed),
+                                  "--copy-share", str(args.copy_share), *(["--by-label"] if args.by_label else [])])
+        if code != 0:
+            raise SystemExit(f"the {n}-candidate run exited {code}")
+        figures = json.loads(output.splitlines()[-1])
         print(f"similarity: {n} candidates, {figures['seconds']:.1f} s, peak {figures['peak'] / 2**20:.0f} MiB",
               flush=True)
         state = "all found" if not figures["missed_count"] else f"{figures['missed_count']} MISSED {figures['missed']}"
