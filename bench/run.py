@@ -6,6 +6,11 @@ measured in turns (``--rounds``, 2 by default) and the best of each is taken, si
 machine's speed drifts by a fifth from one minute to the next.
 
     python bench/run.py --candidates 1000
+    python bench/run.py --candidates 1000 --skip-jobs-1 --dask   # and a 2-worker LocalCluster
+
+With ``--dask``, each round also grades the disc on a dask.distributed LocalCluster of two
+single-thread worker processes (started once, before the rounds, as a centre starts its
+workers) and prints its time against the pool's (``--jobs 2``) in the same round.
 
 The disc is made from the demo generator: the perfect candidate and each defect round as
 templates, every image re-rendered as a photo-like 1500 x 1500 JPEG (quality 85), then copied
@@ -16,6 +21,7 @@ timed apart on 1,000 candidates' worth of distinct texts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -25,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -123,14 +130,16 @@ def tree_rss(pid: int) -> tuple[int, int]:
     return sum(sizes), max(sizes, default=0)
 
 
-def timed_grade(disc: Path, out: Path, jobs: int, fresh: bool) -> dict:
-    """Grade the disc in a subprocess, sampling the memory of its process tree. A fresh run starts
-    from an empty reports folder, as a centre's first run does; a second run reuses it."""
+def timed_grade(disc: Path, out: Path, jobs: int, fresh: bool, dask: str | None = None) -> dict:
+    """Grade the disc in a subprocess, sampling the memory of its process tree (and of the
+    cluster's, this process's children, with ``dask``). A fresh run starts from an empty reports
+    folder, as a centre's first run does; a second run reuses it."""
     timings = out.with_suffix(".timings.json")
     if fresh and out.exists():
         shutil.rmtree(out)
     command = [sys.executable, "-m", "grader.cli", str(disc), "--out", str(out), "--jobs", str(jobs),
-               "--quiet", "--timings", str(timings)] + (["--fresh"] if fresh else [])
+               "--quiet", "--timings", str(timings)] + (["--fresh"] if fresh else []) + \
+        (["--dask", dask] if dask else [])
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO)
     peak_sum = peak_one = 0
@@ -139,7 +148,7 @@ def timed_grade(disc: Path, out: Path, jobs: int, fresh: bool) -> dict:
     def sample() -> None:
         nonlocal peak_sum, peak_one
         while not done.is_set():
-            total, largest = tree_rss(process.pid)
+            total, largest = tree_rss(os.getpid() if dask else process.pid)
             peak_sum, peak_one = max(peak_sum, total), max(peak_one, largest)
             time.sleep(0.1)
 
@@ -205,6 +214,22 @@ def similarity_seconds(candidates: int) -> float:
     return time.perf_counter() - started
 
 
+@contextlib.contextmanager
+def local_cluster(wanted: bool) -> Iterator[str | None]:
+    """A LocalCluster of two single-thread worker processes allowed children (as the README says
+    to start workers), its scheduler's address; None when not ``wanted``."""
+    if not wanted:
+        yield None
+        return
+    import dask
+    import distributed
+
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -222,6 +247,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=REPO / "bench" / "out")
     parser.add_argument("--skip-jobs-1", action="store_true", help="only --jobs 2 (faster)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of floor + fresh --jobs 2 run (best taken)")
+    parser.add_argument("--dask", action="store_true",
+                        help="each round also grade on a LocalCluster of 2 single-thread workers")
     args = parser.parse_args()
     n = args.candidates
     work = args.work
@@ -236,15 +263,24 @@ def main() -> None:
         show("grade --jobs 1", timed_grade(disc, work / "r1", 1, fresh=True), n)
     # a shared machine's speed drifts: the floor and the fresh --jobs 2 run are measured in turns,
     # each round one of each, and the best of each is the figure (as timeit takes its best)
-    floors, runs = [], []
-    for round_ in range(1, args.rounds + 1):
-        floors.append(floor(disc, 2))
-        print(f"{f'floor (2 processes), round {round_}':<28} {floors[-1]:7.1f} s  (read every byte, calamine every "
-              f"workbook, decode every image)")
-        runs.append(timed_grade(disc, work / "r2", 2, fresh=True))
-        show(f"grade --jobs 2, round {round_}", runs[-1], n)
+    floors, runs, on_cluster = [], [], []
+    with local_cluster(args.dask) as address:
+        for round_ in range(1, args.rounds + 1):
+            floors.append(floor(disc, 2))
+            print(f"{f'floor (2 processes), round {round_}':<28} {floors[-1]:7.1f} s  (read every byte, calamine "
+                  f"every workbook, decode every image)")
+            runs.append(timed_grade(disc, work / "r2", 2, fresh=True))
+            show(f"grade --jobs 2, round {round_}", runs[-1], n)
+            if address:
+                on_cluster.append(timed_grade(disc, work / "r-dask", 2, fresh=True, dask=address))
+                show(f"grade --dask, round {round_}", on_cluster[-1], n)
     floor_seconds = min(floors)
     two = min(runs, key=lambda r: r["wall"])
+    if on_cluster:
+        best = min(on_cluster, key=lambda r: r["wall"])
+        each = ", ".join(f"{c['wall'] / r['wall']:.2f}" for c, r in zip(on_cluster, runs))
+        print(f"{'ratio --dask / --jobs 2':<28} {best['wall'] / two['wall']:7.2f}  (best {best['wall']:.1f} s / "
+              f"best {two['wall']:.1f} s; round by round: {each}; LocalCluster of 2 workers x 1 thread)")
     again = timed_grade(disc, work / "r2", 2, fresh=False)
     show("second run, unchanged disc", again, n)
     each = ", ".join(f"{r['wall'] / f:.2f}" for r, f in zip(runs, floors))
@@ -257,6 +293,7 @@ def main() -> None:
     show(f"grade --jobs 2, {quarter} cand.", part, quarter)
     print(f"{'similarity, 1000 cand. x 16 texts':<28} {similarity_seconds(1000):7.1f} s")
     targets = [("1,000 candidates in <= 60 s with --jobs 2", two["wall"] <= 60 * n / 1000),
+               *([("LocalCluster <= 1.3 x --jobs 2", best["wall"] <= 1.3 * two["wall"])] if on_cluster else []),
                ("peak RSS <= 1 GiB", two["peak_sum"] <= 2**30),
                ("second run <= 10 s", again["wall"] <= 10 * n / 1000),
                ("grade / floor <= 3", two["wall"] / floor_seconds <= 3)]

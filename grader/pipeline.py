@@ -152,13 +152,15 @@ def exhibits(reading: Reading) -> dict[str, Exhibit]:
     return found
 
 
-def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Limits | None = None
+def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Limits | None = None,
+                    digests: cache.Digests | None = None
                     ) -> tuple[CandidateResult, dict[str, str], dict[str, float], dict[str, Exhibit],
                                tuple[FileRecord, ...]]:
     """Grade one candidate: read its folder completely, then check and score what was read.
     Return the automatic result, its fingerprints, the seconds spent reading and checking, the
     exhibits of the files its page shows (``grader.read.exhibits``) and the deliverables as read
-    (for the review page, without the disc). Never raises for anything inside the candidate's files."""
+    (for the review page, without the disc). Never raises for anything inside the candidate's files.
+    ``digests``: the files' digests the cache key took."""
     limits = limits or Limits()
     if entry.folder is None:
         return absent_result(entry, paper), {}, {}, {}, ()
@@ -169,7 +171,7 @@ def grade_candidate(entry: CandidateEntry, disc: Disc, paper: Paper, limits: Lim
         known = (Flag("not-on-roster", N_("folder graded, but the user is not on the roster")),) \
             if disc.has_roster and not entry.rostered else ()
         reading = read_submission(entry.folder, paper, disc_root=disc.root, exam_end=disc.exam_end,
-                                  limits=limits, flags=known)
+                                  limits=limits, flags=known, digests=digests)
         result = grade_reading(entry, reading, paper)
         prints = take_fingerprints(reading, paper, len(entry.folder.relative_to(disc.root).parts))
         shown = exhibits(reading)
@@ -204,12 +206,13 @@ def run_job(index: int, entry: CandidateEntry, job: Job, paper: Paper) -> Graded
     exhibits in the cache, as it finishes: an interrupted run resumes from there. Its reports are
     written after the similarity stage (``publish``)."""
     seconds: dict[str, float] = {}
-    key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits)
+    digests: cache.Digests = {}  # each file hashed once: for the key, and the digest passed to the read stage
+    key = cache.cache_key(entry, job.disc, job.paper_hashes, job.limits, digests)
     hit = cache.load(job.out, entry.result_id, key) if job.use_cache else None  # --fresh: not read, still written
     if hit is not None:
         result, prints, _ = hit
     else:
-        result, prints, seconds, shown_files, records = grade_candidate(entry, job.disc, paper, job.limits)
+        result, prints, seconds, shown_files, records = grade_candidate(entry, job.disc, paper, job.limits, digests)
         _written(lambda: cache.store(job.out, entry.result_id, key, result, prints, shown_files, records))
     return Graded(index, result.user, result.result_id, key, result.inputs, prints, hit is not None,
                   seconds=seconds)

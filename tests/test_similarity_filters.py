@@ -109,3 +109,36 @@ def test_a_template_most_of_the_class_hands_in_is_dropped_whatever_its_variants(
     prints = class_fingerprints({"text:U8 return": TEMPLATES["text:U8 return"]}, 200, seed=5, copy_share=0,
                                 common={"text:U8 return": 0.7})
     assert find_similar(prints) == find_similar_all_pairs(prints) == []
+
+
+def _edited(text: str, rng, edits: int, alphabet: str) -> str:
+    chars = list(text)
+    for _ in range(edits):
+        at = rng.randrange(len(chars))
+        move = rng.random()
+        if move < 0.3:
+            del chars[at]
+        elif move < 0.6:
+            chars.insert(at, rng.choice(alphabet))
+        else:
+            chars[at] = rng.choice(alphabet)
+    return "".join(chars)
+
+
+@pytest.mark.parametrize("threshold", [80, 90, 95])
+def test_rare_characters_moved_about_keep_the_all_pairs_answers(threshold):
+    """The rare-character bound, where rare characters (a NUL, an emoji, Han, digits) are dropped,
+    added and moved by the edits, and pairs fall on both sides of the threshold."""
+    import random
+
+    rng = random.Random(threshold)
+    alphabet = "eeeeeetttaaoo nnssrrhhld" + "0123456789" + "\x00😀中文#qz"
+    base = "".join(rng.choice(alphabet) for _ in range(400))
+    texts = [_edited(base, rng, rng.randint(0, 120), alphabet) for _ in range(60)]
+    texts += [_edited(t, rng, rng.randint(0, 30), alphabet) for t in texts[:40]]
+    prints = {f"ks{n:03d}": {"text:U8 reply_01": t} for n, t in enumerate(texts)}
+    options = {"text_threshold": threshold, "common_share": 1.0}  # no group is common material here
+    expected = find_similar_all_pairs(prints, **options)
+    assert find_similar(prints, **options) == expected
+    assert 200 <= len(expected) <= 3000
+    assert min(p.score for p in expected) == threshold  # pairs right at the threshold are among them

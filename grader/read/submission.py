@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,7 +50,7 @@ class NothingFound(Exception):
 
 class Submission:
     def __init__(self, folder: Path, paper: Paper, *, disc_root: Path, exam_end: dt.datetime | None = None,
-                 limits: Limits | None = None):
+                 limits: Limits | None = None, digests: Mapping[str, tuple[int, int, str]] | None = None):
         self.folder = folder
         self.paper = paper
         self.limits = limits or Limits()
@@ -57,6 +58,7 @@ class Submission:
         self.exam_end = exam_end
         self.flags: list[Flag] = []
         self.inputs: dict[str, dict[str, Any]] = {}
+        self.digests = digests or {}  # taken for the cache key: (size, st_mtime_ns, sha256) by path in the folder
         self._parsed: dict[str, Any] = {}
         self.read_seconds = 0.0  # time spent in readers, for the run's stage figures
         self._state: dict[str, str] = {}
@@ -118,18 +120,31 @@ class Submission:
 
         Raises ReadError for a file over the size cap or one that cannot be opened.
         """
+        digest = None
         if data is None:
             try:
-                size = path.stat().st_size
+                info = path.stat()
+                size = info.st_size
                 if size > self.limits.max_file_bytes:
                     raise ReadError(N_("file of {size:,} bytes is over the cap of {cap:,}; not read")
                                     .format(size=size, cap=self.limits.max_file_bytes))
                 data = path.read_bytes()
             except OSError as exc:
                 raise ReadError(N_("cannot be opened ({why})").format(why=exc.strerror or exc)) from exc
+            digest = self._known_digest(path, info.st_mtime_ns, len(data))
         rel = display_path(path.relative_to(self.disc_root).as_posix())
-        self.inputs[rel] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        digest = digest or hashlib.sha256(data).hexdigest()
+        self.inputs[rel] = {"path": rel, "sha256": digest, "size": len(data)}
         return data
+
+    def _known_digest(self, path: Path, mtime_ns: int, size: int) -> str | None:
+        """The digest the cache key took of this file, when its size and time are still those it
+        was taken at (a file rewritten since is hashed again)."""
+        try:
+            known = self.digests.get(path.relative_to(self.folder).as_posix())
+        except ValueError:
+            return None
+        return known[2] if known is not None and known[:2] == (size, mtime_ns) else None
 
     @property
     def files(self) -> list[Path]:
@@ -246,9 +261,13 @@ class Submission:
 
 
 def read_submission(folder: Path, paper: Paper, *, disc_root: Path, exam_end: dt.datetime | None = None,
-                    limits: Limits | None = None, flags: tuple[Flag, ...] = ()) -> Reading:
+                    limits: Limits | None = None, flags: tuple[Flag, ...] = (),
+                    digests: Mapping[str, tuple[int, int, str]] | None = None) -> Reading:
     """The read stage for one candidate: ``folder`` read completely (see the module). ``flags``
-    are added to what reading raised (e.g. ``not-on-roster``, known before reading)."""
-    submission = Submission(folder, paper, disc_root=disc_root, exam_end=exam_end, limits=limits)
+    are added to what reading raised (e.g. ``not-on-roster``, known before reading); ``digests``
+    are the files' digests the cache key took (``grader.cache.folder_state``), so that no file is
+    hashed twice in a run."""
+    submission = Submission(folder, paper, disc_root=disc_root, exam_end=exam_end, limits=limits,
+                            digests=digests)
     submission.flags.extend(flags)
     return submission.read_all()

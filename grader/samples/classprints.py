@@ -43,8 +43,10 @@ HAN_WORDS = [
 
 
 def class_fingerprints(templates: Mapping[str, str], candidates: int, *, seed: int = 2026,
-                       copy_share: float = 0.05, common: Mapping[str, float] | None = None) -> dict[str, dict[str, str]]:
-    """``candidates`` candidates' fingerprints (``ks00001``…) varied from ``templates``."""
+                       copy_share: float = 0.05, common: Mapping[str, float] | None = None,
+                       copies: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """``candidates`` candidates' fingerprints (``ks00001``…) varied from ``templates``; ``copies``,
+    when given, receives each copying candidate and the one whose work it took (maybe itself)."""
     rng = random.Random(seed)
     words = sorted({w.lower() for k, t in templates.items() if k.startswith("text:")
                     for w in re.findall(r"[A-Za-z]+", t)} | set(SUBJECT))
@@ -59,7 +61,10 @@ def class_fingerprints(templates: Mapping[str, str], candidates: int, *, seed: i
                 prints[user][key] = _varied(key, templates[key], rng, rng.uniform(0, 0.02), words, user)
     for user in users:
         if rng.random() < copy_share:
-            source = prints[rng.choice(users)]
+            taken = rng.choice(users)
+            if copies is not None:
+                copies[user] = taken
+            source = prints[taken]
             prints[user] = {key: value if key.startswith("file:") and rng.random() < 0.5
                             else _varied(key, value, rng, rng.uniform(0, 0.04), words, user)
                             for key, value in source.items()}
