@@ -179,3 +179,16 @@ def shown(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
+
+
+def shown_date(value: object, *, is_date_cell: bool = False) -> str:
+    """A date as the candidate typed or saw it: a number read as a date serial (convention 31)
+    keeps its number beside the date; a date cell is its date; anything else is quoted as typed.
+
+    >>> shown_date(46351), shown_date(46351.5), shown_date("25/11/2026"), shown_date(19999)
+    ('46351 (= 2026-11-25)', '46351.5 (= 2026-11-25)', '25/11/2026', '19999')
+    """
+    day = to_date(value, is_date_cell=is_date_cell)
+    if day is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{shown(value)} (= {day.isoformat()})"
+    return shown(value)

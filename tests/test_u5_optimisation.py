@@ -333,6 +333,8 @@ def test_u5_07_promo_price_against_own_new_price(paper, one_sku, one_row, price,
     (EXAM, EXAM, Fraction(3, 2), "ends 2026-11-25, not after its start 2026-11-25"),
     (EXAM + dt.timedelta(days=5), EXAM + dt.timedelta(days=1), Fraction(3, 2), "not after its start"),
     (46351, 46371, 3, ""),  # Excel serials in plain number cells
+    (46350, 46371, Fraction(3, 2), "starts 46350 (= 2026-11-24) before the exam date 2026-11-25"),
+    (46351, 46351.25, Fraction(3, 2), "ends 46351.25 (= 2026-11-25), not after its start 46351 (= 2026-11-25)"),
     (46351.5, "2026-12-15", 3, ""),  # a serial with a time, and ISO text
     ("2026-11-25 09:30", "2026-12-15T18:00", 3, ""),  # ISO text with a time
     (dt.datetime(2026, 11, 25, 8, 0), dt.datetime(2026, 12, 25, 23, 0), 3, ""),  # 30 days by date

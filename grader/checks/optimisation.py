@@ -44,7 +44,7 @@ from grader.checks.listing import (
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import nfkc, shown, to_date, to_number, to_whole
+from grader.values import nfkc, shown, shown_date, to_date, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 
@@ -396,16 +396,6 @@ def promo_price_problems(row: Row, c: dict[str, str], floor: Fraction, low: Frac
     return problems
 
 
-def shown_date(cell: Any) -> str:
-    """A date as the candidate typed or saw it: a serial number read as a date (convention 31)
-    keeps its number beside the date, ``46351 (= 2026-11-25)``."""
-    value = cell.value
-    day = to_date(value, is_date_cell=cell.is_date)
-    if day is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{shown(value)} (= {day.isoformat()})"
-    return shown(value)
-
-
 def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_days: int) -> list[Problem]:
     """Real dates (convention 31), starting on or after the exam date, ending after the start, at most
     ``max_days`` long (end − start)."""
@@ -420,12 +410,14 @@ def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_day
                                     f"(an Excel date or YYYY-MM-DD)",
                                     f"{column} {shown(cell.value)} 不是日期（Excel 日期或 YYYY-MM-DD）"))
     start, end = dates["promo_start"], dates["promo_end"]
+    typed = {role: shown_date(row[c[role]].value, is_date_cell=row[c[role]].is_date) for role in dates}
     if start is not None and start < first_day:
-        problems.append(Problem(f"starts {start} before the exam date {first_day}",
-                                f"开始日期 {start} 早于考试日期 {first_day}"))
+        problems.append(Problem(f"starts {typed['promo_start']} before the exam date {first_day}",
+                                f"开始日期 {typed['promo_start']} 早于考试日期 {first_day}"))
     if start is not None and end is not None:
         if end <= start:
-            problems.append(Problem(f"ends {end}, not after its start {start}", f"结束日期 {end} 不晚于开始日期 {start}"))
+            problems.append(Problem(f"ends {typed['promo_end']}, not after its start {typed['promo_start']}",
+                                    f"结束日期 {typed['promo_end']} 不晚于开始日期 {typed['promo_start']}"))
         elif (end - start).days > max_days:
             problems.append(Problem(f"lasts {(end - start).days} days > {max_days}",
                                     f"持续 {(end - start).days} 天，超过 {max_days} 天"))
@@ -460,7 +452,8 @@ def promotion(ctx: CheckContext) -> Outcome:
         if row is None:
             evidence.append(_no_row(sheet, sku))
             continue
-        dates = f"{shown_date(row[c['promo_start']])} → {shown_date(row[c['promo_end']])}"
+        dates = " → ".join(shown_date(row[c[role]].value, is_date_cell=row[c[role]].is_date)
+                          for role in ("promo_start", "promo_end"))
         parts = (
             (price_share, "promo price", "促销价", row[c["promo_price"]], None,
              promo_price_problems(row, c, floor_price(ctx.key, sku), low, high)),
