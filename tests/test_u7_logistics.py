@@ -378,8 +378,12 @@ def test_u7_06_off_by_one(paper, sheets):
     got, evidence = grade(paper, "U7-06", sheets)
     assert got == 0
     [bad] = [e for e in evidence if not e.ok]
-    assert bad.message == "HKB100-WHT-500: closing stock 70, expected 69 = opening 20 + inbound 50 − outbound 1"
-    assert bad.message_zh == "HKB100-WHT-500：期末库存应为 69 = 期初 20 + 入仓 50 − 出仓 1"
+    assert bad.message == "HKB100-WHT-500: closing stock 70, expected opening 20 + inbound 50 − outbound 1 = 69"
+    assert bad.message_zh == "HKB100-WHT-500：期末库存 70，应为 期初 20 + 入仓 50 − 出仓 1 = 69"
+    [good] = [e for e in evidence if e.ok and e.message.startswith("HKB100-BLK-750")]
+    assert (good.message, good.message_zh) == (
+        "HKB100-BLK-750: opening 6 + inbound 24 − outbound 1 = closing stock 29",
+        "HKB100-BLK-750：期初 6 + 入仓 24 − 出仓 1 = 期末库存 29，正确")
     assert (bad.sheet, bad.cell, bad.expected) == (STOCK, "B4", "69")
 
 

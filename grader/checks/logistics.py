@@ -526,11 +526,11 @@ def closing_stock(ctx: CheckContext) -> Outcome:
         want = closing[sku]
         sums = arithmetic(sku, opening, inbound, outbound)
         if found == want:
-            evidence.append(at(stock, cell, f"{sku}: closing stock {want} = {sums[0]}",
-                               f"{sku}：期末库存 {want} = {sums[1]}，正确", expected=want, ok=True))
+            evidence.append(at(stock, cell, f"{sku}: {sums[0]} = closing stock {want}",
+                               f"{sku}：{sums[1]} = 期末库存 {want}，正确", expected=want, ok=True))
         else:
-            evidence.append(at(stock, cell, f"{sku}: closing stock {shown(cell.value)}, expected {want} = {sums[0]}",
-                               f"{sku}：期末库存应为 {want} = {sums[1]}", expected=want))
+            evidence.append(at(stock, cell, f"{sku}: closing stock {shown(cell.value)}, expected {sums[0]} = {want}",
+                               f"{sku}：期末库存 {shown(cell.value)}，应为 {sums[1]} = {want}", expected=want))
     return all_or_nothing(evidence)
 
 
