@@ -316,19 +316,23 @@ def closing_signed(text: str, closings: tuple[str, ...]) -> Match | None:
     return None
 
 
-def english(text: str, share: Fraction) -> tuple[bool, str]:
-    """No Han character and at least ``share`` of the letters in A–Z/a–z (convention 16)."""
+def english(text: str, share: Fraction) -> tuple[bool, str, str]:
+    """No Han character and at least ``share`` of the letters in A–Z/a–z (convention 16): whether
+    it is English, and the measure in English and in Chinese."""
     letters = [ch for ch in text if ch.isalpha()]
     ascii_letters = sum(1 for ch in letters if ch.isascii())
     han = HAN.findall(text)
     if han:
-        return False, f"{len(han)} Chinese characters (first: {''.join(han[:10])})"
+        first = "".join(han[:10])
+        return False, f"{len(han)} Chinese characters (first: {first})", f"{len(han)} 个汉字（前几个：{first}）"
     if not letters:
-        return False, "no letters"
+        return False, "no letters", "没有字母"
     ratio = Fraction(ascii_letters, len(letters))
     percent = f"{float(ratio) * 100:.1f}%"
     ok = ratio >= share
-    return ok, f"{ascii_letters} of {len(letters)} letters A–Z/a–z ({percent}{'' if ok else f' < {float(share) * 100:g}%'})"
+    below = "" if ok else f" < {float(share) * 100:g}%"
+    return (ok, f"{ascii_letters} of {len(letters)} letters A–Z/a–z ({percent}{below})",
+            f"{len(letters)} 个字母中 {ascii_letters} 个为 A–Z/a–z（{percent}{below}）")
 
 
 # ---------------------------------------------------------------- prohibited content (convention 17)
@@ -458,6 +462,7 @@ class Element:
     expected: str = ""
     line: int = 0
     detail: str = ""  # the measured value, or why it failed
+    detail_zh: str = ""  # the same in Chinese; the English detail when it is only a quote or values
     findings: tuple[Finding, ...] = ()  # the prohibited items, for the element that looks for them
 
 
@@ -480,16 +485,16 @@ def _match_element(number: int, name: str, name_zh: str, match: Match | None, te
 
 
 def _english(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
-    ok, detail = english(text, Fraction(str(params["english_share"])))
+    ok, detail, detail_zh = english(text, Fraction(str(params["english_share"])))
     return Element(0, "English", "英文", ok, detail, f"no Chinese character, ≥ {params['english_share']} "
-                   f"of letters A–Z/a–z", detail=detail)
+                   f"of letters A–Z/a–z", detail=detail, detail_zh=detail_zh)
 
 
 def _word_count(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
     count = len(words(text))
     low, high = params["min_words"], params["max_words"]
     return Element(0, f"{low}–{high} words", f"{low}–{high} 个单词", low <= count <= high,
-                   f"{count} words", f"{low}–{high} words", detail=f"{count} words")
+                   f"{count} words", f"{low}–{high} words", detail=f"{count} words", detail_zh=f"{count} 个单词")
 
 
 def _no_prohibited(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
@@ -497,7 +502,8 @@ def _no_prohibited(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element
     return Element(0, "no prohibited content", "无违规内容", not items,
                    "; ".join(f"{f.kind}: “{f.text}”" for f in items) or "(none)",
                    "no link, other address, phone number, review request, incentive or off-platform request",
-                   detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}", findings=tuple(items))
+                   detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}",
+                   detail_zh=f"{len(items)} 处违规内容", findings=tuple(items))
 
 
 # Elements both kinds of text may be scored on: text, key, the criterion's parameters → the element.
@@ -549,7 +555,7 @@ def _placeholders(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[st
     what = "both placeholders" if len(names) == 2 else f"the {len(names)} placeholders"
     if missing:
         return [Element(0, what, "占位符", False, "(not found)", f"{written} (or {bracketed})",
-                        detail=f"missing {' and '.join(missing)}")]
+                        detail=f"missing {' and '.join(missing)}", detail_zh=f"缺少 {'、'.join(missing)}")]
     first = found[0][1]
     sentence, line = quote(text, first.start(), first.end())
     return [Element(0, what, "占位符", True, sentence, written, line,
@@ -624,7 +630,7 @@ def _element_evidence(tf: TextFile, element: Element, share_text: str, share_zh:
     else:
         why = element.detail or "not found"
         message = f"{label}: not met ({why}), −{share_text}"
-        why_zh = element.detail or "未找到"
+        why_zh = element.detail_zh or element.detail or "未找到"
         message_zh = f"{label_zh}：不符合（{why_zh}），扣 {share_zh}"
     return Evidence(message, message_zh, file=_where(tf), cell=f"line {element.line}" if element.line else "",
                     expected=element.expected, found=element.found, ok=element.ok)
