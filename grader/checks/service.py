@@ -79,6 +79,7 @@ class ServiceKey:
     order_ids: tuple[str, ...]  # every order id of the materials
     scenarios: tuple[Scenario, ...]
     templates: tuple[TemplateSpec, ...]
+    tracking_lengths: frozenset[int] = frozenset()  # the digits-only tracking forms of unit 7's methods
 
 
 class KeyProblem(ValueError):
@@ -168,7 +169,9 @@ def _load(key: Key) -> ServiceKey:
     templates = tuple(_template(slot, t) for slot, t in data.get("templates", {}).items())
     if not templates:
         raise KeyProblem("service.templates is empty")
-    return ServiceKey(domain, tlds, phrases, order_ids, scenarios, templates)
+    lengths = frozenset(m["tracking_length"] for m in key.get("logistics.methods", {}).values()
+                        if m.get("tracking") == "digits" and isinstance(m.get("tracking_length"), int))
+    return ServiceKey(domain, tlds, phrases, order_ids, scenarios, templates, lengths)
 
 
 def service_key(key: Key) -> ServiceKey:
@@ -385,22 +388,28 @@ def materials_removed(text: str, sk: ServiceKey) -> str:
 
 
 _SEPARATED_DATE = re.compile(r"(\d{4})[./\s]?(\d{1,2})[./\s]?(\d{1,2})")
+_S10 = re.compile(r"[A-Za-z]{2}[ \-]?(?:\d[ \-]?){9}[A-Za-z]{2}")
+_ORDER_FORM = re.compile(r"([A-Za-z]+)(\d+)")
 
 
-def digits_look_like(text: str, start: int, end: int) -> tuple[str, str]:
+def digits_look_like(text: str, start: int, end: int, sk: ServiceKey | None = None) -> tuple[str, str]:
     """What a run of digits looks like, so the evidence says what was found (all are prohibited
-    alike, convention 17): a tracking number, a date, a phone number, or just a number.
+    alike, convention 17): a tracking number of a form unit 7's methods give (UPU S10, or the
+    express courier's digits), an order id of the materials' form, a date, a phone number, or
+    just a number.
 
     >>> digits_look_like("RR123456785CN", 2, 11), digits_look_like("on 2026.12.04", 3, 13)
-    ((' (a tracking number)', '（快递单号）'), (' (a date not written YYYY-MM-DD)', '（非 YYYY-MM-DD 格式的日期）'))
+    ((' (a tracking number, UPU S10)', '（运单号，UPU S10）'), (' (a date not written YYYY-MM-DD)', '（非 YYYY-MM-DD 格式的日期）'))
     >>> digits_look_like("+86 (571) 8888-1234", 0, 19), digits_look_like("1234567", 0, 7)
     ((' (a phone number)', '（电话号码）'), (' (a number of 7 digits)', '（7 位数字）'))
     """
     run = text[start:end]
     digits = "".join(ch for ch in run if ch.isdigit())
-    before, after = text[max(0, start - 2):start], text[end:end + 2]
-    if run.isdigit() and len(before) == 2 and before.isalpha() and after[:2].isalpha() and len(after) == 2:
-        return " (a tracking number)", "（快递单号）"
+    around = _S10.match(text, max(0, start - 3)) or _S10.match(text, max(0, start - 2))
+    if around and around.start() < start and around.end() > end - 1:
+        return " (a tracking number, UPU S10)", "（运单号，UPU S10）"
+    if sk is not None and run.isdigit() and _is_order_form(text, start, end, sk.order_ids):
+        return " (an order id, not one of the materials')", "（订单号，不是材料中的订单）"
     date = _SEPARATED_DATE.fullmatch(run)
     if date and 6 <= len(digits) <= 8:
         try:
@@ -410,7 +419,18 @@ def digits_look_like(text: str, start: int, end: int) -> tuple[str, str]:
             pass
     if not run.isdigit() or (len(digits) == 11 and digits.startswith("1")):
         return " (a phone number)", "（电话号码）"
+    if sk is not None and len(digits) in sk.tracking_lengths:
+        return f" (a tracking number, express: {len(digits)} digits)", f"（运单号，快递 {len(digits)} 位数字）"
     return f" (a number of {len(digits)} digits)", f"（{len(digits)} 位数字）"
+
+
+def _is_order_form(text: str, start: int, end: int, order_ids: tuple[str, ...]) -> bool:
+    """The run and the letters just before it have the form of a materials' order id (SO + 8 digits)."""
+    prefix = re.search(r"[A-Za-z]+$", text[max(0, start - 8):start])
+    if prefix is None:
+        return False
+    forms = {(m[1].upper(), len(m[2])) for m in map(_ORDER_FORM.fullmatch, order_ids) if m}
+    return (prefix.group().upper(), end - start) in forms
 
 
 def prohibited(text: str, sk: ServiceKey, digit_run: int) -> list[Finding]:
@@ -436,7 +456,8 @@ def prohibited(text: str, sk: ServiceKey, digit_run: int) -> list[Finding]:
     take(_WWW, "www. address", "www. 网址", needs="www.")
     take(_DOMAIN, "domain name", "域名", lambda m: m.group(1).casefold() in sk.tlds)
     take(_DIGITS, f"run of {digit_run} or more digits", f"{digit_run} 位以上数字",
-         lambda m: sum(ch.isdigit() for ch in m.group()) >= digit_run, name=digits_look_like)
+         lambda m: sum(ch.isdigit() for ch in m.group()) >= digit_run,
+         name=lambda text, start, end: digits_look_like(text, start, end, sk))
     for name, kind, kind_zh in (("review_request", "request for a review or positive feedback", "索要好评"),
                                 ("incentive", "incentive for a review", "以利益换取评价"),
                                 ("off_platform", "payment or contact outside the platform", "引导站外交易或联系")):
@@ -799,7 +820,7 @@ def store_username(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- replies and templates
 
 
-@check("service_replies", needs=("service.scenarios", "orders.order_id"),
+@check("service_replies", needs=("service.scenarios", "orders.order_id", "logistics.methods"),
        params=("elements", "min_words", "max_words", "english_share", "digit_run"), settings=("replies",),
        validate=_reply_problems)
 def service_replies(ctx: CheckContext) -> Outcome:
@@ -821,7 +842,7 @@ def service_replies(ctx: CheckContext) -> Outcome:
     return grade_texts(jobs, REPLY_ELEMENTS, sk, ctx.params, ctx.points)
 
 
-@check("service_templates", needs=("service.templates", "orders.order_id"),
+@check("service_templates", needs=("service.templates", "orders.order_id", "logistics.methods"),
        params=("elements", "placeholders", "min_words", "max_words", "english_share", "digit_run"),
        settings=("templates",), validate=_template_problems)
 def service_templates(ctx: CheckContext) -> Outcome:
