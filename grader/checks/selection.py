@@ -345,7 +345,7 @@ def selection_rules(ctx: CheckContext) -> Outcome:
                            f"{product_key(cell.value)} 重复列出（第 {row.number} 行），按首行评分",
                            expected="each product once"))
     if board.extras:
-        where = ", ".join(f"{product_key(r.value(id_column))} (row {r.number})" for r in board.extras)
+        where = ", ".join(f"{product_key(r.value(id_column))} ({sheet.name}!{r[id_column].ref})" for r in board.extras)
         for n, row in enumerate(board.extras, start=m.choose + 1):
             ident = product_key(row.value(id_column))
             evidence.append(at(sheet, row[id_column], f"{ident} is product {n}; only the first {m.choose} are "
