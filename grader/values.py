@@ -181,6 +181,11 @@ def shown(value: object) -> str:
     return str(value)
 
 
+def shown_zh(value: object) -> str:
+    """``shown`` for a Chinese message: an empty cell is 空白, not the English ``(empty)``."""
+    return "空白" if value is None or value == "" else shown(value)
+
+
 def shown_date(value: object, *, is_date_cell: bool = False) -> str:
     """A date as the candidate typed or saw it: a number read as a date serial (convention 31)
     keeps its number beside the date; a date cell is its date; anything else is quoted as typed.

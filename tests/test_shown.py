@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from grader.values import excel_general, shown
+from grader.values import excel_general, shown, shown_date, shown_zh
 
 
 @pytest.mark.parametrize("number, text", [
@@ -60,3 +60,22 @@ def test_excel_general(number, text):
 ])
 def test_shown(value, text):
     assert shown(value) == text
+
+
+def test_an_empty_cell_is_said_in_chinese_in_a_chinese_message():
+    assert (shown_zh(None), shown_zh(""), shown_zh(6222021001123460096.0), shown_zh("不通过")) == (
+        "空白", "空白", "6.22202E+18", "不通过")
+
+
+@pytest.mark.parametrize("value, is_date_cell, text", [
+    (46351, False, "46351 (= 2026-11-25)"),
+    (46351.75, False, "46351.75 (= 2026-11-25)"),
+    (dt.datetime(2026, 11, 25), True, "2026-11-25"),
+    ("2026-11-25", False, "2026-11-25"),
+    ("25/11/2026", False, "25/11/2026"),  # text that is no date: as typed
+    (19999, False, "19999"),  # below convention 31's serials: a number
+    (80001, False, "80001"),
+    (None, False, "(empty)"),
+])
+def test_shown_date(value, is_date_cell, text):
+    assert shown_date(value, is_date_cell=is_date_cell) == text

@@ -32,7 +32,7 @@ from grader.model import Evidence, Outcome
 from grader.numbers import s10
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import equal_text, nfkc, shown, shown_date, to_date, to_number, to_whole
+from grader.values import equal_text, nfkc, shown, shown_date, shown_zh, to_date, to_number, to_whole
 
 NEEDS = ("logistics.methods", "logistics.parcels", "logistics.arrivals", "logistics.opening_stock",
          "logistics.shipped_status", "orders.order_id", "orders.sku", "orders.quantity", "orders.status")
@@ -214,7 +214,7 @@ class Choice:
         cell = self.row[method_column]
         if self.method is None:
             return at(sheet, cell, f"parcel {pid}: {shown(cell.value)!r} is not a method of the materials",
-                      f"包裹 {pid}：{shown(cell.value)} 不是材料中的物流方式", expected=" / ".join(labels))
+                      f"包裹 {pid}：{shown_zh(cell.value)} 不是材料中的物流方式", expected=" / ".join(labels))
         if not self.quote.eligible:
             return at(sheet, cell, f"parcel {pid}: {self.method} is not eligible ({self.quote.why_not})",
                       f"包裹 {pid}：{self.method} 不可用（{self.quote.why_not_zh}）",
@@ -530,7 +530,7 @@ def closing_stock(ctx: CheckContext) -> Outcome:
                                f"{sku}：{sums[1]} = 期末库存 {want}，正确", expected=want, ok=True))
         else:
             evidence.append(at(stock, cell, f"{sku}: closing stock {shown(cell.value)}, expected {sums[0]} = {want}",
-                               f"{sku}：期末库存 {shown(cell.value)}，应为 {sums[1]} = {want}", expected=want))
+                               f"{sku}：期末库存 {shown_zh(cell.value)}，应为 {sums[1]} = {want}", expected=want))
     return all_or_nothing(evidence)
 
 

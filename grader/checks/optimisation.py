@@ -44,7 +44,7 @@ from grader.checks.listing import (
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import nfkc, shown, shown_date, to_date, to_number, to_whole
+from grader.values import nfkc, shown, shown_date, shown_zh, to_date, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 
@@ -367,7 +367,7 @@ def price_band(ctx: CheckContext) -> Outcome:
                 "低于保本价" if price < low else "不低于原价"
         earned += share
         evidence.append(at(sheet, row[c["price"]], f"{sku}: price {shown(row.value(c['price']))} {what} ({band})",
-                           f"{sku}：价格 {shown(row.value(c['price']))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
+                           f"{sku}：价格 {shown_zh(row.value(c['price']))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
                            ok=share == 1))
     return Outcome(earned / len(skus), tuple(evidence))
 
@@ -380,10 +380,10 @@ def promo_price_problems(row: Row, c: dict[str, str], floor: Fraction, low: Frac
     price, promo = exact(row.value(c["price"])), exact(row.value(c["promo_price"]))
     if price is None or price <= 0:
         return [Problem(f"new price {shown(row.value(c['price']))} is not a positive number",
-                        f"新价格 {shown(row.value(c['price']))} 不是正数")]
+                        f"新价格 {shown_zh(row.value(c['price']))} 不是正数")]
     if promo is None:
         return [Problem(f"promo price {shown(row.value(c['promo_price']))} is not a number",
-                        f"促销价 {shown(row.value(c['promo_price']))} 不是数字")]
+                        f"促销价 {shown_zh(row.value(c['promo_price']))} 不是数字")]
     problems = []
     discount = (price - promo) / price
     if not low <= discount <= high:
@@ -408,7 +408,7 @@ def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_day
         if dates[role] is None:
             problems.append(Problem(f"{column} {shown(cell.value)} ({cell.ref or 'no cell'}) is not a date "
                                     f"(an Excel date or YYYY-MM-DD)",
-                                    f"{column} {shown(cell.value)} 不是日期（Excel 日期或 YYYY-MM-DD）"))
+                                    f"{column} {shown_zh(cell.value)} 不是日期（Excel 日期或 YYYY-MM-DD）"))
     start, end = dates["promo_start"], dates["promo_end"]
     typed = {role: shown_date(row[c[role]].value, is_date_cell=row[c[role]].is_date) for role in dates}
     if start is not None and start < first_day:
@@ -497,7 +497,7 @@ def stock_cover(ctx: CheckContext) -> Outcome:
             message, message_zh = f"{sku}: stock {stock} covers {days} days ({percent(need)})", f"{sku}：库存 {stock} 合理"
         elif stock is None:
             message, message_zh = f"{sku}: stock {shown(row.value(c['stock']))} is not a whole number", \
-                f"{sku}：库存 {shown(row.value(c['stock']))} 不是整数"
+                f"{sku}：库存 {shown_zh(row.value(c['stock']))} 不是整数"
         elif stock < need:
             message, message_zh = f"{sku}: stock {stock} < {days} days of sales ({percent(need)})", \
                 f"{sku}：库存 {stock} 不足 {days} 天销量（{percent(need)}）"
@@ -532,7 +532,7 @@ def lead_times(ctx: CheckContext) -> Outcome:
             evidence.append(at(sheet, row[c["lead_time"]],
                                f"{sku}: lead time {shown(row.value(c['lead_time']))} not a whole number "
                                f"{p['min_lead_days']}–{p['max_lead_days']}",
-                               f"{sku}：备货期 {shown(row.value(c['lead_time']))} 不在 "
+                               f"{sku}：备货期 {shown_zh(row.value(c['lead_time']))} 不在 "
                                f"{p['min_lead_days']}–{p['max_lead_days']} 天", expected=f"{p['min_lead_days']}–{p['max_lead_days']}"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))
