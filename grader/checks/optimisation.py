@@ -386,10 +386,15 @@ def promo_price_problems(row: Row, c: dict[str, str], floor: Fraction, low: Frac
                         f"促销价 {shown_zh(row.value(c['promo_price']))} 不是数字")]
     problems = []
     discount = (price - promo) / price
-    if not low <= discount <= high:
+    band = f"{percent(low * 100)}–{percent(high * 100)}%"
+    if discount < 0:  # a promo above the price: its rise, not a negative discount
+        problems.append(Problem(f"promo {usd(promo)} is {percent(-discount * 100)}% above the new price {usd(price)}, "
+                                f"not {band} below",
+                                f"促销价 {usd(promo)} 比新价格 {usd(price)} 高 {percent(-discount * 100)}%，应低 {band}"))
+    elif not low <= discount <= high:
         problems.append(Problem(f"promo {usd(promo)} is {percent(discount * 100)}% below the new price {usd(price)}, "
-                                f"not {percent(low * 100)}–{percent(high * 100)}%",
-                                f"促销价比新价格低 {percent(discount * 100)}%，应为 {percent(low * 100)}–{percent(high * 100)}%"))
+                                f"not {band}",
+                                f"促销价 {usd(promo)} 比新价格 {usd(price)} 低 {percent(discount * 100)}%，应为 {band}"))
     if promo < floor:
         problems.append(Problem(f"promo {usd(promo)} below the floor {usd(floor)}",
                                 f"促销价 {usd(promo)} 低于保本价 {usd(floor)}"))
