@@ -37,9 +37,12 @@ def test_an_element_not_met_is_charged_in_chinese_points():
 # name (a token holding a digit, a dot, a slash, an underscore or an @); the evidence's own found
 # or expected value (what the candidate typed, what the key holds) where the message repeats it;
 # a name the paper gives (a sheet, column, field or slot name; a word of a phrase of its
-# parameters or the product's materials); or one of the names kept as written below (units, formats).
+# parameters or the product's materials); a name written in mixed case (BadZipFile, HydroKeep); or
+# one of the names kept as written below (units, formats, file kinds).
 KEPT = {"sku", "excel", "yyyy-mm-dd", "cm", "kg", "px", "cny", "usd", "jpg", "jpeg", "png", "rgb", "rgba",
-        "cmyk", "mpo", "main", "pt", "utf", "gbk", "jieba", "phash"}
+        "cmyk", "mpo", "main", "pt", "utf", "gbk", "ascii", "jieba", "phash", "xlsx", "xlsm", "xls", "csv", "txt",
+        "docx", "zip"}
+MIXED_CASE = re.compile(r"[A-Za-z][a-z]*[A-Z][A-Za-z]*[a-z][A-Za-z]*")
 WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|'[^']*'|\"[^\"]*\"|「[^」]*」")
 TOKEN = re.compile(r"[^\s，。；：、（）()【】“”‘’'\"]+")
@@ -64,7 +67,8 @@ def english_words(message_zh, allowed, values=()):
     plain = QUOTED.sub(" ", message_zh)
     tokens = [t for t in TOKEN.findall(plain) if not re.search(r"[0-9._@/{}]", t)]
     shown = {w.casefold() for v in values if not PLACEHOLDER.fullmatch(v) for w in WORD.findall(v)}
-    return [w for t in tokens for w in WORD.findall(t) if w.casefold() not in allowed | shown]
+    return [w for t in tokens for w in WORD.findall(t)
+            if w.casefold() not in allowed | shown and not MIXED_CASE.fullmatch(w)]
 
 
 def paper_names(paper):
@@ -76,7 +80,7 @@ def paper_names(paper):
     return names
 
 
-def test_the_demo_discs_chinese_evidence_holds_no_english_prose(demo_results, paper):
+def test_the_demo_discs_chinese_evidence_and_flags_hold_no_english_prose(demo_results, paper):
     allowed = paper_names(paper)
     half = set()
     for path in sorted((demo_results / "candidates").glob("*.json")):
@@ -86,6 +90,10 @@ def test_the_demo_discs_chinese_evidence_holds_no_english_prose(demo_results, pa
                 words = english_words(e["message_zh"], allowed, (e["found"], e["expected"]))
                 if words:
                     half.add(f"{criterion['id']}: {e['message_zh']} ({', '.join(words)})")
+        for flag in result["flags"]:
+            words = english_words(flag["reason_zh"], allowed, (flag["file"],))
+            if words:
+                half.add(f"{flag['code']}: {flag['reason_zh']} ({', '.join(words)})")
     assert not half, "\n".join(sorted(half))
 
 
@@ -98,6 +106,8 @@ def test_the_scan_finds_a_half_translation():
     assert english_words("JY006 的 style 与产品池不一致", {"style"}, ("简约",)) == []
     assert english_words("标题：全大写单词 SELLER", set(), ("Bottle BEST SELLER",)) == []
     assert english_words("不符合（missing {order_id}）", set(), ("(not found)",)) == ["missing"]
+    assert english_words("不是可读取的 xlsx 工作簿（BadZipFile：不是 zip 格式的文件）", KEPT) == []
+    assert english_words("不是可读取的工作簿（file is not a zip file）", KEPT) == ["file", "is", "not", "a", "file"]
 
 
 @pytest.mark.parametrize("user, criterion, message_zh", [
