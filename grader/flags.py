@@ -113,9 +113,11 @@ FLAGS: tuple[FlagKind, ...] = (
         "it by hand and record an override."),
     FlagKind(
         "guessed-encoding", "read", "编码为推测", "Guessed encoding",
-        "文本（或文件夹名）不是 UTF-8，按推测的编码读取；显示的文字可能有误。",
-        "A text, or a folder name, is not UTF-8 and was read in a guessed encoding; what is shown may "
-        "be garbled.",
+        "文本不是 UTF-8、UTF-16 或 GBK，或文件夹名不是 UTF-8，按假定的编码读取（西文按 Windows-1252，文件夹名按 "
+        "GB18030，否则为推测），原因中写明所用编码；显示的文字可能有误。",
+        "A text is not UTF-8, UTF-16 or GBK, or a folder name is not UTF-8, and was read in an assumed "
+        "encoding the reason names (Windows-1252 for Western text, GB18030 for a folder name, else a "
+        "guess); what is shown may be garbled.",
         "打开原文件核对文字；如因乱码失分，人工评分并记录改分。",
         "Open the original and check the text; if garbling cost points, grade by hand and record an "
         "override."),

@@ -88,7 +88,9 @@ def disc_identity(disc: Disc) -> dict[str, Any]:
 
 def describe_disc(identity: dict[str, Any]) -> str:
     named = " / ".join(str(identity.get(k)) for k in ("paper", "centre", "session") if identity.get(k))
-    return f"{named or 'a disc'} ({identity.get('folders', '?')} candidate folders, id {identity.get('id', '?')})"
+    folders = identity.get("folders", "?")
+    counted = "1 candidate folder" if folders == 1 else f"{folders} candidate folders"
+    return f"{named or 'a disc'} ({counted}, id {identity.get('id', '?')})"
 
 
 def out_inside(out: Path, disc_root: Path) -> bool:

@@ -9,7 +9,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
@@ -132,37 +132,68 @@ def to_date(value: object, *, is_date_cell: bool = False) -> dt.date | None:
 
 
 def excel_general(number: float) -> str:
-    """A number cell's value as Excel's General format shows it: at most 11 characters, fixed
-    while the number fits, else scientific with 5 decimals; so a 19-digit account number typed
-    into a number cell reads as the candidate saw it, not as the float's exact value.
+    """A number cell's value as Excel's General format shows it, so that a 19-digit account number
+    typed into a number cell reads as the candidate saw it, not as the float's exact value.
 
-    >>> excel_general(6222021001123460096.0), excel_general(12345678901.0), excel_general(0.1 + 0.2)
+    General shows a number in at most 11 characters, the minus sign aside: fixed while it fits
+    (digits, point and decimals, rounded half up, trailing zeros dropped) and its magnitude is from
+    1E-05 up to 11 digits; else scientific with the mantissa rounded to 5 decimals, trailing zeros
+    dropped, and an exponent of at least two digits.
+
+    >>> excel_general(6222021001123460096.0), excel_general(12345678901), excel_general(0.1 + 0.2)
     ('6.22202E+18', '12345678901', '0.3')
     >>> excel_general(123456789012.0), excel_general(0.00001), excel_general(-2.5), excel_general(1e-4)
     ('1.23457E+11', '1E-05', '-2.5', '0.0001')
+    >>> excel_general(1.23456789012), excel_general(12345.6789012), excel_general(99999999999.5)
+    ('1.23456789', '12345.6789', '1E+11')
     """
-    if number == 0 or not math.isfinite(number):
-        return "0" if number == 0 else str(number)
-    magnitude = math.floor(math.log10(abs(number)))
+    if isinstance(number, float) and not math.isfinite(number):
+        return str(number)
+    exact = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+    if exact == 0:
+        return "0"
+    sign, exact = ("-" if exact < 0 else ""), abs(exact)
+    magnitude = exact.adjusted()
     if -5 < magnitude < 11:
-        digits = max(0, 10 - max(magnitude, 0) - (number < 0))
-        text = f"{round(number, digits):.{digits}f}"
-        text = text.rstrip("0").rstrip(".") if "." in text else text
-        if text not in ("0", "-0"):
-            return text
-    mantissa, exponent = f"{number:.5E}".split("E")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}E{exponent[0]}{abs(int(exponent)):02d}"
+        decimals = max(0, 9 - max(magnitude, 0))  # 11 characters: the integer digits, the point, the rest
+        fixed = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        if fixed.adjusted() < 11:
+            text = format(fixed, "f")
+            return sign + (text.rstrip("0").rstrip(".") if "." in text else text)
+    mantissa = exact.scaleb(-magnitude).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
+    if mantissa >= 10:  # 9.999995E+n rounds up to 1E+(n+1)
+        mantissa, magnitude = (mantissa / 10).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP), magnitude + 1
+    digits = format(mantissa, "f").rstrip("0").rstrip(".")
+    return f"{sign}{digits}E{'+' if magnitude >= 0 else '-'}{abs(magnitude):02d}"
 
 
 def shown(value: object) -> str:
-    """How a value is quoted in evidence: a number as Excel's General format shows it."""
+    """How a value is quoted in evidence: a number cell's value as Excel's General format shows it
+    (readers give a number cell as an int or a float, a text cell as text, quoted as typed)."""
     if value is None:
         return "(empty)"
-    if isinstance(value, float):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return excel_general(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date().isoformat()
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
+
+
+def shown_zh(value: object) -> str:
+    """``shown`` for a Chinese message: an empty cell is 空白, not the English ``(empty)``."""
+    return "空白" if value is None or value == "" else shown(value)
+
+
+def shown_date(value: object, *, is_date_cell: bool = False) -> str:
+    """A date as the candidate typed or saw it: a number read as a date serial (convention 31)
+    keeps its number beside the date; a date cell is its date; anything else is quoted as typed.
+
+    >>> shown_date(46351), shown_date(46351.5), shown_date("25/11/2026"), shown_date(19999)
+    ('46351 (= 2026-11-25)', '46351.5 (= 2026-11-25)', '25/11/2026', '19999')
+    """
+    day = to_date(value, is_date_cell=is_date_cell)
+    if day is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{shown(value)} (= {day.isoformat()})"
+    return shown(value)

@@ -105,8 +105,8 @@ def test_every_flag_of_the_demo_disc_has_its_chinese_in_the_json(demo_results):
         "damaged-image": "无法完整解码（图片文件不完整（2 字节未处理））",
         "duplicate-deliverable": "return 找到多份：u8_service/templates/return.txt, u8_service/templates/退货.docx；"
                                  "评分所用：u8_service/templates/return.txt",
-        "extra-products": "选品表列出 6 个不同产品；前 5 个之外的 JY022 (row 7) 不得分",
-        "guessed-encoding": "不是 UTF-8、UTF-16 或 GBK；推测按 cp1252 读取，读出的非 ASCII 字符为 é",
+        "extra-products": "选品表列出 6 个不同产品；前 5 个之外的 JY022 (看板!A7) 不得分",
+        "guessed-encoding": "不是 UTF-8、UTF-16 或 GBK；按 Windows-1252（西欧）读取，读出的非 ASCII 字符为 é；按 Latin-1 读取结果相同",
         "image-too-large": "文件头标明 10,000,000,000 像素，超过上限 100,000,000：拒绝读取",
         "misplaced": "reply_01 位于 u8_service/reply_01.txt，应在 u8_service/replies/",
         "no-deliverables": "考生文件夹中没有任何文件",

@@ -148,7 +148,7 @@ def test_another_disc_into_a_used_out_folder_is_refused_naming_both(tmp_path, pa
     with pytest.raises(OutputError) as refused:
         grade_disc(second, paper, out, jobs=1)
     message = str(refused.value)
-    assert "第一考点 / 上午 (2 candidate folders" in message and "第一考点 / 下午 (1 candidate folders" in message
+    assert "第一考点 / 上午 (2 candidate folders" in message and "第一考点 / 下午 (1 candidate folder," in message
     assert "choose another --out, or use --fresh" in message
     assert candidate_bytes(out) == before  # nothing mixed
     grade_disc(second, paper, out, jobs=1, use_cache=False)  # --fresh

@@ -28,6 +28,8 @@ def test_score_record_holds_units_total_decisions_and_signature_lines(results_co
     assert cells(page)[8] == ["总分 Total · 合格 pass", "100", "87.72"]
     assert "reply_03 &lt;b&gt;opened&lt;/b&gt; by hand" in page and "<b>opened" not in page
     assert "改分 override U8-03 → 3" in page and "已决 decided #1" in page
+    reason = "内容为二进制数据，不是任何编码的文本 / holds binary data, not text in any encoding"
+    assert ["文件无法读取 unreadable-file (U8)", reason, "已决 decided #1"] in cells(page.split("</tbody>", 2)[2])
     assert "未定稿 Not signed off yet · 据复核记录 1 行 (made from 1 review-log row(s))" in page
     assert page.count('class="line"') == 2 and "考评员签名" in page and "督考员签名" in page
     assert "default-src &#39;none&#39;; style-src &#39;sha256-" in page  # the policy, escaped in its attribute

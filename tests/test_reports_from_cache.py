@@ -48,7 +48,7 @@ def test_every_report_is_rewritten_from_the_cache_with_the_disc_gone(demo_disc, 
     first = reports(out)
     assert (b'"override"' in first["candidates/ks01.json"]) == overrides
     assert any(k.startswith("candidates/thumbs/") for k in first)  # pictures are shown
-    assert any(b'<mark title="element 1">' in v for k, v in first.items() if k.endswith(".html"))  # texts too
+    assert any('<mark title="要素 1 element 1">'.encode() in v for k, v in first.items() if k.endswith(".html"))  # texts too
     assert any(b"similar-to" in v for k, v in first.items() if k.endswith(".json")) == similarity
 
     shutil.rmtree(disc)  # nothing of the disc is left to open

@@ -309,20 +309,20 @@ def test_texts_with_found_elements_marked_and_missing_listed(tmp_path, paper):
         criterion("U8-03", 1, 9, items[:5]), criterion("U8-04", 0, 9, items[5:])))])
     page = write_candidate_page(tmp_path / "out", result, paper, page_exhibits(result, disc)).read_text(encoding="utf-8")
     view = page.split("<h3 class=\"file\">u8_service/replies/reply_01.txt</h3>")[1].split("</article>")[0]
-    assert '<mark title="element 1">Dear Ms. Carter<sup>1</sup></mark>' in view
-    assert '<mark title="element 2">SO26110002<sup>2</sup></mark>' in view
-    assert '<mark title="element 3">Best regards, Amy<sup>3</sup></mark>' in view  # case aside
+    assert '<mark title="要素 1 element 1">Dear Ms. Carter<sup>1</sup></mark>' in view
+    assert '<mark title="要素 2 element 2">SO26110002<sup>2</sup></mark>' in view
+    assert '<mark title="要素 5 element 5">Best regards, Amy<sup>5</sup></mark>' in view  # case aside; its own number
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in view and SCRIPT not in page
     missing = view.split('class="missing"')[1]
     assert "U8-03: (4) no concrete resolution" in missing and "U8-03: (7) 12 words, 40–300 needed" in missing
-    assert '<mark title="element 1">sorry<sup>1</sup></mark>' in page  # GBK text
-    assert '<mark title="element 1">apologise<sup>1</sup></mark>' in page  # .docx
+    assert '<mark title="要素 3 element 3">sorry<sup>3</sup></mark>' in page  # GBK text
+    assert '<mark title="要素 3 element 3">apologise<sup>3</sup></mark>' in page  # .docx
 
     # the reader's decoding, when given, is what the page shows: the file is not read again
     given = {"u8_service/templates/退货.txt": Exhibit(text="Dear {buyer_name}, so sorry (as the reader read it).")}
     shown = page_exhibits(result, disc, given)
     page = write_candidate_page(tmp_path / "out2", result, paper, shown).read_text(encoding="utf-8")
-    assert "so <mark title=\"element 1\">sorry<sup>1</sup></mark> (as the reader read it)." in page
+    assert "so <mark title=\"要素 3 element 3\">sorry<sup>3</sup></mark> (as the reader read it)." in page
     assert "很抱歉" not in page
 
 
@@ -351,3 +351,4 @@ def test_text_marks_carry_the_elements_own_numbers():
     assert element_number("reply_01 (4) offers a concrete resolution: “refund” in “…”") == 4
     assert element_number("return (9) no prohibited content") == 9
     assert element_number("reply_01: 7 of 8 elements") == 0
+    assert element_number("(5) closes politely") == 5

@@ -45,7 +45,7 @@ def test_the_absent_candidate_page_says_absent_where_others_say_pass_or_fail(dem
 def test_the_csv_keeps_a_candidates_flags_on_one_line(demo_results):
     with (demo_results / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = {r[2]: r for r in csv.reader(handle)}
-    assert rows["ks11"][14] == "交付文件重复 duplicate-deliverable (U8 u8_service/templates/return.txt): return 找到多份：u8_service/templates/return.txt, u8_service/templates/退货.docx；评分所用：u8_service/templates/return.txt; 编码为推测 guessed-encoding (U8 u8_service/replies/reply_02.txt): 不是 UTF-8、UTF-16 或 GBK；推测按 cp1252 读取，读出的非 ASCII 字符为 é; 文件位置不符 misplaced (U8 u8_service/reply_01.txt): reply_01 位于 u8_service/reply_01.txt，应在 u8_service/replies/"
+    assert rows["ks11"][14] == "交付文件重复 duplicate-deliverable (U8 u8_service/templates/return.txt): return 找到多份：u8_service/templates/return.txt, u8_service/templates/退货.docx；评分所用：u8_service/templates/return.txt; 编码为推测 guessed-encoding (U8 u8_service/replies/reply_02.txt): 不是 UTF-8、UTF-16 或 GBK；按 Windows-1252（西欧）读取，读出的非 ASCII 字符为 é；按 Latin-1 读取结果相同; 文件位置不符 misplaced (U8 u8_service/reply_01.txt): reply_01 位于 u8_service/reply_01.txt，应在 u8_service/replies/"
 
 
 def test_the_index_tooltip_keeps_the_other_candidate_the_share_and_the_time():

@@ -49,7 +49,7 @@ def test_columns_fit_their_chinese_and_long_texts_wrap_in_taller_rows(book):
         ("交付文件重复 duplicate-deliverable (U8 u8_service/templates/return.txt): return 找到多份："
         "u8_service/templates/return.txt, u8_service/templates/退货.docx；评分所用：u8_service/templates/return.txt"),
         ("编码为推测 guessed-encoding (U8 u8_service/replies/reply_02.txt): 不是 UTF-8、UTF-16 或 GBK；"
-        "推测按 cp1252 读取，读出的非 ASCII 字符为 é"),
+        "按 Windows-1252（西欧）读取，读出的非 ASCII 字符为 é；按 Latin-1 读取结果相同"),
         ("文件位置不符 misplaced (U8 u8_service/reply_01.txt): reply_01 位于 u8_service/reply_01.txt，"
         "应在 u8_service/replies/")]  # one flag a line
     assert ws.row_dimensions[ks11].height == (4 + 3 + 3) * 18  # its three flags, wrapped in a 60-wide column

@@ -268,6 +268,9 @@ def test_unreadable_and_guessed_files_are_flagged(tmp_path, paper):
     assert service.replies["reply_01"].problem.startswith("unreadable")
     assert service.replies["reply_02"].guessed
     assert codes(submission) == ["guessed-encoding", "unreadable-file", "wrong-extension"]
+    [guessed] = [f for f in submission.flags if f.code == "guessed-encoding"]
+    assert guessed.reason == ("not UTF-8, UTF-16 or GBK; read as Windows-1252 (Western), which gives é; "
+                              "Latin-1 reads it the same")
     assert outcomes["U8-03"].share == Fraction(2, 3)
     assert outcomes["U8-04"].share == 1
 
@@ -331,3 +334,13 @@ def test_a_western_notepad_file_is_read_as_windows_1252_not_guessed_wild():
     for text in ("Dear Ms. Lefèvre, the café order is on its way.", "Dear José, é", "Naïve – “quoted”"):
         decoded = decode_text(text.encode("cp1252"))
         assert (decoded.text, decoded.encoding, decoded.guessed) == (text, "cp1252", True)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Dear José, the café", "read as Windows-1252 (Western), which gives é; Latin-1 reads it the same"),
+    ("Naïve – “quoted” €5", "read as Windows-1252 (Western), which gives ï–“”€"),  # 0x80–0x9F: not Latin-1's
+])
+def test_a_western_text_says_what_was_assumed(text, reason):
+    from grader.read.service import decode_text, guess_reason
+
+    assert guess_reason(decode_text(text.encode("cp1252"))) == f"not UTF-8, UTF-16 or GBK; {reason}"

@@ -306,6 +306,15 @@ def test_u5_06_repeated_sku_graded_on_first_row(paper, sheets):
 # ---------------------------------------------------------------- U5-07
 
 
+def test_u5_07_promo_price_in_chinese(paper, one_sku, one_row):
+    for price, promo, says in ((20.00, 21.00, "促销价 21.00 比新价格 20.00 高 5%，应低 10–50%"),
+                               (20.00, 18.01, "促销价 18.01 比新价格 20.00 低 9.95%，应为 10–50%")):
+        cell(one_row, 0, PRICE, price)
+        cell(one_row, 0, PROMO, promo)
+        _, outcome = grade(paper, "U5-07", one_row, key=one_sku)
+        assert f"{SKU} 促销价：{says}" in [e.message_zh for e in outcome.evidence]
+
+
 @pytest.mark.parametrize("price, promo, expected, says", [
     (20.00, 18.00, 3, ""),  # exactly 10% off
     (20.00, 18.01, Fraction(3, 2), "9.95% below the new price 20.00, not 10–50%"),
@@ -313,7 +322,7 @@ def test_u5_06_repeated_sku_graded_on_first_row(paper, sheets):
     (22.00, 10.99, Fraction(3, 2), "50.05% below"),
     (12.00, 10.00, 3, ""),  # 16.67% off, exactly the floor
     (12.00, 9.99, Fraction(3, 2), "promo 9.99 below the floor 10.00"),
-    (20.00, 21.00, Fraction(3, 2), "-5% below"),
+    (20.00, 21.00, Fraction(3, 2), "promo 21.00 is 5% above the new price 20.00, not 10–50% below"),
     (20.00, None, Fraction(3, 2), "promo price (empty) is not a number"),
     (None, 15.00, Fraction(3, 2), "new price (empty) is not a positive number"),
 ])
@@ -333,6 +342,8 @@ def test_u5_07_promo_price_against_own_new_price(paper, one_sku, one_row, price,
     (EXAM, EXAM, Fraction(3, 2), "ends 2026-11-25, not after its start 2026-11-25"),
     (EXAM + dt.timedelta(days=5), EXAM + dt.timedelta(days=1), Fraction(3, 2), "not after its start"),
     (46351, 46371, 3, ""),  # Excel serials in plain number cells
+    (46350, 46371, Fraction(3, 2), "starts 46350 (= 2026-11-24) before the exam date 2026-11-25"),
+    (46351, 46351.25, Fraction(3, 2), "ends 46351.25 (= 2026-11-25), not after its start 46351 (= 2026-11-25)"),
     (46351.5, "2026-12-15", 3, ""),  # a serial with a time, and ISO text
     ("2026-11-25 09:30", "2026-12-15T18:00", 3, ""),  # ISO text with a time
     (dt.datetime(2026, 11, 25, 8, 0), dt.datetime(2026, 12, 25, 23, 0), 3, ""),  # 30 days by date

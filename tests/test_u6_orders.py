@@ -288,3 +288,16 @@ def test_every_criterion_has_a_sample_defect():
     for criterion_id in CRITERIA:
         assert any(Fraction(d.expected.get(criterion_id, FULL[criterion_id])) < FULL[criterion_id]
                    for d in u6.DEFECTS), criterion_id
+
+
+@pytest.mark.parametrize("criterion_id, status, label, message_zh", [
+    ("U6-02", "shipped", "不通过", "audit 应为 通过（pass），填写的是 不通过"),
+    ("U6-03", "shipped", "Returned", "status 应为 已发货（shipped），填写的是 Returned"),
+    ("U6-03", "out_of_stock", None, "status 应为 缺货（out_of_stock），填写的是 空白"),
+])
+def test_u6_02_03_the_chinese_names_the_label_the_template_shows(paper, sheets, criterion_id, status, label,
+                                                                  message_zh):
+    order_id, _ = BY_STATUS[status]
+    put(sheets, criterion_id, order_id, label)
+    [bad] = failing(grade(paper, criterion_id, sheets)[1])
+    assert bad.message_zh == f"订单 {order_id} {message_zh}"

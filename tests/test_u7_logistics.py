@@ -378,8 +378,12 @@ def test_u7_06_off_by_one(paper, sheets):
     got, evidence = grade(paper, "U7-06", sheets)
     assert got == 0
     [bad] = [e for e in evidence if not e.ok]
-    assert bad.message == "HKB100-WHT-500: closing stock 70, expected 69 = opening 20 + inbound 50 − outbound 1"
-    assert bad.message_zh == "HKB100-WHT-500：期末库存应为 69 = 期初 20 + 入仓 50 − 出仓 1"
+    assert bad.message == "HKB100-WHT-500: closing stock 70, expected opening 20 + inbound 50 − outbound 1 = 69"
+    assert bad.message_zh == "HKB100-WHT-500：期末库存 70，应为 期初 20 + 入仓 50 − 出仓 1 = 69"
+    [good] = [e for e in evidence if e.ok and e.message.startswith("HKB100-BLK-750")]
+    assert (good.message, good.message_zh) == (
+        "HKB100-BLK-750: opening 6 + inbound 24 − outbound 1 = closing stock 29",
+        "HKB100-BLK-750：期初 6 + 入仓 24 − 出仓 1 = 期末库存 29，正确")
     assert (bad.sheet, bad.cell, bad.expected) == (STOCK, "B4", "69")
 
 
@@ -588,3 +592,18 @@ def test_u7_04_an_unreadable_value_is_quoted_as_typed(paper, sheets, column, val
     _, evidence = grade(paper, "U7-04", sheets)
     [extra] = [e for e in failures(evidence) if e.startswith("row 2 ")]
     assert shown in extra and "?" not in extra
+
+
+def test_u7_04_a_row_shows_its_values_as_typed_in_both_languages(paper, sheets):
+    """A serial keeps its date beside it; what a value is not is said in Chinese in the Chinese."""
+    day = sheets[INBOUND][1][3]
+    serial = (day - dt.date(1899, 12, 30)).days
+    sheets[INBOUND][1][1] = "fifty"
+    sheets[INBOUND][2][3] = serial
+    sheets[INBOUND][2][1] = 999
+    _, evidence = grade(paper, "U7-04", sheets)
+    rows = {e.message.split(" (", 1)[0]: e for e in evidence if e.message.startswith("row ")}
+    sku, warehouse = sheets[INBOUND][1][0], sheets[INBOUND][1][2]
+    assert rows["row 2"].message_zh == f"第 2 行（{sku} 'fifty'（不是整数） {warehouse} {day.isoformat()}）不在材料中或重复"
+    sku, warehouse = sheets[INBOUND][2][0], sheets[INBOUND][2][2]
+    assert rows["row 3"].found == f"{sku} 999 {warehouse} {serial} (= {day.isoformat()})"

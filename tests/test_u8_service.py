@@ -353,8 +353,14 @@ PROHIBITED = [
     ("1234567", "run of 7 or more digits (a number of 7 digits)", "1234567"),
     ("123 4567", "run of 7 or more digits (a phone number)", "123 4567"),
     ("2026.12.04", "run of 7 or more digits (a date not written YYYY-MM-DD)", "2026.12.04"),
-    ("SO99990001", "run of 7 or more digits (a number of 8 digits)", "99990001"),
-    ("tracking RR123456785CN", "run of 7 or more digits (a tracking number)", "123456785"),
+    ("SO99990001", "run of 7 or more digits (an order id, not one of the materials')", "99990001"),
+    ("AB99990001", "run of 7 or more digits (a number of 8 digits)", "99990001"),
+    ("SO9999000", "run of 7 or more digits (a number of 7 digits)", "9999000"),
+    ("tracking RR123456785CN", "run of 7 or more digits (a tracking number, UPU S10)", "123456785"),
+    ("tracking RR 123 456 785 CN", "run of 7 or more digits (a tracking number, UPU S10)", "123 456 785"),
+    ("tracking 7301234567", "run of 7 or more digits (a tracking number, express: 10 digits)", "7301234567"),
+    ("call 13905711234", "run of 7 or more digits (a phone number)", "13905711234"),
+    ("20261204", "run of 7 or more digits (a date not written YYYY-MM-DD)", "20261204"),
     ("please leave us a review", "request for a review or positive feedback", "leave us a review"),
     ("a five-star rating would help", "request for a review or positive feedback", "five-star"),
     ("please remove your feedback", "request for a review or positive feedback", "remove your feedback"),
@@ -546,3 +552,14 @@ def test_element_lists_that_cannot_score_are_refused(paper, criterion, params, p
     settings = {s: paper.deliverables["u8_service"].options[s] for s in REGISTRY[c.check].settings}
     problems = REGISTRY[c.check].validate(paper.key, {**c.params, **params}, settings)
     assert problems and problems[0].startswith(problem), problems
+
+
+@pytest.mark.parametrize("sentence, kind_zh", [
+    ("tracking RR123456785CN", "7 位以上数字（运单号，UPU S10）"),
+    ("tracking 7301234567", "7 位以上数字（运单号，快递 10 位数字）"),
+    ("order SO99990001", "7 位以上数字（订单号，不是材料中的订单）"),
+    ("call +86 571 8888 1234", "7 位以上数字（电话号码）"),
+])
+def test_a_digit_run_is_labelled_by_what_it_is_in_chinese_too(paper, sentence, kind_zh):
+    items = prohibited(f"Dear Emily, about SO26110006: {sentence}. Best regards, Lin", service_key(paper.key), 7)
+    assert [f.kind_zh for f in items] == [kind_zh]

@@ -30,7 +30,7 @@ from grader.model import Evidence, Outcome, round_half_up
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
 from grader.text import HAN
-from grader.values import equal_text, nfkc, shown, to_number, to_whole
+from grader.values import equal_text, nfkc, shown, shown_zh, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 
@@ -668,7 +668,7 @@ def variant_coverage(ctx: CheckContext) -> Outcome:
             unknown += 1
             evidence.append(_row_evidence(
                 sheet, row, where, f"row {row.number}: {where} {shown(row.value(where))} is not one of the materials'",
-                f"第 {row.number} 行：{'颜色' if role == 'color' else '尺码'} {shown(row.value(where))} 不在材料中",
+                f"第 {row.number} 行：{'颜色' if role == 'color' else '尺码'} {shown_zh(row.value(where))} 不在材料中",
                 expected="a colour and a size of the materials"))
         elif (colour, size) in seen:
             duplicates += 1
@@ -771,14 +771,14 @@ def variant_value_problems(row: Row, columns: dict[str, str], low: Decimal, high
     price = to_number(price_cell.value)
     if price is None or price <= 0 or not low <= price <= high:
         problems.append(Problem(f"price {shown(price_cell.value)} ({price_cell.ref}) not in {low}–{high}",
-                                f"价格 {shown(price_cell.value)} 不在 {low}–{high}"))
+                                f"价格 {shown_zh(price_cell.value)} 不在 {low}–{high}"))
     stock = to_whole(stock_cell.value)
     if stock is None or stock < 0:
         problems.append(Problem(f"stock {shown(stock_cell.value)} ({stock_cell.ref}) is not a whole number ≥ 0",
-                                f"库存 {shown(stock_cell.value)} 不是 ≥ 0 的整数"))
+                                f"库存 {shown_zh(stock_cell.value)} 不是 ≥ 0 的整数"))
     lead = to_whole(lead_cell.value)
     if lead is None or not min_lead <= lead <= max_lead:
         problems.append(Problem(f"lead time {shown(lead_cell.value)} ({lead_cell.ref}) "
                                 f"not a whole number {min_lead}–{max_lead}",
-                                f"备货期 {shown(lead_cell.value)} 不在 {min_lead}–{max_lead} 天"))
+                                f"备货期 {shown_zh(lead_cell.value)} 不在 {min_lead}–{max_lead} 天"))
     return problems

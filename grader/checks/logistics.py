@@ -32,7 +32,7 @@ from grader.model import Evidence, Outcome
 from grader.numbers import s10
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import equal_text, nfkc, shown, to_date, to_number, to_whole
+from grader.values import equal_text, nfkc, shown, shown_date, shown_zh, to_date, to_number, to_whole
 
 NEEDS = ("logistics.methods", "logistics.parcels", "logistics.arrivals", "logistics.opening_stock",
          "logistics.shipped_status", "orders.order_id", "orders.sku", "orders.quantity", "orders.status")
@@ -214,7 +214,7 @@ class Choice:
         cell = self.row[method_column]
         if self.method is None:
             return at(sheet, cell, f"parcel {pid}: {shown(cell.value)!r} is not a method of the materials",
-                      f"包裹 {pid}：{shown(cell.value)} 不是材料中的物流方式", expected=" / ".join(labels))
+                      f"包裹 {pid}：{shown_zh(cell.value)} 不是材料中的物流方式", expected=" / ".join(labels))
         if not self.quote.eligible:
             return at(sheet, cell, f"parcel {pid}: {self.method} is not eligible ({self.quote.why_not})",
                       f"包裹 {pid}：{self.method} 不可用（{self.quote.why_not_zh}）",
@@ -353,14 +353,28 @@ def parcel_freights(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U7-04, U7-05
 
 
-def describe(item: tuple) -> str:
+NOT_A = {"a date": "不是日期", "a whole number": "不是整数"}
+
+
+def describe(item: tuple, *, zh: bool = False) -> str:
     """A row's reading as evidence shows it; a value that could not be read is quoted as typed,
-    with what it is not (``"20.11.2026" (not a date)``)."""
-    return " ".join(f"{shown(v[1])!r} (not {v[0]})" if isinstance(v, tuple) else shown(v) for v in item)
+    with what it is not (``'20.11.2026' (not a date)``, in Chinese ``'20.11.2026'（不是日期）``)."""
+    def one(value: Any) -> str:
+        if not isinstance(value, tuple):
+            return shown(value)
+        what, typed = value
+        return f"{shown(typed)!r}（{NOT_A[what]}）" if zh else f"{shown(typed)!r} (not {what})"
+    return " ".join(one(v) for v in item)
+
+
+def typed_row(row: Row, item: tuple, columns: tuple[str, ...]) -> tuple[tuple, ...]:
+    """A row's item for evidence: a date serial keeps its number beside the date (convention 31)."""
+    return tuple(shown_date(row.value(col), is_date_cell=row[col].is_date) if isinstance(v, dt.date) else v
+                 for v, col in zip(item, columns))
 
 
 def _rows_as_set(sheet: Sheet, expected: Counter, found: list[tuple[tuple, Row]], what: str,
-                 what_zh: str) -> Outcome:
+                 what_zh: str, columns: tuple[str, ...]) -> Outcome:
     """All or nothing: the sheet's rows equal the expected rows as a set (a repeat is an extra row)."""
     evidence = []
     left = Counter(expected)
@@ -373,14 +387,15 @@ def _rows_as_set(sheet: Sheet, expected: Counter, found: list[tuple[tuple, Row]]
     for item, count in left.items():
         for _ in range(count):
             evidence.append(Evidence(f"{what} {describe(item)} has no equal row",
-                                     f"{what_zh} {describe(item)} 缺失或不一致", file=sheet.file,
+                                     f"{what_zh} {describe(item, zh=True)} 缺失或不一致", file=sheet.file,
                                      sheet=sheet.name, expected=describe(item), found="(missing)"))
     for item, row in extras:
         first = next(iter(row.cells.values()), Cell(None))
-        evidence.append(at(sheet, first, f"row {row.number} ({describe(item)}) is not one of the {what}s "
+        typed = typed_row(row, item, columns)
+        evidence.append(at(sheet, first, f"row {row.number} ({describe(typed)}) is not one of the {what}s "
                                          f"of the materials, or repeats one",
-                           f"第 {row.number} 行（{describe(item)}）不在材料中或重复",
-                           expected=f"only {what}s of the materials", found=describe(item)))
+                           f"第 {row.number} 行（{describe(typed, zh=True)}）不在材料中或重复",
+                           expected=f"only {what}s of the materials", found=describe(typed)))
     if not evidence:
         evidence.append(Evidence(f"all {sum(expected.values())} {what}s present, no other row",
                                  f"{sum(expected.values())} 条{what_zh}全部一致，无多余行",
@@ -412,8 +427,9 @@ def inbound_rows(ctx: CheckContext) -> Outcome:
                _value(to_date(r.value(c["date"]), is_date_cell=r[c["date"]].is_date), r.value(c["date"]), "a date")), r)
              for r in sheet.rows]
 
-    outcome = _rows_as_set(sheet, expected, found, "arrival", "到货记录")
-    columns = missing_columns(sheet, tuple(c[role] for role in ("sku", "quantity", "warehouse", "date")))
+    names = tuple(c[role] for role in ("sku", "quantity", "warehouse", "date"))
+    outcome = _rows_as_set(sheet, expected, found, "arrival", "到货记录", names)
+    columns = missing_columns(sheet, names)
     return Outcome(outcome.share, tuple(columns) + outcome.evidence) if columns else outcome
 
 
@@ -433,8 +449,9 @@ def outbound_rows(ctx: CheckContext) -> Outcome:
     found = [((nfkc(r.value(c["order_id"])).upper(), nfkc(r.value(c["sku"])),
                 _value(to_whole(r.value(c["quantity"])), r.value(c["quantity"]), "a whole number")), r) for r in sheet.rows]
 
-    outcome = _rows_as_set(sheet, expected, found, "shipped order", "已发货订单")
-    columns = missing_columns(sheet, tuple(c[role] for role in ("order_id", "sku", "quantity")))
+    names = tuple(c[role] for role in ("order_id", "sku", "quantity"))
+    outcome = _rows_as_set(sheet, expected, found, "shipped order", "已发货订单", names)
+    columns = missing_columns(sheet, names)
     return Outcome(outcome.share, tuple(columns) + outcome.evidence) if columns else outcome
 
 
@@ -509,11 +526,11 @@ def closing_stock(ctx: CheckContext) -> Outcome:
         want = closing[sku]
         sums = arithmetic(sku, opening, inbound, outbound)
         if found == want:
-            evidence.append(at(stock, cell, f"{sku}: closing stock {want} = {sums[0]}",
-                               f"{sku}：期末库存 {want} = {sums[1]}，正确", expected=want, ok=True))
+            evidence.append(at(stock, cell, f"{sku}: {sums[0]} = closing stock {want}",
+                               f"{sku}：{sums[1]} = 期末库存 {want}，正确", expected=want, ok=True))
         else:
-            evidence.append(at(stock, cell, f"{sku}: closing stock {shown(cell.value)}, expected {want} = {sums[0]}",
-                               f"{sku}：期末库存应为 {want} = {sums[1]}", expected=want))
+            evidence.append(at(stock, cell, f"{sku}: closing stock {shown(cell.value)}, expected {sums[0]} = {want}",
+                               f"{sku}：期末库存 {shown_zh(cell.value)}，应为 {sums[1]} = {want}", expected=want))
     return all_or_nothing(evidence)
 
 

@@ -44,7 +44,7 @@ from grader.checks.listing import (
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import nfkc, shown, to_date, to_number, to_whole
+from grader.values import nfkc, shown, shown_date, shown_zh, to_date, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 
@@ -367,7 +367,7 @@ def price_band(ctx: CheckContext) -> Outcome:
                 "低于保本价" if price < low else "不低于原价"
         earned += share
         evidence.append(at(sheet, row[c["price"]], f"{sku}: price {shown(row.value(c['price']))} {what} ({band})",
-                           f"{sku}：价格 {shown(row.value(c['price']))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
+                           f"{sku}：价格 {shown_zh(row.value(c['price']))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
                            ok=share == 1))
     return Outcome(earned / len(skus), tuple(evidence))
 
@@ -380,30 +380,25 @@ def promo_price_problems(row: Row, c: dict[str, str], floor: Fraction, low: Frac
     price, promo = exact(row.value(c["price"])), exact(row.value(c["promo_price"]))
     if price is None or price <= 0:
         return [Problem(f"new price {shown(row.value(c['price']))} is not a positive number",
-                        f"新价格 {shown(row.value(c['price']))} 不是正数")]
+                        f"新价格 {shown_zh(row.value(c['price']))} 不是正数")]
     if promo is None:
         return [Problem(f"promo price {shown(row.value(c['promo_price']))} is not a number",
-                        f"促销价 {shown(row.value(c['promo_price']))} 不是数字")]
+                        f"促销价 {shown_zh(row.value(c['promo_price']))} 不是数字")]
     problems = []
     discount = (price - promo) / price
-    if not low <= discount <= high:
+    band = f"{percent(low * 100)}–{percent(high * 100)}%"
+    if discount < 0:  # a promo above the price: its rise, not a negative discount
+        problems.append(Problem(f"promo {usd(promo)} is {percent(-discount * 100)}% above the new price {usd(price)}, "
+                                f"not {band} below",
+                                f"促销价 {usd(promo)} 比新价格 {usd(price)} 高 {percent(-discount * 100)}%，应低 {band}"))
+    elif not low <= discount <= high:
         problems.append(Problem(f"promo {usd(promo)} is {percent(discount * 100)}% below the new price {usd(price)}, "
-                                f"not {percent(low * 100)}–{percent(high * 100)}%",
-                                f"促销价比新价格低 {percent(discount * 100)}%，应为 {percent(low * 100)}–{percent(high * 100)}%"))
+                                f"not {band}",
+                                f"促销价 {usd(promo)} 比新价格 {usd(price)} 低 {percent(discount * 100)}%，应为 {band}"))
     if promo < floor:
         problems.append(Problem(f"promo {usd(promo)} below the floor {usd(floor)}",
                                 f"促销价 {usd(promo)} 低于保本价 {usd(floor)}"))
     return problems
-
-
-def shown_date(cell: Any) -> str:
-    """A date as the candidate typed or saw it: a serial number read as a date (convention 31)
-    keeps its number beside the date, ``46351 (= 2026-11-25)``."""
-    value = cell.value
-    day = to_date(value, is_date_cell=cell.is_date)
-    if day is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{shown(value)} (= {day.isoformat()})"
-    return shown(value)
 
 
 def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_days: int) -> list[Problem]:
@@ -418,14 +413,16 @@ def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_day
         if dates[role] is None:
             problems.append(Problem(f"{column} {shown(cell.value)} ({cell.ref or 'no cell'}) is not a date "
                                     f"(an Excel date or YYYY-MM-DD)",
-                                    f"{column} {shown(cell.value)} 不是日期（Excel 日期或 YYYY-MM-DD）"))
+                                    f"{column} {shown_zh(cell.value)} 不是日期（Excel 日期或 YYYY-MM-DD）"))
     start, end = dates["promo_start"], dates["promo_end"]
+    typed = {role: shown_date(row[c[role]].value, is_date_cell=row[c[role]].is_date) for role in dates}
     if start is not None and start < first_day:
-        problems.append(Problem(f"starts {start} before the exam date {first_day}",
-                                f"开始日期 {start} 早于考试日期 {first_day}"))
+        problems.append(Problem(f"starts {typed['promo_start']} before the exam date {first_day}",
+                                f"开始日期 {typed['promo_start']} 早于考试日期 {first_day}"))
     if start is not None and end is not None:
         if end <= start:
-            problems.append(Problem(f"ends {end}, not after its start {start}", f"结束日期 {end} 不晚于开始日期 {start}"))
+            problems.append(Problem(f"ends {typed['promo_end']}, not after its start {typed['promo_start']}",
+                                    f"结束日期 {typed['promo_end']} 不晚于开始日期 {typed['promo_start']}"))
         elif (end - start).days > max_days:
             problems.append(Problem(f"lasts {(end - start).days} days > {max_days}",
                                     f"持续 {(end - start).days} 天，超过 {max_days} 天"))
@@ -460,7 +457,8 @@ def promotion(ctx: CheckContext) -> Outcome:
         if row is None:
             evidence.append(_no_row(sheet, sku))
             continue
-        dates = f"{shown_date(row[c['promo_start']])} → {shown_date(row[c['promo_end']])}"
+        dates = " → ".join(shown_date(row[c[role]].value, is_date_cell=row[c[role]].is_date)
+                          for role in ("promo_start", "promo_end"))
         parts = (
             (price_share, "promo price", "促销价", row[c["promo_price"]], None,
              promo_price_problems(row, c, floor_price(ctx.key, sku), low, high)),
@@ -504,7 +502,7 @@ def stock_cover(ctx: CheckContext) -> Outcome:
             message, message_zh = f"{sku}: stock {stock} covers {days} days ({percent(need)})", f"{sku}：库存 {stock} 合理"
         elif stock is None:
             message, message_zh = f"{sku}: stock {shown(row.value(c['stock']))} is not a whole number", \
-                f"{sku}：库存 {shown(row.value(c['stock']))} 不是整数"
+                f"{sku}：库存 {shown_zh(row.value(c['stock']))} 不是整数"
         elif stock < need:
             message, message_zh = f"{sku}: stock {stock} < {days} days of sales ({percent(need)})", \
                 f"{sku}：库存 {stock} 不足 {days} 天销量（{percent(need)}）"
@@ -539,7 +537,7 @@ def lead_times(ctx: CheckContext) -> Outcome:
             evidence.append(at(sheet, row[c["lead_time"]],
                                f"{sku}: lead time {shown(row.value(c['lead_time']))} not a whole number "
                                f"{p['min_lead_days']}–{p['max_lead_days']}",
-                               f"{sku}：备货期 {shown(row.value(c['lead_time']))} 不在 "
+                               f"{sku}：备货期 {shown_zh(row.value(c['lead_time']))} 不在 "
                                f"{p['min_lead_days']}–{p['max_lead_days']} 天", expected=f"{p['min_lead_days']}–{p['max_lead_days']}"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))

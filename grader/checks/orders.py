@@ -11,7 +11,7 @@ from grader.checks import CheckContext, Reads, check
 from grader.checks.common import at, sheet_or_outcome
 from grader.model import Evidence, Outcome
 from grader.records.tables import Row, Sheet
-from grader.values import equal_text, nfkc, shown
+from grader.values import equal_text, nfkc, shown, shown_zh
 
 
 def first_rows(sheet: Sheet, column: str) -> tuple[dict[str, Row], list[Row]]:
@@ -54,7 +54,7 @@ def order_list(ctx: CheckContext) -> Outcome:
     for row in repeats:
         cell = row[id_column]
         evidence.append(at(sheet, cell, f"order {shown(cell.value)} listed again (row {row.number})",
-                           f"订单 {shown(cell.value)} 重复（第 {row.number} 行）", expected="each order once"))
+                           f"订单 {shown_zh(cell.value)} 重复（第 {row.number} 行）", expected="each order once"))
     for ident, row in first.items():
         if ident not in orders:
             evidence.append(at(sheet, row[id_column], f"order {ident} is not an order of the materials",
@@ -76,6 +76,13 @@ def label_of(value: object, labels: dict[str, list[str]]) -> str | None:
         if any(text == equal_text(n) for n in names):
             return canonical
     return None
+
+
+def shown_label(canonical: str, labels: dict[str, list[str]]) -> str:
+    """A key value as the candidate's template shows it: its first label, the key's name beside it
+    when they differ (``通过（pass）``)."""
+    first = (labels.get(canonical) or [canonical])[0]
+    return first if equal_text(first) == equal_text(canonical) else f"{first}（{canonical}）"
 
 
 @check("order_field", reads=(Reads("sheet", columns=("id_column", "column")),),
@@ -112,5 +119,6 @@ def order_field(ctx: CheckContext) -> Outcome:
         else:
             what = "not a known label" if found is None else found
             evidence.append(at(sheet, cell, f"order {ident}: {column} should be {expected}, found {what}",
-                               f"订单 {ident} {column} 应为 {expected}", expected=expected))
+                               f"订单 {ident} {column} 应为 {shown_label(expected, p['labels'])}，"
+                               f"填写的是 {shown_zh(cell.value)}", expected=expected))
     return Outcome(earned, tuple(evidence))

@@ -30,7 +30,7 @@ from grader.intake import name_key
 from grader.model import Evidence, Flag, Outcome, round_half_up
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import equal_text, nfkc, shown, texts_equal, to_number, to_whole
+from grader.values import equal_text, nfkc, shown, shown_zh, texts_equal, to_number, to_whole
 
 POOL, SELECTION = "pool", "selection"
 # the roles of the pool.csv columns the checks read; the rubric's pool_columns names each role's column
@@ -345,7 +345,7 @@ def selection_rules(ctx: CheckContext) -> Outcome:
                            f"{product_key(cell.value)} 重复列出（第 {row.number} 行），按首行评分",
                            expected="each product once"))
     if board.extras:
-        where = ", ".join(f"{product_key(r.value(id_column))} (row {r.number})" for r in board.extras)
+        where = ", ".join(f"{product_key(r.value(id_column))} ({sheet.name}!{r[id_column].ref})" for r in board.extras)
         for n, row in enumerate(board.extras, start=m.choose + 1):
             ident = product_key(row.value(id_column))
             evidence.append(at(sheet, row[id_column], f"{ident} is product {n}; only the first {m.choose} are "
@@ -534,7 +534,7 @@ def stock_and_weight(ctx: CheckContext) -> Outcome:
             why = ("is not a whole number" if stock is None else
                    f"< MOQ {low}" if stock < low else f"> supplier stock {high}")
             evidence.append(at(sheet, cell, f"{choice.ident}: stock {shown(cell.value)} {why}",
-                               f"{choice.ident} 库存 {shown(cell.value)} 不在 {span} 之间", expected=span))
+                               f"{choice.ident} 库存 {shown_zh(cell.value)} 不在 {span} 之间", expected=span))
         cell = row[ctx.params["weight_column"]]
         weight, pool_weight = to_number(cell.value, unit=unit), product.number(pool["weight"])
         if weight is not None and abs(weight - pool_weight) <= tolerance:
@@ -546,7 +546,7 @@ def stock_and_weight(ctx: CheckContext) -> Outcome:
             off = "is not a number" if weight is None else f"is {abs(weight - pool_weight)} from"
             evidence.append(at(sheet, cell, f"{choice.ident}: weight {shown(cell.value)} {off} the pool's "
                                             f"{pool_weight} kg (tolerance {tolerance})",
-                               f"{choice.ident} 重量 {shown(cell.value)} 与产品池 {pool_weight} kg 不符",
+                               f"{choice.ident} 重量 {shown_zh(cell.value)} 与产品池 {pool_weight} kg 不符",
                                expected=pool_weight))
             if _grams_for_kg(cell.value, pool_weight, tolerance, unit):
                 flags.append(Flag(UNIT_G_FOR_KG, f"{choice.ident}: weight {shown(cell.value)} at "
@@ -627,7 +627,7 @@ def main_images(ctx: CheckContext) -> Outcome:
         rule = f"{sku or '<sku>'}.{slot}"
         return failed(at(sheet, cell, f"{choice.ident}: main image {shown(cell.value)} is neither a file of "
                                       f"the image folder nor {rule}.jpg for sku {sku or '(empty)'}",
-                         f"{choice.ident} 主图 {shown(cell.value)} 不存在且不符合命名规则",
+                         f"{choice.ident} 主图 {shown_zh(cell.value)} 不存在且不符合命名规则",
                          expected=f"a file of the image folder or {rule}.{'/'.join(extensions)}"))
 
     return each_product(ctx, ctx.params["sheet"], judge)

@@ -79,6 +79,7 @@ class ServiceKey:
     order_ids: tuple[str, ...]  # every order id of the materials
     scenarios: tuple[Scenario, ...]
     templates: tuple[TemplateSpec, ...]
+    tracking_lengths: frozenset[int] = frozenset()  # the digits-only tracking forms of unit 7's methods
 
 
 class KeyProblem(ValueError):
@@ -168,7 +169,9 @@ def _load(key: Key) -> ServiceKey:
     templates = tuple(_template(slot, t) for slot, t in data.get("templates", {}).items())
     if not templates:
         raise KeyProblem("service.templates is empty")
-    return ServiceKey(domain, tlds, phrases, order_ids, scenarios, templates)
+    lengths = frozenset(m["tracking_length"] for m in key.get("logistics.methods", {}).values()
+                        if m.get("tracking") == "digits" and isinstance(m.get("tracking_length"), int))
+    return ServiceKey(domain, tlds, phrases, order_ids, scenarios, templates, lengths)
 
 
 def service_key(key: Key) -> ServiceKey:
@@ -316,19 +319,23 @@ def closing_signed(text: str, closings: tuple[str, ...]) -> Match | None:
     return None
 
 
-def english(text: str, share: Fraction) -> tuple[bool, str]:
-    """No Han character and at least ``share`` of the letters in A–Z/a–z (convention 16)."""
+def english(text: str, share: Fraction) -> tuple[bool, str, str]:
+    """No Han character and at least ``share`` of the letters in A–Z/a–z (convention 16): whether
+    it is English, and the measure in English and in Chinese."""
     letters = [ch for ch in text if ch.isalpha()]
     ascii_letters = sum(1 for ch in letters if ch.isascii())
     han = HAN.findall(text)
     if han:
-        return False, f"{len(han)} Chinese characters (first: {''.join(han[:10])})"
+        first = "".join(han[:10])
+        return False, f"{len(han)} Chinese characters (first: {first})", f"{len(han)} 个汉字（前几个：{first}）"
     if not letters:
-        return False, "no letters"
+        return False, "no letters", "没有字母"
     ratio = Fraction(ascii_letters, len(letters))
     percent = f"{float(ratio) * 100:.1f}%"
     ok = ratio >= share
-    return ok, f"{ascii_letters} of {len(letters)} letters A–Z/a–z ({percent}{'' if ok else f' < {float(share) * 100:g}%'})"
+    below = "" if ok else f" < {float(share) * 100:g}%"
+    return (ok, f"{ascii_letters} of {len(letters)} letters A–Z/a–z ({percent}{below})",
+            f"{len(letters)} 个字母中 {ascii_letters} 个为 A–Z/a–z（{percent}{below}）")
 
 
 # ---------------------------------------------------------------- prohibited content (convention 17)
@@ -381,22 +388,28 @@ def materials_removed(text: str, sk: ServiceKey) -> str:
 
 
 _SEPARATED_DATE = re.compile(r"(\d{4})[./\s]?(\d{1,2})[./\s]?(\d{1,2})")
+_S10 = re.compile(r"[A-Za-z]{2}[ \-]?(?:\d[ \-]?){9}[A-Za-z]{2}")
+_ORDER_FORM = re.compile(r"([A-Za-z]+)(\d+)")
 
 
-def digits_look_like(text: str, start: int, end: int) -> tuple[str, str]:
+def digits_look_like(text: str, start: int, end: int, sk: ServiceKey | None = None) -> tuple[str, str]:
     """What a run of digits looks like, so the evidence says what was found (all are prohibited
-    alike, convention 17): a tracking number, a date, a phone number, or just a number.
+    alike, convention 17): a tracking number of a form unit 7's methods give (UPU S10, or the
+    express courier's digits), an order id of the materials' form, a date, a phone number, or
+    just a number.
 
     >>> digits_look_like("RR123456785CN", 2, 11), digits_look_like("on 2026.12.04", 3, 13)
-    ((' (a tracking number)', '（快递单号）'), (' (a date not written YYYY-MM-DD)', '（非 YYYY-MM-DD 格式的日期）'))
+    ((' (a tracking number, UPU S10)', '（运单号，UPU S10）'), (' (a date not written YYYY-MM-DD)', '（非 YYYY-MM-DD 格式的日期）'))
     >>> digits_look_like("+86 (571) 8888-1234", 0, 19), digits_look_like("1234567", 0, 7)
     ((' (a phone number)', '（电话号码）'), (' (a number of 7 digits)', '（7 位数字）'))
     """
     run = text[start:end]
     digits = "".join(ch for ch in run if ch.isdigit())
-    before, after = text[max(0, start - 2):start], text[end:end + 2]
-    if run.isdigit() and len(before) == 2 and before.isalpha() and after[:2].isalpha() and len(after) == 2:
-        return " (a tracking number)", "（快递单号）"
+    around = _S10.match(text, max(0, start - 3)) or _S10.match(text, max(0, start - 2))
+    if around and around.start() < start and around.end() > end - 1:
+        return " (a tracking number, UPU S10)", "（运单号，UPU S10）"
+    if sk is not None and run.isdigit() and _is_order_form(text, start, end, sk.order_ids):
+        return " (an order id, not one of the materials')", "（订单号，不是材料中的订单）"
     date = _SEPARATED_DATE.fullmatch(run)
     if date and 6 <= len(digits) <= 8:
         try:
@@ -406,7 +419,18 @@ def digits_look_like(text: str, start: int, end: int) -> tuple[str, str]:
             pass
     if not run.isdigit() or (len(digits) == 11 and digits.startswith("1")):
         return " (a phone number)", "（电话号码）"
+    if sk is not None and len(digits) in sk.tracking_lengths:
+        return f" (a tracking number, express: {len(digits)} digits)", f"（运单号，快递 {len(digits)} 位数字）"
     return f" (a number of {len(digits)} digits)", f"（{len(digits)} 位数字）"
+
+
+def _is_order_form(text: str, start: int, end: int, order_ids: tuple[str, ...]) -> bool:
+    """The run and the letters just before it have the form of a materials' order id (SO + 8 digits)."""
+    prefix = re.search(r"[A-Za-z]+$", text[max(0, start - 8):start])
+    if prefix is None:
+        return False
+    forms = {(m[1].upper(), len(m[2])) for m in map(_ORDER_FORM.fullmatch, order_ids) if m}
+    return (prefix.group().upper(), end - start) in forms
 
 
 def prohibited(text: str, sk: ServiceKey, digit_run: int) -> list[Finding]:
@@ -432,7 +456,8 @@ def prohibited(text: str, sk: ServiceKey, digit_run: int) -> list[Finding]:
     take(_WWW, "www. address", "www. 网址", needs="www.")
     take(_DOMAIN, "domain name", "域名", lambda m: m.group(1).casefold() in sk.tlds)
     take(_DIGITS, f"run of {digit_run} or more digits", f"{digit_run} 位以上数字",
-         lambda m: sum(ch.isdigit() for ch in m.group()) >= digit_run, name=digits_look_like)
+         lambda m: sum(ch.isdigit() for ch in m.group()) >= digit_run,
+         name=lambda text, start, end: digits_look_like(text, start, end, sk))
     for name, kind, kind_zh in (("review_request", "request for a review or positive feedback", "索要好评"),
                                 ("incentive", "incentive for a review", "以利益换取评价"),
                                 ("off_platform", "payment or contact outside the platform", "引导站外交易或联系")):
@@ -458,6 +483,7 @@ class Element:
     expected: str = ""
     line: int = 0
     detail: str = ""  # the measured value, or why it failed
+    detail_zh: str = ""  # the same in Chinese; the English detail when it is only a quote or values
     findings: tuple[Finding, ...] = ()  # the prohibited items, for the element that looks for them
 
 
@@ -480,16 +506,16 @@ def _match_element(number: int, name: str, name_zh: str, match: Match | None, te
 
 
 def _english(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
-    ok, detail = english(text, Fraction(str(params["english_share"])))
+    ok, detail, detail_zh = english(text, Fraction(str(params["english_share"])))
     return Element(0, "English", "英文", ok, detail, f"no Chinese character, ≥ {params['english_share']} "
-                   f"of letters A–Z/a–z", detail=detail)
+                   f"of letters A–Z/a–z", detail=detail, detail_zh=detail_zh)
 
 
 def _word_count(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
     count = len(words(text))
     low, high = params["min_words"], params["max_words"]
     return Element(0, f"{low}–{high} words", f"{low}–{high} 个单词", low <= count <= high,
-                   f"{count} words", f"{low}–{high} words", detail=f"{count} words")
+                   f"{count} words", f"{low}–{high} words", detail=f"{count} words", detail_zh=f"{count} 个单词")
 
 
 def _no_prohibited(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
@@ -497,7 +523,8 @@ def _no_prohibited(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element
     return Element(0, "no prohibited content", "无违规内容", not items,
                    "; ".join(f"{f.kind}: “{f.text}”" for f in items) or "(none)",
                    "no link, other address, phone number, review request, incentive or off-platform request",
-                   detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}", findings=tuple(items))
+                   detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}",
+                   detail_zh=f"{len(items)} 处违规内容", findings=tuple(items))
 
 
 # Elements both kinds of text may be scored on: text, key, the criterion's parameters → the element.
@@ -549,7 +576,7 @@ def _placeholders(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[st
     what = "both placeholders" if len(names) == 2 else f"the {len(names)} placeholders"
     if missing:
         return [Element(0, what, "占位符", False, "(not found)", f"{written} (or {bracketed})",
-                        detail=f"missing {' and '.join(missing)}")]
+                        detail=f"missing {' and '.join(missing)}", detail_zh=f"缺少 {'、'.join(missing)}")]
     first = found[0][1]
     sentence, line = quote(text, first.start(), first.end())
     return [Element(0, what, "占位符", True, sentence, written, line,
@@ -624,7 +651,7 @@ def _element_evidence(tf: TextFile, element: Element, share_text: str, share_zh:
     else:
         why = element.detail or "not found"
         message = f"{label}: not met ({why}), −{share_text}"
-        why_zh = element.detail or "未找到"
+        why_zh = element.detail_zh or element.detail or "未找到"
         message_zh = f"{label_zh}：不符合（{why_zh}），扣 {share_zh}"
     return Evidence(message, message_zh, file=_where(tf), cell=f"line {element.line}" if element.line else "",
                     expected=element.expected, found=element.found, ok=element.ok)
@@ -793,7 +820,7 @@ def store_username(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- replies and templates
 
 
-@check("service_replies", needs=("service.scenarios", "orders.order_id"),
+@check("service_replies", needs=("service.scenarios", "orders.order_id", "logistics.methods"),
        params=("elements", "min_words", "max_words", "english_share", "digit_run"), settings=("replies",),
        validate=_reply_problems)
 def service_replies(ctx: CheckContext) -> Outcome:
@@ -815,7 +842,7 @@ def service_replies(ctx: CheckContext) -> Outcome:
     return grade_texts(jobs, REPLY_ELEMENTS, sk, ctx.params, ctx.points)
 
 
-@check("service_templates", needs=("service.templates", "orders.order_id"),
+@check("service_templates", needs=("service.templates", "orders.order_id", "logistics.methods"),
        params=("elements", "placeholders", "min_words", "max_words", "english_share", "digit_run"),
        settings=("templates",), validate=_template_problems)
 def service_templates(ctx: CheckContext) -> Outcome:

@@ -141,6 +141,30 @@ def _western(data: bytes) -> str | None:
     return text if extra and latin and not _looks_binary(text) else None
 
 
+def guess_reason(decoded: Decoded) -> str:
+    """What was assumed for a text in no encoding Notepad marks: a Western Notepad's Windows-1252
+    said as such (and that Latin-1 reads it the same, when it does), else charset-normalizer's
+    pick as the guess it is.
+
+    >>> guess_reason(Decoded("Dear Jos\u00e9", WESTERN, guessed=True))
+    'not UTF-8, UTF-16 or GBK; read as Windows-1252 (Western), which gives é; Latin-1 reads it the same'
+    >>> guess_reason(Decoded("Na\u00efve \u201cquoted\u201d", WESTERN, guessed=True))
+    'not UTF-8, UTF-16 or GBK; read as Windows-1252 (Western), which gives ï“”'
+    >>> guess_reason(Decoded("Dear customer", "utf_16_le", guessed=True))
+    'not UTF-8, UTF-16 or GBK; read as utf_16_le (guessed), which gives plain ASCII'
+    """
+    letters = "".join(dict.fromkeys(ch for ch in decoded.text if ord(ch) > 127))[:8]
+    if decoded.encoding == WESTERN and letters:
+        same = decoded.text.encode(WESTERN).decode("latin-1") == decoded.text
+        reason = N_("not UTF-8, UTF-16 or GBK; read as Windows-1252 (Western), which gives {letters}; "
+                    "Latin-1 reads it the same") if same else \
+            N_("not UTF-8, UTF-16 or GBK; read as Windows-1252 (Western), which gives {letters}")
+        return reason.format(letters=letters)
+    reason = N_("not UTF-8, UTF-16 or GBK; read as {encoding} (guessed), which gives {letters}") \
+        if letters else N_("not UTF-8, UTF-16 or GBK; read as {encoding} (guessed), which gives plain ASCII")
+    return reason.format(encoding=decoded.encoding, letters=letters)
+
+
 def docx_text(data: bytes, limits: Limits | None = None) -> str:
     """The paragraphs and table cells of a .docx, in document order, one per line; a document over
     the caps (``limits``, else the defaults) is refused before python-docx parses it."""
@@ -261,11 +285,7 @@ class _SlotReader:
                 if decoded.encoding == "docx" else N_("{suffix} file holds plain text; read by its content")
             self.submission.flag("wrong-extension", holds.format(suffix=path.suffix), path, self.unit)
         if decoded.guessed:
-            shown = "".join(dict.fromkeys(ch for ch in decoded.text if ord(ch) > 127))[:8]
-            reason = N_("not UTF-8, UTF-16 or GBK; read as {encoding} (guessed), which gives {letters}") \
-                if shown else N_("not UTF-8, UTF-16 or GBK; read as {encoding} (guessed), which gives plain ASCII")
-            self.submission.flag("guessed-encoding", reason.format(encoding=decoded.encoding, letters=shown),
-                                 path, self.unit)
+            self.submission.flag("guessed-encoding", guess_reason(decoded), path, self.unit)
         return TextFile(slot, relative, expected, decoded.text, decoded.encoding, decoded.guessed)
 
     def unreadable(self, path: Path, exc: Exception) -> str:

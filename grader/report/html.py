@@ -317,9 +317,9 @@ def _texts(result: CandidateResult, exhibits: dict[str, Exhibit]) -> list[TextVi
         found = [(criterion, item) for criterion, item in notes if item.ok]
         view.missing = [(criterion, item) for criterion, item in notes if not item.ok]
         spans = []
-        for order, (criterion, item) in enumerate(found, start=1):
-            number = element_number(item.message) or order
-            located = _locate(text, item.found, spans) if text else None
+        for criterion, item in found:
+            number = element_number(item.message)  # an item naming no element is listed, not marked
+            located = _locate(text, item.found, spans) if text and number else None
             if located is not None:
                 spans.append((*located, number))
             view.found.append((number, criterion, item, located is not None))
@@ -328,7 +328,7 @@ def _texts(result: CandidateResult, exhibits: dict[str, Exhibit]) -> list[TextVi
     return views
 
 
-_ELEMENT = re.compile(r"^\S+ \((\d+)\) ")
+_ELEMENT = re.compile(r"^(?:\S+ )?\((\d+)\) ")
 
 
 def element_number(message: str) -> int:

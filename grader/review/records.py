@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from grader.flags import labelled
+from grader.locale import zh
 from grader.model import ABSENT, STATUS_LABELS, CandidateResult, Decision, fraction_text
 from grader.report import write_atomic
 from grader.review.actions import WAITING, Folder, open_folder
@@ -90,12 +91,18 @@ def _view(result: CandidateResult, places: int) -> dict[str, Any]:
                        "points": display(c.points, places), "reason": c.override.get("reason", ""),
                        "examiner": c.override.get("examiner", "")}
                       for u in result.units for c in u.criteria if c.override is not None],
-        "flags": [{"name": labelled(f.code) + (f" ({f.unit})" if f.unit else ""), "reason": f.reason,
+        "flags": [{"name": labelled(f.code) + (f" ({f.unit})" if f.unit else ""), "reason": _reason(f.reason),
                    "decision": f"已决 decided #{decided[f.key()].seq}" if f.key() in decided else "未决 open"}
                   for f in result.flags],
         "decisions": [{"seq": d.seq, "reason": d.reason, "examiner": d.examiner, "at": d.at,
                        "what": _what(d)} for d in result.decisions],
     }
+
+
+def _reason(reason: str) -> str:
+    """A flag's reason Chinese first, as the other reports show it; the English after, for QA."""
+    chinese = zh(reason)
+    return chinese if chinese == reason else f"{chinese} / {reason}"
 
 
 def _what(decision: Decision) -> str:
