@@ -55,15 +55,15 @@ def rolled_white() -> Image.Image:
 
 
 def flat_floor() -> Image.Image:
-    """A grey mat laid flat on a wooden floor, seen from above at an angle."""
+    """A grey mat laid flat on a wooden floor of broad planks, seen from above at an angle."""
     image = Image.new("RGB", (1800, 1100), (176, 128, 84))
     draw = ImageDraw.Draw(image)
-    for y in range(0, 1100, 90):
-        draw.line((0, y, 1800, y), fill=(150, 104, 64), width=6)
+    for n, y in enumerate(range(0, 1100, 220)):
+        if n % 2:
+            draw.rectangle((0, y, 1800, y + 110), fill=(140, 98, 60))
     draw.polygon([(260, 900), (1540, 900), (1380, 260), (420, 260)], fill=GREY)
-    for k in range(8):
-        y = 300 + k * 75
-        draw.line((420 - k * 20, y, 1380 + k * 20, y), fill=(104, 108, 114), width=5)
+    draw.polygon([(330, 620), (1470, 620), (1440, 500), (360, 500)], fill=(84, 88, 94))
+    draw.ellipse((1500, 120, 1760, 380), fill=(40, 40, 44))
     return image
 
 
