@@ -460,6 +460,36 @@ def sample(out: Path, paper: str, papers: tuple[Path, ...]) -> None:
     echo(f"demo disc written to {out}")
 
 
+@main.command("upgrade-paper")
+@click.argument("rubric", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Rewrite the rubric file with the changes (comments kept).")
+def upgrade_paper(rubric: Path, write: bool) -> None:
+    """List the changes that bring RUBRIC, written for an earlier schema of the rubric format, to the
+    schema this grader reads; with --write, make them in the file. The grader reads an earlier
+    schema without them (and warns); the key folder is not changed.
+
+    \b
+    Example:
+      grade upgrade-paper rubrics/2025B.toml
+      grade upgrade-paper rubrics/2025B.toml --write
+    """
+    from grader.upgrade import SCHEMA, upgrade_file
+
+    try:
+        changes = upgrade_file(rubric, write=write)
+    except GraderError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not changes:
+        echo(f"{rubric} is already schema {SCHEMA} 无需升级")
+        return
+    for change in changes:
+        echo(f"  {change}")
+    if write:
+        echo(f"{rubric} upgraded to schema {SCHEMA} 已升级")
+    else:
+        echo(f"{len(changes)} changes to schema {SCHEMA}; run again with --write to make them 加 --write 写入")
+
+
 @main.command("papers")
 @papers_option
 def papers_command(papers: tuple[Path, ...]) -> None:

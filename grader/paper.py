@@ -36,6 +36,7 @@ from typing import Any
 from grader.checks import load_all
 from grader.errors import PaperError
 from grader.read.tables import SheetSpec
+from grader.upgrade import SCHEMA, SchemaError, upgrade
 
 PAPERS_VARIABLE = "GRADER_PAPERS"
 DEFAULT_VARIABLE = "GRADER_DEFAULT_PAPER"
@@ -157,6 +158,7 @@ class Paper:
     deliverables: dict[str, DeliverableSpec]
     key: Key
     similarity: dict[str, Any] = field(default_factory=lambda: dict(SIMILARITY))
+    warnings: tuple[str, ...] = ()  # what loading had to do (an earlier schema upgraded), for the console
 
     def criteria(self) -> list[Criterion]:
         return [c for u in self.units for c in u.criteria]
@@ -267,6 +269,10 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
         rubric = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PaperError(f"{rubric_path}: not valid TOML ({exc})") from exc
+    try:
+        rubric, changes = upgrade(rubric)
+    except SchemaError as exc:
+        raise PaperError(f"{rubric_path.name}: {exc}") from exc
     key_dir = (rubric_path.parent / rubric.get("key", f"../answer_keys/{rubric_path.stem}")).resolve()
     key = load_key(key_dir)
     registry = load_all()
@@ -288,11 +294,22 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
         deliverables=deliverables,
         key=key,
         similarity={**SIMILARITY, **rubric.get("similarity", {})},
+        warnings=_upgrade_warnings(rubric_path, changes),
     )
 
 
+def _upgrade_warnings(rubric_path: Path, changes: list[str]) -> tuple[str, ...]:
+    """What the loader did to read an earlier schema, as one line a centre can act on."""
+    if not changes:
+        return ()
+    warning = (f"{rubric_path.name} is written for an earlier schema of the rubric format; read as schema "
+               f"{SCHEMA} after these changes: {'; '.join(changes)} (grade upgrade-paper {rubric_path} --write "
+               "makes them in the file)")
+    return (warning,)
+
+
 # The rubric's fixed names, table by table; anything else is a mistake the paper is refused for
-RUBRIC_KEYS = ("paper", "title", "key", "pass_mark", "display_places", "similarity", "units", "deliverables")
+RUBRIC_KEYS = ("schema", "paper", "title", "key", "pass_mark", "display_places", "similarity", "units", "deliverables")
 UNIT_KEYS = ("id", "title", "title_en", "weight", "deliverable", "criteria")
 CRITERION_KEYS = ("id", "points", "title", "title_en", "check", "params")
 SIMILARITY_KEYS = tuple(SIMILARITY)
@@ -383,6 +400,7 @@ def _units(rubric: dict[str, Any], deliverables: dict[str, DeliverableSpec]) -> 
 def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: dict,
               deliverables: dict[str, DeliverableSpec]) -> None:
     where = rubric_path.name
+    _validate_settings(where, deliverables, key)
     ids = {c.id for u in units for c in u.criteria}
     total = sum((u.weight for u in units), Fraction(0))
     if total != 100:
@@ -416,10 +434,27 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                 if key.get(need) is None:
                     raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
                                      f"which the key ({key.root}) lacks")
+            spec = deliverables[unit.deliverable]
+            for setting in check.settings:
+                if setting not in spec.options:
+                    raise PaperError(f"{where}: criterion {criterion.id}'s check {check.name!r} judges by the "
+                                     f"{setting!r} setting, which [deliverables.{spec.name}] lacks")
             if check.validate is not None:
-                problems = check.validate(key, criterion.params)
+                settings = {s: spec.options[s] for s in check.settings}
+                problems = (check.validate(key, criterion.params, settings) if check.settings
+                            else check.validate(key, criterion.params))
                 if problems:
                     raise PaperError(f"{where}: key fails {criterion.id}'s guarantee: {problems[0]}")
+
+
+def _validate_settings(where: str, deliverables: dict[str, DeliverableSpec], key: Key) -> None:
+    """Refuse a deliverable spec whose reader settings its reader cannot use."""
+    from grader.read import SETTINGS
+
+    for spec in deliverables.values():
+        problems = SETTINGS[spec.kind](spec.options, key) if spec.kind in SETTINGS else []
+        if problems:
+            raise PaperError(f"{where}: [deliverables.{spec.name}]: {problems[0]}")
 
 
 def load_key(root: Path) -> Key:

@@ -452,7 +452,7 @@ def _grade_claimed(source, disc: Disc, disc_path: Path, entries: list[CandidateE
 
     clock = time.perf_counter()
     alarms = class_alarms(out, final, paper)
-    run = Run(out, paper, final, inputs, changes, seconds, cached, list(source.warnings), alarms)
+    run = Run(out, paper, final, inputs, changes, seconds, cached, [*paper.warnings, *source.warnings], alarms)
     _written(lambda: _write_class_reports(out, final, paper, disc.exam, alarms, {
         "disc_identity": identity,
         "overrides": changes.manifest_record() if changes is not None else None,

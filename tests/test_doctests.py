@@ -18,6 +18,7 @@ import grader.records.tables
 import grader.report.diff
 import grader.samples.classprints
 import grader.text
+import grader.upgrade
 import grader.values
 
 
@@ -25,7 +26,7 @@ import grader.values
                                     grader.flags, grader.checks.service, grader.read.service, grader.model,
                                     grader.records.tables, grader.records.images, grader.records.service,
                                     grader.read.pillow, grader.alike, grader.hashjoin, grader.samples.classprints,
-                                    grader.report.diff])
+                                    grader.report.diff, grader.upgrade])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

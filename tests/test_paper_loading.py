@@ -93,12 +93,12 @@ def test_every_registered_check_is_documented_and_every_criterion_names_one(pape
 
 @pytest.mark.parametrize("old, new, says", [
     ("pass_mark = 60", "passmark = 80",
-     ("2026A.toml: unknown key 'passmark' in the top (known: paper, title, key, pass_mark, display_places, "
+     ("2026A.toml: unknown key 'passmark' in the top (known: schema, paper, title, key, pass_mark, display_places, "
      "similarity, units, deliverables); did you mean 'pass_mark'?")),
     ("[deliverables.u8_service]\nkind", "[similarity]\ntext_treshold = 80\n\n[deliverables.u8_service]\nkind",
      "unknown key 'text_treshold' in [similarity]"),
     ('max_pixels = 100000000', 'max_pixel = 100000000',
-     ("unknown key 'max_pixel' in deliverable u4_images (known: kind, names, sheets, max_pixels); "
+     ("unknown key 'max_pixel' in deliverable u4_images (known: kind, names, sheets, max_pixels, naming, frame, hash); "
      "did you mean 'max_pixels'?")),
     ('aliases = ["商品信息", "商品文案", "文案", "listing info"]', 'alias = ["商品信息"]',
      "unknown key 'alias' in deliverable u3_listing's sheet listing"),
@@ -139,3 +139,32 @@ def test_a_cross_reference_that_names_nothing_is_refused(paper_copy, old, new, r
     edit(paper_copy, old, new)
     with pytest.raises(PaperError, match=reason.replace("(", r"\(")):
         load_paper(paper_copy)
+
+
+# ---------------------------------------------------------------- the image reader's settings (the deliverable spec)
+
+NAMING = ('naming = { identifier = "product.parent_sku", main = "MAIN", pt = ["PT01", "PT02", "PT03", "PT04", '
+          '"PT05", "PT06", "PT07", "PT08"], extensions = ["jpg", "jpeg", "png"] }\n')
+HASH = 'hash = { method = "phash", size = 16, white = 250, trim = "0.01", work = 128, crops = ["0", "0.05", "0.1"] }\n'
+
+
+@pytest.mark.parametrize("old, new, reason", [
+    (NAMING, "", "2026A.toml: deliverable u4_images lacks 'naming', which its reader (images) needs"),
+    ('frame = "0.02"\n', "", ("2026A.toml: criterion U4-04's check 'main_white_frame' judges by the 'frame' setting, "
+                             "which [deliverables.u4_images] lacks")),
+    (HASH, "", ("2026A.toml: criterion U4-05's check 'images_derived' judges by the 'hash' setting, which "
+                "[deliverables.u4_images] lacks")),
+    ('frame = "0.02"', 'frame = "0.5"',
+     "2026A.toml: [deliverables.u4_images]: frame '0.5' must be a decimal share above 0 and below 0.5, such as \"0.02\""),
+    ('identifier = "product.parent_sku"', 'identifier = "product.parent"',
+     "2026A.toml: [deliverables.u4_images]: the key lacks the image identifier product.parent"),
+    ('method = "phash"', 'method = "md5"',
+     "2026A.toml: [deliverables.u4_images]: hash method 'md5' is not one of phash, dhash, average_hash, whash"),
+    ("params = { min_pt = 3,", "params = { min_pt = 9,",
+     "2026A.toml: key fails U4-01's guarantee: min_pt 9 is not a whole number from 0 to the 8 PT slots"),
+])
+def test_an_images_spec_lacking_or_misstating_its_readers_settings_is_refused(paper_copy, old, new, reason):
+    edit(paper_copy, old, new)
+    with pytest.raises(PaperError) as refused:
+        load_paper(paper_copy)
+    assert str(refused.value) == reason

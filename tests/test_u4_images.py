@@ -162,7 +162,7 @@ def candidate(tmp_path, paper, perfect):
 
 @pytest.fixture(scope="module")
 def method(paper) -> HashMethod:
-    return HashMethod.from_params(paper_params(paper, "U4-05")["hash"])
+    return HashMethod.from_params(image_settings(paper)["hash"])
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +172,11 @@ def photos(paper, method):
 
 def paper_params(paper, criterion: str) -> dict:
     return next(c.params for c in paper.criteria() if c.id == criterion)
+
+
+def image_settings(paper) -> dict:
+    """The image reader's settings: the images deliverable's spec (naming, frame, hash)."""
+    return paper.deliverables[paper.unit("U4").deliverable].options
 
 
 def key_photo(paper, name: str) -> Image.Image:
@@ -635,7 +640,7 @@ def hashed_folder(paper, hashes: dict[str, int]) -> ImageFolder:
     folder = synthetic_folder((1000, 1000), [(800, 600)] * (len(hashes) - 1))
     files = tuple(replace(f, found=replace(f.found, fingerprint=Fingerprint(hashes[f.slot], (hashes[f.slot],))))
                   for f in folder.files)
-    return replace(folder, files=files)
+    return replace(folder, files=files, method=HashMethod.from_params(image_settings(paper)["hash"]))
 
 
 def bits(n: int, start: int = 0) -> int:
@@ -852,7 +857,7 @@ def test_materials_are_measured_once_per_process(paper, method):
 
 
 def test_the_key_holds_four_distinct_photos(paper, photos):
-    assert REGISTRY["images_derived"].validate(paper.key, paper_params(paper, "U4-05")) == []
+    assert REGISTRY["images_derived"].validate(paper.key, paper_params(paper, "U4-05"), image_settings(paper)) == []
     assert len(photos) >= 4 and sum(m.main for m in photos.values()) == 1
     limit = paper_params(paper, "U4-05")["max_distance"]
     for a, b in itertools.combinations(photos.values(), 2):
@@ -888,13 +893,13 @@ def _near_copy(folder: Path) -> None:
 ])
 def test_a_key_without_four_distinct_photos_is_refused(tmp_path, paper, photos, main, problem):
     key = copied_key(tmp_path, paper, photos, main, extra=_near_copy)
-    problems = REGISTRY["images_derived"].validate(key, paper_params(paper, "U4-05"))
+    problems = REGISTRY["images_derived"].validate(key, paper_params(paper, "U4-05"), image_settings(paper))
     assert problems and problems[0].startswith(problem), problems
 
 
 def test_a_bad_hash_table_is_refused(paper):
-    params = {**paper_params(paper, "U4-05"), "hash": {**paper_params(paper, "U4-05")["hash"], "method": "md5"}}
-    assert REGISTRY["images_derived"].validate(paper.key, params) == [
+    settings = {"hash": {**image_settings(paper)["hash"], "method": "md5"}}
+    assert REGISTRY["images_derived"].validate(paper.key, paper_params(paper, "U4-05"), settings) == [
         "hash method 'md5' is not one of phash, dhash, average_hash, whash"]
 
 

@@ -9,8 +9,11 @@ Checks never open files; readers did that. A rubric names checks; any paper may 
     def username_rules(ctx): ...
 
 ``needs`` lists the dotted key paths the check reads; a paper whose key lacks one is
-refused when it is loaded. ``validate(key, params)`` may add paper-specific guarantees
-(convention 21) and returns a list of problems.
+refused when it is loaded. ``settings`` lists the settings of its unit's deliverable spec that
+the check judges by (the image reader's ``frame``, ``hash``): a spec lacking one is refused when
+the paper loads. ``validate(key, params)`` may add paper-specific guarantees (convention 21) and
+returns a list of problems; a check with ``settings`` is validated as ``validate(key, params,
+settings)``, the spec's values of those settings by name.
 
 A check sees the records of the read stage only, never the candidate's folder. One that needs
 another unit's deliverable names the parameter that names it in ``uses`` and finds its record
@@ -54,6 +57,7 @@ class Check:
     doc: str = field(default="")
     uses: tuple[str, ...] = ()  # parameters naming another deliverable whose record the check reads
     refers: tuple[str, ...] = ()  # parameters naming another criterion whose parameters the check reads
+    settings: tuple[str, ...] = ()  # settings of the unit's deliverable spec the check judges by
 
 
 REGISTRY: dict[str, Check] = {}
@@ -68,6 +72,7 @@ def check(
     without_deliverable: bool = False,
     uses: tuple[str, ...] = (),
     refers: tuple[str, ...] = (),
+    settings: tuple[str, ...] = (),
 ) -> Callable[[Callable[[CheckContext], Outcome]], Callable[[CheckContext], Outcome]]:
     """Register a check under ``name`` and return the function unchanged. ``uses`` and ``refers``
     name parameters (they are required parameters too); see the module."""
@@ -77,7 +82,7 @@ def check(
             raise RuntimeError(f"check {name!r} registered twice")
         required = tuple(dict.fromkeys((*params, *uses, *refers)))
         REGISTRY[name] = Check(name, func, tuple(needs), required, validate, without_deliverable,
-                               (func.__doc__ or "").strip(), tuple(uses), tuple(refers))
+                               (func.__doc__ or "").strip(), tuple(uses), tuple(refers), tuple(settings))
         return func
 
     return register

@@ -65,17 +65,11 @@ def _expected_names(folder: ImageFolder) -> str:
 # ---------------------------------------------------------------- U4-01
 
 
-def _naming_problems(key: Key, params: dict[str, Any]) -> list[str]:
-    naming = params.get("naming")
-    if not isinstance(naming, dict) or any(k not in naming for k in ("identifier", "main", "pt", "extensions")):
-        return ["naming must give identifier (a key path), main, pt and extensions"]
-    identifier = key.get(naming["identifier"])
-    if not isinstance(identifier, str) or not identifier.strip():
-        return [f"the key lacks the image identifier {naming['identifier']}"]
-    if not naming["pt"] or not naming["extensions"]:
-        return ["naming needs at least one PT code and one extension"]
-    if not 0 <= int(params["min_pt"]) <= len(naming["pt"]):
-        return [f"min_pt {params['min_pt']} is more than the {len(naming['pt'])} PT slots"]
+def _naming_problems(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
+    """The PT images asked for fit the convention's PT slots (the convention itself is the reader's)."""
+    slots = len(settings["naming"].get("pt", ())) if isinstance(settings["naming"], dict) else 0
+    if not isinstance(params["min_pt"], int) or not 0 <= params["min_pt"] <= slots:
+        return [f"min_pt {params['min_pt']} is not a whole number from 0 to the {slots} PT slots"]
     return []
 
 
@@ -105,11 +99,13 @@ def is_image_file(file: ImageFile, image_extensions: list[str]) -> bool:
     return file.is_image or extension in {e.lower() for e in image_extensions}
 
 
-@check("image_names", params=("naming", "min_pt", "image_extensions"), validate=_naming_problems)
+@check("image_names", params=("min_pt", "image_extensions"), settings=("naming",), validate=_naming_problems)
 def image_names(ctx: CheckContext) -> Outcome:
-    """Every image of the folder is named ``<ID>.MAIN`` or ``<ID>.PT01`` … ``PT08`` with a lower-case
-    ``jpg``, ``jpeg`` or ``png`` extension; MAIN is present with at least 3 PT images; no other image
-    file is in the folder. Files that are no image (a note, a .txt) are not judged.
+    """Every image of the folder is named by the deliverable's ``naming`` convention:
+    ``<identifier>.<main>`` or ``<identifier>.<pt code>`` with one of its extensions in lower case;
+    the main image is present with at least ``min_pt`` PT images; no other image file (by its
+    bytes, or by an extension of ``image_extensions``) is in the folder. Files that are no image
+    (a note, a .txt) are not judged.
 
     Okay: ``HKB100.MAIN.jpg``, ``HKB100.PT01.jpeg``, ``HKB100.PT02.png``, ``HKB100.PT03.jpg``.
     Fails: ``HKB100.MAIN.JPG`` (upper-case extension), ``HKB100 PT02.jpg`` (a space),
@@ -279,21 +275,22 @@ def image_sizes(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U4-04
 
 
-def _frame_params(key: Key, params: dict[str, Any]) -> list[str]:
+def _frame_params(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
     try:
-        frame, share = Fraction(str(params["frame"])), Fraction(str(params["min_share"]))
+        share = Fraction(str(params["min_share"]))
     except (ValueError, ZeroDivisionError):
-        return ["frame and min_share must be decimal shares such as \"0.02\""]
-    if not 0 < frame < Fraction(1, 2) or not 0 <= share <= 1 or not 0 <= params["white_level"] <= 255:
-        return ["frame must be below 0.5, min_share 0–1 and white_level 0–255"]
+        return ["min_share must be a decimal share such as \"0.97\""]
+    if not 0 <= share <= 1 or not isinstance(params["white_level"], int) or not 0 <= params["white_level"] <= 255:
+        return ["min_share must be 0–1 and white_level 0–255"]
     return []
 
 
-@check("main_white_frame", params=("frame", "white_level", "min_share"), validate=_frame_params)
+@check("main_white_frame", params=("white_level", "min_share"), settings=("frame",), validate=_frame_params)
 def main_white_frame(ctx: CheckContext) -> Outcome:
-    """MAIN has a pure white background: at least 97% of the pixels of its outer frame
-    (floor(2%) of the width at left and right, floor(2%) of the height at top and bottom, at
-    least 1 px, each pixel counted once) are ≥ 250 in every channel (alpha included).
+    """The main image has a pure white background: at least ``min_share`` of the pixels of its
+    outer frame (floor(``frame``) of the width at left and right, floor(``frame``) of the height
+    at top and bottom, the deliverable's ``frame`` share, at least 1 px, each pixel counted once)
+    are ≥ ``white_level`` in every channel (alpha included).
 
     Okay: a 1000×1000 MAIN whose 78,400 frame pixels hold 2,352 grey ones (97.00% white).
     Fails: 2,353 grey ones (96.99%), a grey or coloured backdrop, a transparent frame, MAIN
@@ -335,9 +332,9 @@ def _distinct(prints: list[Any], max_distance: int) -> int:
     return len(kept)
 
 
-def _materials_guarantee(key: Key, params: dict[str, Any]) -> list[str]:
+def _materials_guarantee(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
     """Convention 21: the photos exist, the main one among them, and at least ``min_photos`` are distinct."""
-    problems = hash_problems(params.get("hash"))
+    problems = hash_problems(settings["hash"])
     if problems:
         return problems
     section = key.get(params["materials"])
@@ -345,7 +342,7 @@ def _materials_guarantee(key: Key, params: dict[str, Any]) -> list[str]:
         return [f"the key lacks {params['materials']}.toml with main and photos"]
     if section["main"] not in section["photos"]:
         return [f"the main photo {section['main']} is not among the photos"]
-    found = materials(key, params["materials"], HashMethod.from_params(params["hash"]))
+    found = materials(key, params["materials"], HashMethod.from_params(settings["hash"]))
     unusable = [f"{m.name} ({m.found.problem or 'no hash'})" for m in found if m.found.fingerprint is None]
     if unusable:
         return [f"photos that cannot be read: {', '.join(unusable)}"]
@@ -355,11 +352,13 @@ def _materials_guarantee(key: Key, params: dict[str, Any]) -> list[str]:
     return []
 
 
-@check("images_derived", params=("materials", "hash", "max_distance", "min_photos"), validate=_materials_guarantee)
+@check("images_derived", params=("materials", "max_distance", "min_photos"), settings=("hash",),
+       validate=_materials_guarantee)
 def images_derived(ctx: CheckContext) -> Outcome:
-    """Each slot image is derived from a materials photo (its perceptual-hash distance to the
-    nearest crop variant of a photo is within ``max_distance``: resizing, re-encoding, white
-    padding and cropping up to 10% per side are tolerated), MAIN from the photo the materials
+    """Each slot image is derived from a materials photo (its perceptual-hash distance, by the
+    deliverable's ``hash`` method, to the nearest crop variant of a photo is within
+    ``max_distance``: resizing, re-encoding, white padding and cropping up to the largest of the
+    method's ``crops`` per side are tolerated), the main image from the photo the materials
     mark as main, and no two slot images are the same picture: their hashes within the
     threshold of each other, or both derived from one photo (the photo they are nearest, or
     photos that are the same picture), so a crop of another slot image is caught too. The
@@ -375,7 +374,7 @@ def images_derived(ctx: CheckContext) -> Outcome:
     if not graded:
         return Outcome(Fraction(0), (no_slot_file(folder),))
     limit = p["max_distance"]
-    method = HashMethod.from_params(p["hash"])
+    method = folder.method
     photos = [m for m in materials(ctx.key, p["materials"], method) if m.found.fingerprint is not None]
     main_photo = next(m.name for m in photos if m.main)
     evidence = []

@@ -20,9 +20,10 @@ Images whose header declares more than ``max_pixels`` (the deliverable's, or the
 (convention 27). Pillow's own guard stays as it is (``pillow_guard``); its decompression-bomb
 warning and error become that refusal, never a crash.
 
-The settings are the rubric's, each written once: the naming convention is the ``naming``
-parameter of the unit's U4-01 criterion, the frame the ``frame`` parameter of U4-04, the hash
-method the ``hash`` parameter of U4-05; ``max_pixels`` is the deliverable's own.
+The settings are the deliverable spec's (``[deliverables.<name>]`` of the rubric), each written once:
+the naming convention ``naming`` (required: without it no file fills a slot), the frame's share
+``frame`` and the hash method ``hash`` (without them the frame is not measured, or nothing is
+hashed, and a check that judges them refuses the paper when it loads), and ``max_pixels``.
 
 Only the frame needs every pixel, and it is measured on MAIN alone. A JPEG is hashed from the
 decoder's own scaled decode (draft mode: DCT scaling by 1/2, 1/4 or 1/8, the most that keeps the
@@ -43,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import imagehash
 import numpy as np
@@ -62,10 +63,11 @@ from grader.records.images import (
     ImageFolder,
     Material,
     Naming,
+    hash_problems,
 )
 
 if TYPE_CHECKING:
-    from grader.paper import DeliverableSpec, Key, Paper
+    from grader.paper import DeliverableSpec, Key
     from grader.read.submission import Located, Submission
 
 TOO_LARGE = "image-too-large"
@@ -89,25 +91,41 @@ class Settings:
     method: HashMethod | None = None
 
 
-def settings_for(paper: Paper, spec: DeliverableSpec, cap: int | None = None) -> Settings:
-    """The settings of the unit whose deliverable ``spec`` is: each from the criterion that scores it.
-    ``cap`` (the run's ``Limits.max_image_pixels``) may lower the rubric's ``max_pixels``, never raise it."""
-    naming, frame, method = None, None, None
-    for unit in paper.units:
-        if unit.deliverable != spec.name:
-            continue
-        for criterion in unit.criteria:
-            params = criterion.params
-            if "naming" in params:
-                naming = Naming.from_params(params["naming"], paper.key)
-            if "frame" in params:
-                frame = Fraction(str(params["frame"]))
-            if "hash" in params:
-                method = HashMethod.from_params(params["hash"])
-    if naming is None:
-        raise ValueError(f"no criterion of deliverable {spec.name} has the naming parameter")
-    limits = [int(n) for n in (spec.options.get("max_pixels"), cap) if n is not None]
-    return Settings(naming, min(limits) if limits else pillow_guard(), frame, method)
+def settings_of(spec: DeliverableSpec, key: Key, cap: int | None = None) -> Settings:
+    """The reader's settings from the deliverable's spec (``naming``, ``frame``, ``hash``,
+    ``max_pixels``), checked when the paper loaded (``setting_problems``). ``cap`` (the run's
+    ``Limits.max_image_pixels``) may lower the rubric's ``max_pixels``, never raise it."""
+    options = spec.options
+    frame = Fraction(str(options["frame"])) if "frame" in options else None
+    method = HashMethod.from_params(options["hash"]) if "hash" in options else None
+    limits = [int(n) for n in (options.get("max_pixels"), cap) if n is not None]
+    return Settings(Naming.from_params(options["naming"], key), min(limits) if limits else pillow_guard(),
+                    frame, method)
+
+
+def setting_problems(options: dict[str, Any], key: Key) -> list[str]:
+    """What is wrong with an images spec's settings (empty when the reader can use them)."""
+    naming = options.get("naming")
+    if not isinstance(naming, dict) or any(k not in naming for k in ("identifier", "main", "pt", "extensions")):
+        return ["naming must give identifier (a key path), main, pt and extensions"]
+    identifier = key.get(str(naming["identifier"]))
+    if not isinstance(identifier, str) or not identifier:
+        return [f"the key lacks the image identifier {naming['identifier']}"]
+    if not naming["pt"] or not naming["extensions"]:
+        return ["naming needs at least one PT code and one extension"]
+    problems = []
+    if "frame" in options:
+        try:
+            frame = Fraction(str(options["frame"]))
+        except (ValueError, ZeroDivisionError):
+            frame = Fraction(-1)
+        if not 0 < frame < Fraction(1, 2):
+            problems.append(f"frame {options['frame']!r} must be a decimal share above 0 and below 0.5, such as \"0.02\"")
+    if "hash" in options:
+        problems += hash_problems(options["hash"])
+    if "max_pixels" in options and (not isinstance(options["max_pixels"], int) or options["max_pixels"] <= 0):
+        problems.append("max_pixels must be a whole number of pixels")
+    return problems
 
 
 # ---------------------------------------------------------------- measures
@@ -437,9 +455,10 @@ def _chosen(paths: list[Path], naming: Naming) -> set[Path]:
     return {min(group, key=lambda p: naming.rank(p.name)) for group in by_slot.values()}
 
 
-@reader("images", options=("max_pixels",))
+@reader("images", options=("max_pixels", "naming", "frame", "hash"), required=("naming",),
+        settings=setting_problems)
 def read_images(submission: Submission, spec: DeliverableSpec, located: Located) -> ImageFolder:
-    settings = settings_for(submission.paper, spec, submission.limits.max_image_pixels)
+    settings = settings_of(spec, submission.paper.key, submission.limits.max_image_pixels)
     unit = next((u.id for u in submission.paper.units if u.deliverable == spec.name), "")
     paths = sorted(p for p in submission.files if located.path in p.parents)
     chosen = _chosen([p for p in paths if p.parent == located.path], settings.naming)

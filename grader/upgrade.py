@@ -1,0 +1,140 @@
+"""Upgrading a rubric written for an earlier schema of the rubric format.
+
+A rubric states its format with ``schema = N`` at its top; one without it is schema 1 (the format
+of the first papers). The loader reads the current schema (``SCHEMA``) and upgrades an earlier one
+in memory, here and nowhere else: the values that schema 1 implied, and the places where it kept
+them, live in this module, never in the checks. Each change made is told in words, so that the
+centre can make it in its file (``grade upgrade-paper RUBRIC --write`` makes them all).
+
+Schema 2 differs from schema 1 in:
+
+- ``schema = 2`` at the top;
+- the image reader's settings stand in the images deliverable's spec (``[deliverables.<name>]``:
+  ``naming``, ``frame``, ``hash``), no longer in the parameters of the criteria that score
+  them (schema 1 kept them in the image-naming, white-frame and derived-image criteria).
+
+>>> rubric = {"units": [{"id": "U4", "deliverable": "pics", "criteria": [
+...     {"id": "U4-04", "params": {"frame": "0.02", "white_level": 250}}]}],
+...     "deliverables": {"pics": {"kind": "images"}}}
+>>> upgraded, changes = upgrade(rubric)
+>>> upgraded["schema"], upgraded["deliverables"]["pics"]["frame"], upgraded["units"][0]["criteria"][0]["params"]
+(2, '0.02', {'white_level': 250})
+>>> changes[1]
+'move frame from the parameters of criterion U4-04 to [deliverables.pics]'
+
+The functions change only mappings and lists through their common methods, so the same step
+upgrades a plain ``dict`` (the loader) and a ``tomlkit`` document, comments kept (the writer).
+"""
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from collections.abc import MutableMapping
+from pathlib import Path
+from typing import Any
+
+from grader.errors import PaperError
+
+SCHEMA = 2  # the schema this grader reads; an earlier one is upgraded, a later one refused
+IMAGE_SETTINGS = ("naming", "frame", "hash")  # schema 1 kept these in criteria parameters
+
+
+class SchemaError(PaperError):
+    """The rubric's schema is not one this grader can read."""
+
+
+def schema_of(rubric: MutableMapping[str, Any]) -> int:
+    """The rubric's schema: its ``schema`` key, 1 when there is none; SchemaError for anything else."""
+    schema = rubric.get("schema", 1)
+    if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
+        raise SchemaError(f"schema = {schema!r} is not a schema number (1 to {SCHEMA})")
+    if schema > SCHEMA:
+        raise SchemaError(f"written for schema {schema}, newer than this grader reads ({SCHEMA}): "
+                          "install a newer grader")
+    return schema
+
+
+def upgrade(rubric: MutableMapping[str, Any]) -> tuple[MutableMapping[str, Any], list[str]]:
+    """The rubric in the current schema (a copy; the given one is left as it is) and, in order,
+    each change made, in words. A rubric already current comes back equal, with no change."""
+    schema = schema_of(rubric)
+    upgraded = copy.deepcopy(rubric)
+    changes: list[str] = []
+    if schema < 2:
+        changes += _to_2(upgraded)
+    upgraded["schema"] = SCHEMA
+    return upgraded, changes
+
+
+def upgraded_text(text: str) -> tuple[str, list[str]]:
+    """A rubric file's text in the current schema, its comments and layout kept, and the changes
+    made (none, and the text as it is, for a current rubric). ``tomlkit`` edits the document."""
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    if schema_of(document) == SCHEMA:
+        return text, []
+    changes = _to_2(document)
+    written = tomlkit.dumps(document)
+    return _schema_line(written), changes
+
+
+def _schema_line(text: str) -> str:
+    """``schema = 2`` on its own line before the rubric's first key (after its header comment)."""
+    lines = text.splitlines(keepends=True)
+    first = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")),
+                 len(lines))
+    return "".join([*lines[:first], f"schema = {SCHEMA}\n", *lines[first:]])
+
+
+def _to_2(rubric: MutableMapping[str, Any]) -> list[str]:
+    """Schema 1 → 2; ``schema = 2`` itself is set by the caller (where the key stands matters in a file)."""
+    changes = ["add schema = 2 at the top of the rubric"]
+    deliverables = rubric.get("deliverables")
+    units = rubric.get("units")
+    if isinstance(deliverables, MutableMapping) and isinstance(units, list):
+        for name, spec in deliverables.items():
+            if isinstance(spec, MutableMapping) and spec.get("kind") == "images":
+                changes += _image_settings(name, spec, units)
+    return changes
+
+
+def _image_settings(name: str, spec: MutableMapping[str, Any], units: list[Any]) -> list[str]:
+    """Move the image reader's settings from the criteria of the units of deliverable ``name``."""
+    changes = []
+    for unit in units:
+        if not isinstance(unit, MutableMapping) or unit.get("deliverable") != name:
+            continue
+        for criterion in unit.get("criteria", []):
+            params = criterion.get("params") if isinstance(criterion, MutableMapping) else None
+            if not isinstance(params, MutableMapping):
+                continue
+            for setting in IMAGE_SETTINGS:
+                if setting in params and setting not in spec:
+                    spec[setting] = params.pop(setting)
+                    changes.append(f"move {setting} from the parameters of criterion "
+                                   f"{criterion.get('id', '?')} to [deliverables.{name}]")
+    return changes
+
+
+def upgrade_file(path: Path, *, write: bool = False) -> list[str]:
+    """The changes that bring the rubric file at ``path`` to the current schema (none when it is
+    current); with ``write``, the file is rewritten with them, comments and layout kept. Before
+    writing, the new text is read back and must be, as data, what the loader makes of the old one;
+    SchemaError otherwise (and for a rubric that is not valid TOML)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        loaded, _ = upgrade(tomllib.loads(text))
+        new_text, changes = upgraded_text(text)
+        written = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(f"{path.name}: not valid TOML ({exc})") from exc
+    if written != loaded:
+        raise SchemaError(f"{path.name}: the rewritten file would not read as the upgraded rubric; "
+                          "make the changes by hand")
+    if write and changes:
+        temporary = path.with_name(f".{path.name}.upgrading")
+        temporary.write_text(new_text, encoding="utf-8")
+        os.replace(temporary, path)
+    return changes

@@ -1,0 +1,132 @@
+"""The rubric format is versioned: a schema-1 rubric loads, upgraded in memory, to the very paper
+the current rubric gives, and grades the demo disc the same; ``grade upgrade-paper`` writes it."""
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import load_result
+
+from grader.cli import main
+from grader.errors import PaperError
+from grader.paper import load_paper
+from grader.upgrade import SCHEMA, upgrade, upgrade_file
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA_1 = REPO / "tests" / "data" / "schema1" / "2026A.toml"
+CHANGES = [
+    "add schema = 2 at the top of the rubric",
+    "move naming from the parameters of criterion U4-01 to [deliverables.u4_images]",
+    "move frame from the parameters of criterion U4-04 to [deliverables.u4_images]",
+    "move hash from the parameters of criterion U4-05 to [deliverables.u4_images]",
+]
+
+
+def as_data(paper) -> dict:
+    """Everything a paper grades by, apart from where its files are."""
+    return {"id": paper.id, "title": paper.title, "pass_mark": paper.pass_mark, "places": paper.places,
+            "units": paper.units, "deliverables": paper.deliverables, "similarity": paper.similarity,
+            "key": paper.key.root, "key_sha256": paper.key_sha256}
+
+
+@pytest.fixture(scope="module")
+def old_paper():
+    return load_paper(SCHEMA_1)
+
+
+def test_the_shipped_rubric_is_the_current_schema(paper):
+    rubric = tomllib.loads(paper.rubric_path.read_text(encoding="utf-8"))
+    assert rubric["schema"] == SCHEMA == 2
+    assert paper.warnings == ()
+
+
+def test_a_schema_1_rubric_loads_as_the_same_paper(paper, old_paper):
+    assert as_data(old_paper) == as_data(paper)
+    assert old_paper.deliverables["u4_images"].options["frame"] == "0.02"
+    assert "naming" not in old_paper.criterion("U4-01").params
+
+
+def test_loading_a_schema_1_rubric_warns_with_what_to_change(old_paper):
+    (warning,) = old_paper.warnings
+    assert warning == ("2026A.toml is written for an earlier schema of the rubric format; read as schema 2 "
+                       f"after these changes: {'; '.join(CHANGES)} (grade upgrade-paper {SCHEMA_1} --write "
+                       "makes them in the file)")
+
+
+def test_the_upgrade_leaves_its_input_alone_and_a_current_rubric_unchanged():
+    old = tomllib.loads(SCHEMA_1.read_text(encoding="utf-8"))
+    before = repr(old)
+    upgraded, changes = upgrade(old)
+    assert repr(old) == before and changes == CHANGES
+    again, none = upgrade(upgraded)
+    assert again == upgraded and none == []
+
+
+def test_a_schema_1_paper_grades_the_demo_disc_as_the_current_one(tmp_path, demo_disc, demo_results, old_paper):
+    from grader.pipeline import grade_disc
+
+    out = tmp_path / "out"
+    run = grade_disc(demo_disc, old_paper, out, jobs=1)
+    assert run.warnings[:1] == list(old_paper.warnings)
+    users = sorted(p.stem for p in (demo_results / "candidates").glob("*.json"))
+    assert users and sorted(p.stem for p in (out / "candidates").glob("*.json")) == users
+    for user in users:
+        old, new = load_result(out, user), load_result(demo_results, user)
+        assert old["units"] == new["units"] and old["flags"] == new["flags"] and old["total"] == new["total"], user
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("schema = 3", "2026A.toml: written for schema 3, newer than this grader reads (2): install a newer grader"),
+    ('schema = "2"', "2026A.toml: schema = '2' is not a schema number (1 to 2)"),
+    ("schema = 0", "2026A.toml: schema = 0 is not a schema number (1 to 2)"),
+])
+def test_a_schema_this_grader_cannot_read_is_refused(tmp_path, line, reason):
+    rubric = tmp_path / "2026A.toml"
+    rubric.write_text(SCHEMA_1.read_text(encoding="utf-8").replace('paper = "2026A"', f'{line}\npaper = "2026A"'),
+                      encoding="utf-8")
+    with pytest.raises(PaperError) as refused:
+        load_paper(rubric)
+    assert str(refused.value) == reason
+
+
+# ---------------------------------------------------------------- grade upgrade-paper
+
+
+@pytest.fixture
+def old_rubric(tmp_path) -> Path:
+    copy = tmp_path / "2026A.toml"
+    shutil.copy(SCHEMA_1, copy)
+    return copy
+
+
+def test_upgrade_paper_lists_the_changes_and_writes_nothing_without_write(old_rubric):
+    before = old_rubric.read_bytes()
+    result = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [*(f"  {c}" for c in CHANGES),
+                                          "4 changes to schema 2; run again with --write to make them 加 --write 写入"]
+    assert old_rubric.read_bytes() == before
+
+
+def test_upgrade_paper_write_makes_the_shipped_rubric_keeping_comments(old_rubric):
+    result = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric), "--write"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == f"{old_rubric} upgraded to schema 2 已升级"
+    text = old_rubric.read_text(encoding="utf-8")
+    written, shipped = tomllib.loads(text), tomllib.loads((REPO / "rubrics" / "2026A.toml").read_text("utf-8"))
+    assert {**written, "key": ""} == {**shipped, "key": ""}
+    assert text.startswith("# Rubric of paper 2026A in schema 1") and "\nschema = 2\npaper = " in text
+    again = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric), "--write"])
+    assert again.exit_code == 0 and again.output == f"{old_rubric} is already schema 2 无需升级\n"
+    assert upgrade_file(old_rubric) == []
+
+
+def test_upgrade_paper_refuses_a_file_that_is_not_toml(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("paper = \n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["upgrade-paper", str(bad)])
+    assert result.exit_code == 1 and result.output.startswith("Error: bad.toml: not valid TOML (")
+    assert len(result.output.strip().splitlines()) == 1
