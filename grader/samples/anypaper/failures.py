@@ -402,7 +402,8 @@ def _main_white_frame(paper, c):
     from grader.samples.u4 import jpeg, on_white_square
 
     side = units.image_settings(paper)["main_side"]
-    band = max(1, math.floor(Decimal(str(c.params["frame"])) * side))
+    frame_share = spec_of(paper, book_of(paper, c)).options.get("frame") or c.params.get("frame", "0.02")
+    band = max(1, math.floor(Decimal(str(frame_share)) * side))
     frame = 2 * band * side + 2 * band * (side - 2 * band)
     rows = math.ceil(3 * (1 - Decimal(str(c.params["min_share"]))) * frame / 2 / side)
     level = max(0, int(c.params["white_level"]) - 10)

@@ -274,7 +274,7 @@ def unit_listing(paper: Any) -> Drafts:
 def image_settings(paper: Any) -> dict[str, Any]:
     names = params_of(paper, "image_names")
     sizes = params_of(paper, "image_sizes", {"main_min": 1000, "pt_min": 800})
-    naming = names.get("naming") or spec_of(paper, image_deliverable(paper)).options.get("naming", {})
+    naming = spec_of(paper, image_deliverable(paper)).options.get("naming") or names.get("naming", {})
     return {"identifier": paper.key.lookup(naming.get("identifier", "product.parent_sku")),
             "main": naming.get("main", "MAIN"), "pt": list(naming.get("pt", ["PT01", "PT02", "PT03"])),
             "min_pt": int(names.get("min_pt", 3)), "main_side": int(sizes.get("main_min", 1000)),
