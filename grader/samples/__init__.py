@@ -120,6 +120,9 @@ def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
     empty, or a demo disc written here before (then it is replaced); anything else is refused,
     so no one's folder is deleted."""
     out = Path(out)
+    rounds = defect_rounds(paper)
+    for defects in [[], *rounds]:  # a paper the generator cannot make is refused before anything is written
+        candidate_drafts(paper, defects)
     try:
         if out.exists() and not out.is_dir():
             raise OutputError(f"{out} is a file, not a folder: choose a new or empty folder for the demo disc")
@@ -153,7 +156,6 @@ def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
     write_candidate(out / PERFECT_USER, candidate_drafts(paper, []))
     add(PERFECT_USER, "满分考生", full_points(paper), base_flags, status_for(base_flags), [])
 
-    rounds = defect_rounds(paper)
     for n, defects in enumerate(rounds, start=2):
         user = f"ks{n:02d}"
         write_candidate(out / user, candidate_drafts(paper, defects))
