@@ -435,6 +435,9 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                     raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
                                      f"which the key ({key.root}) lacks")
             spec = deliverables[unit.deliverable]
+            for reads in check.reads:
+                _check_reads(where, criterion, reads, deliverables[criterion.params[reads.deliverable]]
+                             if reads.deliverable else spec)
             for setting in check.settings:
                 if setting not in spec.options:
                     raise PaperError(f"{where}: criterion {criterion.id}'s check {check.name!r} judges by the "
@@ -445,6 +448,30 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                             else check.validate(key, criterion.params))
                 if problems:
                     raise PaperError(f"{where}: key fails {criterion.id}'s guarantee: {problems[0]}")
+
+
+def _check_reads(where: str, criterion: Criterion, reads: Any, spec: DeliverableSpec) -> None:
+    """Refuse a sheet, column or field the criterion's check reads that ``spec`` does not declare."""
+    sheets = {s.name: s for s in spec.sheets}
+    for sheet_name in reads.names(reads.sheet, criterion.params):
+        sheet = sheets.get(sheet_name)
+        if sheet is None:
+            raise PaperError(f"{where}: criterion {criterion.id} reads sheet {sheet_name!r}{_given(reads.sheet)}, "
+                             f"which [deliverables.{spec.name}] does not declare (sheets: "
+                             f"{', '.join(sheets) or 'none'})")
+        for kind, entries, declared in (("column", reads.columns, sheet.columns), ("field", reads.fields, sheet.fields)):
+            for entry in entries:
+                for name in reads.names(entry, criterion.params):
+                    if name not in declared:
+                        raise PaperError(
+                            f"{where}: criterion {criterion.id} reads {kind} {name!r}{_given(entry)} of sheet "
+                            f"{sheet_name!r}, which [deliverables.{spec.name}.sheets.{sheet_name}] does not "
+                            f"declare ({kind}s: {', '.join(declared) or 'none'})")
+
+
+def _given(entry: str) -> str:
+    """Where a name read came from, for the refusal: the parameter, or the check itself."""
+    return " (fixed by its check)" if entry.startswith("=") else f" (its {entry} parameter)"
 
 
 def _validate_settings(where: str, deliverables: dict[str, DeliverableSpec], key: Key) -> None:

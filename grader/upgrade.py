@@ -11,7 +11,9 @@ Schema 2 differs from schema 1 in:
 - ``schema = 2`` at the top;
 - the image reader's settings stand in the images deliverable's spec (``[deliverables.<name>]``:
   ``naming``, ``frame``, ``hash``), no longer in the parameters of the criteria that score
-  them (schema 1 kept them in the image-naming, white-frame and derived-image criteria).
+  them (schema 1 kept them in the image-naming, white-frame and derived-image criteria);
+- parameters schema 1 implied are written (``IMPLIED``: check name → parameter → the value
+  schema 1 graded by).
 
 >>> rubric = {"units": [{"id": "U4", "deliverable": "pics", "criteria": [
 ...     {"id": "U4-04", "params": {"frame": "0.02", "white_level": 250}}]}],
@@ -38,6 +40,10 @@ from grader.errors import PaperError
 
 SCHEMA = 2  # the schema this grader reads; an earlier one is upgraded, a later one refused
 IMAGE_SETTINGS = ("naming", "frame", "hash")  # schema 1 kept these in criteria parameters
+# What schema 1 implied, by check: the values a schema-1 paper was graded by, now parameters.
+IMPLIED: dict[str, dict[str, Any]] = {
+    "images_derived": {"resized_sides": [800, 1000, 1500], "resized_quality": 75},
+}
 
 
 class SchemaError(PaperError):
@@ -97,7 +103,44 @@ def _to_2(rubric: MutableMapping[str, Any]) -> list[str]:
         for name, spec in deliverables.items():
             if isinstance(spec, MutableMapping) and spec.get("kind") == "images":
                 changes += _image_settings(name, spec, units)
+    if isinstance(units, list):
+        changes += _implied(units)
     return changes
+
+
+def _implied(units: list[Any]) -> list[str]:
+    """Write into each criterion the parameters schema 1 implied for its check, unless it has them."""
+    changes = []
+    for unit in units:
+        criteria = unit.get("criteria", []) if isinstance(unit, MutableMapping) else []
+        for criterion in criteria if isinstance(criteria, list) else []:
+            if not isinstance(criterion, MutableMapping):
+                continue
+            implied = IMPLIED.get(str(criterion.get("check", "")), {})
+            if not implied:
+                continue
+            if "params" not in criterion:
+                criterion["params"] = {}
+            params = criterion["params"]
+            if not isinstance(params, MutableMapping):
+                continue
+            for name, value in implied.items():
+                if name not in params:
+                    params[name] = copy.deepcopy(value)
+                    changes.append(f"add {name} = {_toml(value)} to the parameters of criterion "
+                                   f"{criterion.get('id', '?')}")
+    return changes
+
+
+def _toml(value: Any) -> str:
+    """A parameter's value as it is written in a rubric."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _image_settings(name: str, spec: MutableMapping[str, Any], units: list[Any]) -> list[str]:

@@ -1,6 +1,7 @@
 """Loading a paper validates it and refuses a broken rubric or key with a one-line reason."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -168,3 +169,59 @@ def test_an_images_spec_lacking_or_misstating_its_readers_settings_is_refused(pa
     with pytest.raises(PaperError) as refused:
         load_paper(paper_copy)
     assert str(refused.value) == reason
+
+
+# ---------------------------------------------------------------- slots and photos, rubric against key
+
+
+@pytest.mark.parametrize("file, old, new, reason", [
+    ("key", 'reply = "reply_03"', 'reply = "reply_3"',
+     ("key fails U8-03's guarantee: service.scenarios names reply slot 'reply_3', which the deliverable's replies "
+     "do not have (replies: reply_01, reply_02, reply_03)")),
+    ("rubric", 'reply_03 = ["reply_03", "reply_3", "回复03", "回复3"]', 'reply_04 = ["reply_04"]',
+     ("key fails U8-03's guarantee: service.scenarios names reply slot 'reply_03', which the deliverable's replies "
+     "do not have (replies: reply_01, reply_02, reply_04)")),
+    ("rubric", 'wrong_item = ["wrong_item", "错货", "发错货"]', 'wrong_item = ["wrong_item"], damaged = ["damaged"]',
+     ("key fails U8-04's guarantee: the deliverable's template slot 'damaged' is not in service.templates "
+     "(the key's: return, not_shipped, out_of_stock, wrong_item)")),
+    ("rubric", 'not_shipped = ["not_shipped", "不发货", "未发货"]', 'unshipped = ["not_shipped", "不发货"]',
+     ("key fails U8-04's guarantee: service.templates names template slot 'not_shipped', which the deliverable's "
+     "templates do not have (templates: return, unshipped, out_of_stock, wrong_item)")),
+])
+def test_reply_and_template_slots_must_be_the_same_in_rubric_and_key(paper_copy, file, old, new, reason):
+    target = paper_copy if file == "rubric" else paper_copy.parent.parent / "answer_keys" / "2026A" / "service.toml"
+    edit(target, old, new)
+    with pytest.raises(PaperError) as refused:
+        load_paper(paper_copy)
+    assert str(refused.value) == f"2026A.toml: {reason}"
+
+
+def test_a_photo_that_plain_resizes_carry_past_half_the_threshold_is_refused_with_the_distances(paper_copy):
+    import numpy as np
+    from PIL import Image
+
+    key = paper_copy.parent.parent / "answer_keys" / "2026A"
+    y, x = np.mgrid[0:1200, 0:1600]
+    checks = ((((x // 3) + (y // 3)) % 2) * 255).astype(np.uint8)  # 3-px squares: a resize makes moiré of them
+    Image.fromarray(np.stack([checks] * 3, axis=-1)).save(key / "photos" / "checks.jpg", quality=95)
+    edit(key / "images.toml", '"hkb100_two_sizes.jpg",', '"hkb100_two_sizes.jpg", "checks.jpg",')
+    with pytest.raises(PaperError) as refused:
+        load_paper(paper_copy)
+    found = re.fullmatch(r"2026A\.toml: key fails U4-05's guarantee: photo checks\.jpg resized to (\d+) px \(JPEG "
+                         r"quality 75\) lies (\d+) from itself, more than half of max_distance 64 \(distances: "
+                         r"800 px (\d+), 1000 px (\d+), 1500 px (\d+)\)", str(refused.value))
+    assert found, str(refused.value)
+    side, far, *distances = map(int, found.groups())
+    assert far > 32 and far == dict(zip((800, 1000, 1500), distances))[side]
+    assert all(d <= 32 for s, d in zip((800, 1000, 1500), distances) if s < side)
+
+
+def test_every_photo_of_the_key_survives_the_plain_resizes(paper):
+    from grader.read.images import resized_distances
+    from grader.records.images import HashMethod
+
+    params = paper.criterion("U4-05").params
+    method = HashMethod.from_params(paper.deliverables["u4_images"].options["hash"])
+    found = resized_distances(paper.key, "images", method, tuple(params["resized_sides"]), params["resized_quality"])
+    assert sorted(found) == sorted(paper.key["images"]["photos"])
+    assert all(2 * d <= params["max_distance"] for sides in found.values() for d in sides.values())

@@ -22,6 +22,8 @@ CHANGES = [
     "move naming from the parameters of criterion U4-01 to [deliverables.u4_images]",
     "move frame from the parameters of criterion U4-04 to [deliverables.u4_images]",
     "move hash from the parameters of criterion U4-05 to [deliverables.u4_images]",
+    "add resized_sides = [800, 1000, 1500] to the parameters of criterion U4-05",
+    "add resized_quality = 75 to the parameters of criterion U4-05",
 ]
 
 
@@ -107,7 +109,7 @@ def test_upgrade_paper_lists_the_changes_and_writes_nothing_without_write(old_ru
     result = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [*(f"  {c}" for c in CHANGES),
-                                          "4 changes to schema 2; run again with --write to make them 加 --write 写入"]
+                                          "6 changes to schema 2; run again with --write to make them 加 --write 写入"]
     assert old_rubric.read_bytes() == before
 
 

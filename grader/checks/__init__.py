@@ -8,6 +8,12 @@ Checks never open files; readers did that. A rubric names checks; any paper may 
     @check("username_rules", needs=("accounts.personal",))
     def username_rules(ctx): ...
 
+``reads`` lists what the check reads of a workbook (``Reads``): a sheet and its columns or
+fields, each named by the parameter that holds the name, or literally as ``"=name"`` for a name
+the check itself fixes. The loader resolves them and refuses a paper whose deliverable spec does
+not declare one, in one line naming the file, the table and the name (a mistyped sheet, column or
+field would otherwise cost every candidate the criterion without a flag).
+
 ``needs`` lists the dotted key paths the check reads; a paper whose key lacks one is
 refused when it is loaded. ``settings`` lists the settings of its unit's deliverable spec that
 the check judges by (the image reader's ``frame``, ``hash``): a spec lacking one is refused when
@@ -47,6 +53,32 @@ class CheckContext:
 
 
 @dataclass(frozen=True)
+class Reads:
+    """A sheet a check reads and the columns or fields it reads in it. Each entry is the name of
+    the criterion parameter holding the name (a text; a list or a table's keys give several), or
+    ``"=name"`` for the name itself. ``deliverable`` is the ``uses`` parameter naming another
+    unit's deliverable, or "" for the unit's own."""
+
+    sheet: str
+    columns: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    deliverable: str = ""
+
+    def names(self, entry: str, params: dict[str, Any]) -> list[str]:
+        """The names an entry stands for with these parameters (a missing parameter: none)."""
+        if entry.startswith("="):
+            return [entry[1:]]
+        value = params.get(entry)
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [str(k) for k in value]
+        if isinstance(value, (list, tuple)):
+            return [str(v) for v in value]
+        return []
+
+
+@dataclass(frozen=True)
 class Check:
     name: str
     func: Callable[[CheckContext], Outcome]
@@ -58,6 +90,7 @@ class Check:
     uses: tuple[str, ...] = ()  # parameters naming another deliverable whose record the check reads
     refers: tuple[str, ...] = ()  # parameters naming another criterion whose parameters the check reads
     settings: tuple[str, ...] = ()  # settings of the unit's deliverable spec the check judges by
+    reads: tuple[Reads, ...] = ()  # the sheets, columns and fields of a workbook the check reads
 
 
 REGISTRY: dict[str, Check] = {}
@@ -73,6 +106,7 @@ def check(
     uses: tuple[str, ...] = (),
     refers: tuple[str, ...] = (),
     settings: tuple[str, ...] = (),
+    reads: tuple[Reads, ...] = (),
 ) -> Callable[[Callable[[CheckContext], Outcome]], Callable[[CheckContext], Outcome]]:
     """Register a check under ``name`` and return the function unchanged. ``uses`` and ``refers``
     name parameters (they are required parameters too); see the module."""
@@ -82,7 +116,7 @@ def check(
             raise RuntimeError(f"check {name!r} registered twice")
         required = tuple(dict.fromkeys((*params, *uses, *refers)))
         REGISTRY[name] = Check(name, func, tuple(needs), required, validate, without_deliverable,
-                               (func.__doc__ or "").strip(), tuple(uses), tuple(refers), tuple(settings))
+                               (func.__doc__ or "").strip(), tuple(uses), tuple(refers), tuple(settings), tuple(reads))
         return func
 
     return register

@@ -17,7 +17,7 @@ from stdnum import luhn
 from stdnum.cn import uscc
 from stdnum.iso7064 import mod_11_2
 
-from grader.checks import CheckContext, check
+from grader.checks import CheckContext, Reads, check
 from grader.checks.common import Problem, all_or_nothing, at, sheet_or_outcome
 from grader.model import Evidence, Outcome
 from grader.paper import Key
@@ -100,7 +100,7 @@ def username_rule(min_length: int, max_length: int) -> str:
     return f"{min_length}–{max_length} letters/digits/_, starting with a letter, no platform name"
 
 
-@check("usernames", params=("sheets", "min_length", "max_length", "platforms"))
+@check("usernames", reads=(Reads("sheets", fields=("=username",)),), params=("sheets", "min_length", "max_length", "platforms"))
 def usernames(ctx: CheckContext) -> Outcome:
     """Each account's username: ``min_length``–``max_length`` characters, starts with a letter,
     letters/digits/_ only, no name of ``platforms`` (case-insensitive substring) — an equal share
@@ -132,7 +132,7 @@ def usernames(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U1-02
 
 
-@check("emails", needs=("accounts",), params=("sheets",))
+@check("emails", reads=(Reads("sheets", fields=("=email",)),), needs=("accounts",), params=("sheets",))
 def emails(ctx: CheckContext) -> Outcome:
     """Both emails are valid addresses (syntax only, no network) and equal the materials'.
 
@@ -171,7 +171,7 @@ def _person_paths(key: Key, params: dict[str, Any]) -> list[str]:
     return problems
 
 
-@check("person_identity", params=("sheet", "name_field", "id_field", "key_name", "key_id"),
+@check("person_identity", reads=(Reads("sheet", fields=("name_field", "id_field")),), params=("sheet", "name_field", "id_field", "key_name", "key_id"),
        validate=_person_paths)
 def person_identity(ctx: CheckContext) -> Outcome:
     """A person's name and ID number equal the materials', and the ID passes GB 11643.
@@ -201,7 +201,7 @@ def _valid_materials(key: Key, params: dict[str, Any]) -> list[str]:
     return problems
 
 
-@check("bank_card", needs=("accounts.personal.card_number", "accounts.personal.real_name"),
+@check("bank_card", reads=(Reads("sheet", fields=("=card_number", "=card_holder")),), needs=("accounts.personal.card_number", "accounts.personal.real_name"),
        params=("sheet",), validate=_valid_materials)
 def bank_card(ctx: CheckContext) -> Outcome:
     """The card number equals the materials' and passes Luhn; the card holder is the real name.
@@ -221,7 +221,7 @@ def bank_card(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U1-05, U1-07
 
 
-@check("company_identity", needs=("accounts.company.company_name", "accounts.company.credit_code"),
+@check("company_identity", reads=(Reads("sheet", fields=("=company_name", "=credit_code")),), needs=("accounts.company.company_name", "accounts.company.credit_code"),
        params=("sheet",), validate=_valid_materials)
 def company_identity(ctx: CheckContext) -> Outcome:
     """Company name and unified social credit code equal the materials'; the code passes GB 32100.
@@ -238,7 +238,7 @@ def company_identity(ctx: CheckContext) -> Outcome:
     return all_or_nothing(evidence)
 
 
-@check("company_account", needs=("accounts.company.bank", "accounts.company.account_number",
+@check("company_account", reads=(Reads("sheet", fields=("=bank", "=account_number", "=account_name")),), needs=("accounts.company.bank", "accounts.company.account_number",
                                  "accounts.company.company_name"), params=("sheet",))
 def company_account(ctx: CheckContext) -> Outcome:
     """The company payment account: bank, account number and account name (= company name)

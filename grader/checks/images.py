@@ -17,7 +17,7 @@ from grader.checks import CheckContext, check
 from grader.checks.common import all_or_nothing
 from grader.model import Evidence, Outcome
 from grader.paper import Key
-from grader.read.images import materials
+from grader.read.images import materials, resized_distances
 from grader.records.images import (
     HashMethod,
     ImageFile,
@@ -349,10 +349,28 @@ def _materials_guarantee(key: Key, params: dict[str, Any], settings: dict[str, A
     distinct = _distinct([m.found.fingerprint for m in found], params["max_distance"])
     if distinct < params["min_photos"]:
         return [f"only {distinct} distinct photos, fewer than {params['min_photos']}"]
+    return _resizes_problems(key, params, HashMethod.from_params(settings["hash"]))
+
+
+def _resizes_problems(key: Key, params: dict[str, Any], method: HashMethod) -> list[str]:
+    """Each photo resized plainly to each of ``resized_sides`` and saved as a JPEG of
+    ``resized_quality`` stays within half of ``max_distance`` of itself: else a candidate who
+    resizes it correctly could lose the criterion."""
+    sides, quality = params["resized_sides"], params["resized_quality"]
+    if not isinstance(sides, list) or not sides or not all(isinstance(n, int) and n > 0 for n in sides) \
+            or not isinstance(quality, int) or not 1 <= quality <= 100:
+        return ["resized_sides must be a list of pixel counts and resized_quality a JPEG quality from 1 to 100"]
+    for name, distances in resized_distances(key, params["materials"], method, tuple(sides), quality).items():
+        far = [side for side, d in distances.items() if 2 * d > params["max_distance"]]
+        if far:
+            listing = ", ".join(f"{side} px {d}" for side, d in distances.items())
+            return [(f"photo {name} resized to {far[0]} px (JPEG quality {quality}) lies {distances[far[0]]} from "
+                    f"itself, more than half of max_distance {params['max_distance']} (distances: {listing})")]
     return []
 
 
-@check("images_derived", params=("materials", "max_distance", "min_photos"), settings=("hash",),
+@check("images_derived", params=("materials", "max_distance", "min_photos", "resized_sides", "resized_quality"),
+       settings=("hash",),
        validate=_materials_guarantee)
 def images_derived(ctx: CheckContext) -> Outcome:
     """Each slot image is derived from a materials photo (its perceptual-hash distance, by the

@@ -24,7 +24,7 @@ from typing import Any
 from rapidfuzz.distance import Indel
 
 from grader import text as en
-from grader.checks import CheckContext, check
+from grader.checks import CheckContext, Reads, check
 from grader.checks.common import Problem, at, sheet_or_outcome
 from grader.model import Evidence, Outcome, round_half_up
 from grader.paper import Key
@@ -375,7 +375,7 @@ def _base_price(key: Key, params: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- U3-01 … U3-04
 
 
-@check("title_length_brand", needs=("product.brand",), params=("sheet", "field", "min_length", "max_length"))
+@check("title_length_brand", reads=(Reads("sheet", fields=("field",)),), needs=("product.brand",), params=("sheet", "field", "min_length", "max_length"))
 def title_length_brand(ctx: CheckContext) -> Outcome:
     """The title is 80–200 characters (after convention 3) and starts with the brand.
 
@@ -395,7 +395,7 @@ def title_length_brand(ctx: CheckContext) -> Outcome:
                          ok_zh=f"{length(cell.value)} 个字符，以品牌开头")
 
 
-@check("title_keywords", needs=("keywords",), params=("sheet", "field", "min_keywords"),
+@check("title_keywords", reads=(Reads("sheet", fields=("field",)),), needs=("keywords",), params=("sheet", "field", "min_keywords"),
        validate=_library_present)
 def title_keywords(ctx: CheckContext) -> Outcome:
     """The title holds at least 3 library keywords, each as a contiguous phrase (plural/singular,
@@ -416,7 +416,7 @@ def title_keywords(ctx: CheckContext) -> Outcome:
                          ok_zh=f"含 {len(found)} 个词库关键词")
 
 
-@check("title_form", params=("sheet", "field", "forbidden", "max_repeats", "repeat_exempt",
+@check("title_form", reads=(Reads("sheet", fields=("field",)),), params=("sheet", "field", "forbidden", "max_repeats", "repeat_exempt",
                              "caps_max_letters", "minor_words"))
 def title_form(ctx: CheckContext) -> Outcome:
     """Title form: none of ``! $ ? _ { } ^ ¬ ¦``; no word more than twice (minor words aside); no
@@ -434,7 +434,7 @@ def title_form(ctx: CheckContext) -> Outcome:
     return field_outcome(sheet, cell, "title form", "标题格式", problems)
 
 
-@check("no_banned_words", needs=("banned_words.english", "banned_words.chinese"), params=("sheet", "fields"))
+@check("no_banned_words", reads=(Reads("sheet", fields=("fields",)),), needs=("banned_words.english", "banned_words.chinese"), params=("sheet", "fields"))
 def no_banned_words(ctx: CheckContext) -> Outcome:
     """No banned word in the title, bullets, search terms or description: the English claims
     whole-word and case-insensitive (``Free-Shipping`` counts, ``eco`` is not in ``ecology``), the
@@ -466,7 +466,7 @@ def no_banned_words(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U3-05
 
 
-@check("bullets", params=("sheet", "fields", "min_length", "max_length", "similar_at"))
+@check("bullets", reads=(Reads("sheet", fields=("fields",)),), params=("sheet", "fields", "min_length", "max_length", "similar_at"))
 def bullets(ctx: CheckContext) -> Outcome:
     """Five bullets, each 10–500 characters and less than 90 similar (``fuzz.ratio``, case-folded,
     spaces collapsed) to every earlier bullet — an equal share per bullet; the earlier one keeps its share.
@@ -503,7 +503,7 @@ def bullets(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U3-06, U3-07
 
 
-@check("search_terms", needs=("keywords", "product.other_brands"),
+@check("search_terms", reads=(Reads("sheet", fields=("field", "title_field")),), needs=("keywords", "product.other_brands"),
        params=("sheet", "field", "title_field", "max_bytes", "min_keywords"), validate=_library_present)
 def search_terms(ctx: CheckContext) -> Outcome:
     """Search terms: at most 249 bytes in UTF-8, at least 5 library keywords not already in the title
@@ -532,7 +532,7 @@ def search_terms(ctx: CheckContext) -> Outcome:
                          ok_zh=f"{utf8_bytes(cell.value)} 字节，{len(found)} 个新关键词")
 
 
-@check("tags", needs=("keywords",), params=("sheet", "field", "min_tags", "max_tags", "separators"),
+@check("tags", reads=(Reads("sheet", fields=("field",)),), needs=("keywords",), params=("sheet", "field", "min_tags", "max_tags", "separators"),
        validate=_library_present)
 def tags(ctx: CheckContext) -> Outcome:
     """3–10 tags (separated by , ; ， ； 、 | or line breaks), each a library keyword or within one
@@ -563,7 +563,7 @@ def tags(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U3-08, U3-09
 
 
-@check("description_facts", needs=("product.facts",), params=("sheet", "field", "min_length", "max_length", "facts"),
+@check("description_facts", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts",), params=("sheet", "field", "min_length", "max_length", "facts"),
        validate=_facts_present)
 def description_facts(ctx: CheckContext) -> Outcome:
     """The description is 200–2000 characters and states the product's material and size (any of
@@ -584,7 +584,7 @@ def description_facts(ctx: CheckContext) -> Outcome:
                          ok_zh=f"{length(cell.value)} 个字符，说明了材质与尺寸")
 
 
-@check("chinese_title", needs=("keywords_cn", "banned_words.chinese"), params=("sheet", "field", "min_keywords"),
+@check("chinese_title", reads=(Reads("sheet", fields=("field",)),), needs=("keywords_cn", "banned_words.chinese"), params=("sheet", "field", "min_keywords"),
        validate=_chinese_present)
 def chinese_title(ctx: CheckContext) -> Outcome:
     """title_cn holds at least 2 Chinese library keywords (as substrings) and no advertising-law
@@ -627,7 +627,7 @@ def _row_evidence(sheet: Sheet, row: Row, column: str, message: str, message_zh:
     return at(sheet, cell, message, message_zh, expected=expected, ok=ok)
 
 
-@check("variant_coverage", needs=("product.colors", "product.sizes"), params=("sheet",),
+@check("variant_coverage", reads=(Reads("sheet", columns=("=color", "=size")),), needs=("product.colors", "product.sizes"), params=("sheet",),
        validate=_variants_present)
 def variant_coverage(ctx: CheckContext) -> Outcome:
     """The variants cover every colour × size of the materials exactly once: the share is
@@ -672,7 +672,7 @@ def variant_coverage(ctx: CheckContext) -> Outcome:
     return Outcome(Fraction(earned, len(combos)), tuple(evidence))
 
 
-@check("variant_skus", needs=("product.parent_sku", "product.colors", "product.sizes"), params=("sheet",),
+@check("variant_skus", reads=(Reads("sheet", columns=("=sku", "=color", "=size")),), needs=("product.parent_sku", "product.colors", "product.sizes"), params=("sheet",),
        validate=_variants_present)
 def variant_skus_check(ctx: CheckContext) -> Outcome:
     """Each variant sku is ``<PARENT>-<COLOR>-<SIZE>`` with the materials' codes (case kept, for the
@@ -712,7 +712,7 @@ def variant_skus_check(ctx: CheckContext) -> Outcome:
                                           file=sheet.file, sheet=sheet.name, ok=True),))
 
 
-@check("variant_values", needs=("product.base_price_usd",),
+@check("variant_values", reads=(Reads("sheet", columns=("=sku", "=price_usd", "=stock", "=lead_time_days")),), needs=("product.base_price_usd",),
        params=("sheet", "price_tolerance", "min_lead_days", "max_lead_days"), validate=_base_price)
 def variant_values(ctx: CheckContext) -> Outcome:
     """Each variant row: price_usd > 0 and within ±30% of the base price (ends included), stock a

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from grader.checks import CheckContext, check
+from grader.checks import CheckContext, Reads, check
 from grader.checks.common import all_or_nothing, at, sheet_or_outcome
 from grader.freight import (
     URGENT,
@@ -236,7 +236,7 @@ def choices(ctx: CheckContext, sheet: Sheet) -> list[Choice]:
 # ---------------------------------------------------------------- U7-01
 
 
-@check("parcel_methods", needs=NEEDS, params=("sheet", "methods"), validate=guarantees)
+@check("parcel_methods", reads=(Reads("sheet", columns=("=parcel_id", "=method")),), needs=NEEDS, params=("sheet", "methods"), validate=guarantees)
 def parcel_methods(ctx: CheckContext) -> Outcome:
     """Each parcel's method is eligible (weight, size, destination) and right for its requirement:
     the cheapest eligible method, or the urgent method for an urgent parcel — an equal share per parcel.
@@ -316,7 +316,7 @@ def _graded_number(ctx: CheckContext, *, column: str, unit: str | None, toleranc
     return Outcome(earned, tuple(evidence))
 
 
-@check("parcel_chargeable_weights", needs=NEEDS, params=("sheet", "methods", "tolerance_kg"),
+@check("parcel_chargeable_weights", reads=(Reads("sheet", columns=("=parcel_id", "=method", "=chargeable_weight_kg")),), needs=NEEDS, params=("sheet", "methods", "tolerance_kg"),
        validate=guarantees)
 def parcel_chargeable_weights(ctx: CheckContext) -> Outcome:
     """Each parcel's chargeable weight is right for the method the candidate chose, within the
@@ -332,7 +332,7 @@ def parcel_chargeable_weights(ctx: CheckContext) -> Outcome:
                           what_zh="计费重量", expected_of=lambda q: q.chargeable_kg, suffix=" kg")
 
 
-@check("parcel_freights", needs=NEEDS, params=("sheet", "methods", "tolerance_cny"), validate=guarantees)
+@check("parcel_freights", reads=(Reads("sheet", columns=("=parcel_id", "=method", "=freight_cny")),), needs=NEEDS, params=("sheet", "methods", "tolerance_cny"), validate=guarantees)
 def parcel_freights(ctx: CheckContext) -> Outcome:
     """Each parcel's freight is right for the method the candidate chose, within the tolerance
     (0.01 CNY), computed from the rate tables — an equal share per parcel; a wrong choice among
@@ -390,7 +390,7 @@ def _value(reading: Any, typed: Any, what: str) -> Any:
     return reading if reading is not None else (what, typed)
 
 
-@check("inbound_rows", needs=NEEDS, params=("sheet",), validate=guarantees)
+@check("inbound_rows", reads=(Reads("sheet", columns=("=sku", "=quantity", "=warehouse", "=date")),), needs=NEEDS, params=("sheet",), validate=guarantees)
 def inbound_rows(ctx: CheckContext) -> Outcome:
     """The inbound rows equal the materials' arrivals as a set — sku (case kept), quantity,
     warehouse and date; order ignored; a missing, changed, extra or repeated row fails.
@@ -413,7 +413,7 @@ def inbound_rows(ctx: CheckContext) -> Outcome:
     return Outcome(outcome.share, tuple(columns) + outcome.evidence) if columns else outcome
 
 
-@check("outbound_rows", needs=NEEDS, params=("sheet",), validate=guarantees)
+@check("outbound_rows", reads=(Reads("sheet", columns=("=order_id", "=sku", "=quantity")),), needs=NEEDS, params=("sheet",), validate=guarantees)
 def outbound_rows(ctx: CheckContext) -> Outcome:
     """The outbound rows are exactly the orders whose key status is shipped — order id, sku
     (case kept) and quantity; order ignored; a missing, changed, extra or repeated row fails.
@@ -461,7 +461,8 @@ def _movements(sheet: Sheet, what: str, what_zh: str) -> tuple[list[Movement], d
     return moves, unreadable
 
 
-@check("closing_stock", needs=NEEDS, params=("inbound", "outbound", "stock"), validate=guarantees)
+@check("closing_stock", reads=(Reads("inbound", columns=("=sku", "=quantity")), Reads("outbound", columns=("=sku", "=quantity")),
+       Reads("stock", columns=("=sku", "=closing_stock")),), needs=NEEDS, params=("inbound", "outbound", "stock"), validate=guarantees)
 def closing_stock(ctx: CheckContext) -> Outcome:
     """Closing stock = opening + inbound − outbound for every sku of the opening stock and of
     the candidate's rows, using the candidate's own inbound and outbound rows (every row counts).
@@ -532,7 +533,7 @@ def tracking_problem(number: str, method: Any, country: str) -> str:
     return "" if valid else f"not {tracking_form(method, country)}"
 
 
-@check("tracking_numbers", needs=NEEDS, params=("sheet", "methods"), validate=guarantees)
+@check("tracking_numbers", reads=(Reads("sheet", columns=("=order_id", "=method", "=tracking_no")),), needs=NEEDS, params=("sheet", "methods"), validate=guarantees)
 def tracking_numbers(ctx: CheckContext) -> Outcome:
     """Each shipped order has a confirmation row whose tracking number is valid for the method
     named on that row (postal and e-packet: UPU S10 ending in CN; express: 10 digits) —

@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader import text as en
-from grader.checks import CheckContext, check
+from grader.checks import CheckContext, Reads, check
 from grader.checks.common import at, sheet_or_outcome
 from grader.checks.listing import (
     Problem,
@@ -170,7 +170,7 @@ def _field(ctx: CheckContext) -> tuple[Sheet | None, Cell, Outcome | None]:
     return sheet, sheet.field(ctx.params["field"]), None
 
 
-@check("new_title_rules", needs=("product.brand", "banned_words.english", "banned_words.chinese"),
+@check("new_title_rules", reads=(Reads("sheet", fields=("field",)),), needs=("product.brand", "banned_words.english", "banned_words.chinese"),
        params=("sheet", "field", "min_length", "max_length", "forbidden", "max_repeats", "repeat_exempt",
                "caps_max_letters", "minor_words"))
 def new_title_rules(ctx: CheckContext) -> Outcome:
@@ -197,7 +197,7 @@ def new_title_rules(ctx: CheckContext) -> Outcome:
     return Outcome(earned, tuple(evidence))
 
 
-@check("top_keywords_in_title", needs=("keyword_report",), params=("sheet", "field", "top"),
+@check("top_keywords_in_title", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report",), params=("sheet", "field", "top"),
        validate=_report_guarantees)
 def top_keywords_in_title(ctx: CheckContext) -> Outcome:
     """The new title holds the report's top 3 keywords by search volume (ties keep the report's
@@ -223,7 +223,7 @@ def top_keywords_in_title(ctx: CheckContext) -> Outcome:
     return Outcome(Fraction(sum(1 for e in evidence if e.ok), len(top)), tuple(evidence))
 
 
-@check("title_rewritten", needs=("optimization.current_listing",), params=("sheet", "field", "similar_at"),
+@check("title_rewritten", reads=(Reads("sheet", fields=("field",)),), needs=("optimization.current_listing",), params=("sheet", "field", "similar_at"),
        validate=_old_title)
 def title_rewritten(ctx: CheckContext) -> Outcome:
     """The new title is a real rewrite: ``fuzz.ratio`` with the old title (case-folded, spaces
@@ -247,7 +247,7 @@ def title_rewritten(ctx: CheckContext) -> Outcome:
                          ok=f"{percent(score)} similar to the old title", ok_zh=f"与原标题相似度 {percent(score)}")
 
 
-@check("optimised_search_terms", needs=("keyword_report", "banned_words.english"),
+@check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report", "banned_words.english"),
        params=("sheet", "field", "max_bytes", "min_keywords"))
 def optimised_search_terms(ctx: CheckContext) -> Outcome:
     """Search terms at most 249 bytes in UTF-8, at least 5 report keywords (all words anywhere;
@@ -271,7 +271,7 @@ def optimised_search_terms(ctx: CheckContext) -> Outcome:
                          ok_zh=f"{utf8_bytes(cell.value)} 字节，{len(found)} 个报告关键词")
 
 
-@check("optimised_description", needs=("product.facts", "banned_words.english"),
+@check("optimised_description", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts", "banned_words.english"),
        params=("sheet", "field", "min_length", "max_length", "facts"))
 def optimised_description(ctx: CheckContext) -> Outcome:
     """The new description has no banned word, is 200–2000 characters and states the material and
@@ -320,7 +320,7 @@ def _per_sku(ctx: CheckContext) -> tuple[Sheet | None, dict[str, Row], Outcome |
 # ---------------------------------------------------------------- U5-06
 
 
-@check("price_band", needs=("optimization.skus", "optimization.exchange_rate", "optimization.commission_rate"),
+@check("price_band", reads=(Reads("sheet", columns=("=sku", "=price_usd")),), needs=("optimization.skus", "optimization.exchange_rate", "optimization.commission_rate"),
        params=("sheet", "above_median_share"), validate=_price_guarantees)
 def price_band(ctx: CheckContext) -> Outcome:
     """Each SKU's new price: from the break-even floor to the competitor median (ends included) earns
@@ -419,7 +419,7 @@ def promo_date_problems(row: Row, first_day: dt.date, max_days: int) -> list[Pro
     return problems
 
 
-@check("promotion", needs=("optimization.skus", "optimization.exam_date"),
+@check("promotion", reads=(Reads("sheet", columns=("=sku", "=price_usd", "=promo_price_usd", "=promo_start", "=promo_end")),), needs=("optimization.skus", "optimization.exam_date"),
        params=("sheet", "min_discount", "max_discount", "max_days", "price_share"), validate=_price_guarantees)
 def promotion(ctx: CheckContext) -> Outcome:
     """Each SKU: the promo price is 10–50% below the new price and not below the floor
@@ -461,7 +461,7 @@ def promotion(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U5-08, U5-09
 
 
-@check("stock_cover", needs=("optimization.skus",), params=("sheet", "days"), validate=_stock_guarantees)
+@check("stock_cover", reads=(Reads("sheet", columns=("=sku", "=stock")),), needs=("optimization.skus",), params=("sheet", "days"), validate=_stock_guarantees)
 def stock_cover(ctx: CheckContext) -> Outcome:
     """Each SKU's stock is a whole number of at least 30 × its average daily sales and at most the
     warehouse stock — proportional over the key's SKUs.
@@ -498,7 +498,7 @@ def stock_cover(ctx: CheckContext) -> Outcome:
     return Outcome(Fraction(earned, len(skus)), tuple(evidence))
 
 
-@check("lead_times", needs=("optimization.skus",), params=("sheet", "min_lead_days", "max_lead_days"))
+@check("lead_times", reads=(Reads("sheet", columns=("=sku", "=lead_time_days")),), needs=("optimization.skus",), params=("sheet", "min_lead_days", "max_lead_days"))
 def lead_times(ctx: CheckContext) -> Outcome:
     """Every SKU of the key has a row whose lead_time_days is a whole number 1–3.
 

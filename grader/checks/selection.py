@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from grader.checks import CheckContext, check
+from grader.checks import CheckContext, Reads, check
 from grader.checks.common import at, sheet_or_outcome
 from grader.checks.orders import first_rows
 from grader.intake import name_key
@@ -289,7 +289,7 @@ def each_product(ctx: CheckContext, other: str | None,
 # ---------------------------------------------------------------- U2-01
 
 
-@check("selection_rules", needs=(POOL, SELECTION), validate=key_problems)
+@check("selection_rules", reads=(Reads("=board", columns=("=product_id",)),), needs=(POOL, SELECTION), validate=key_problems)
 def selection_rules(ctx: CheckContext) -> Outcome:
     """The first five distinct product_ids of the board each meet every selection rule of the
     materials — an equal share each. Later distinct products earn nothing and are flagged
@@ -342,7 +342,7 @@ def selection_rules(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U2-02
 
 
-@check("board_fields", needs=(POOL, SELECTION), params=("fields",), validate=key_problems)
+@check("board_fields", reads=(Reads("=board", columns=("=product_id", "fields")),), needs=(POOL, SELECTION), params=("fields",), validate=key_problems)
 def board_fields(ctx: CheckContext) -> Outcome:
     """Each chosen product's board fields (platform, country, category, material, style) all equal
     the pool's (convention 3) — an equal share per product, all fields or nothing.
@@ -369,7 +369,7 @@ def board_fields(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U2-03
 
 
-@check("supplier_rows", needs=(POOL, SELECTION), params=("fields", "numbers"), validate=key_problems)
+@check("supplier_rows", reads=(Reads("=board", columns=("=product_id",)), Reads("=suppliers", columns=("=product_id", "fields")),), needs=(POOL, SELECTION), params=("fields", "numbers"), validate=key_problems)
 def supplier_rows(ctx: CheckContext) -> Outcome:
     """Each chosen product's supplier row (supplier, contact, cost_cny, moq) equals the pool's —
     an equal share per product. Numbers compare as decimals (``¥18.50`` equals 18.5); text as
@@ -430,7 +430,7 @@ def money_text(value: Fraction, places: int = 4, *, approx: bool = True) -> str:
     return text if Fraction(rounded) == value or not approx else f"≈{text}"
 
 
-@check("listing_prices", needs=(POOL, SELECTION), params=("tolerance", "ending"), validate=key_problems)
+@check("listing_prices", reads=(Reads("=board", columns=("=product_id",)), Reads("=template", columns=("=product_id", "=price_usd")),), needs=(POOL, SELECTION), params=("tolerance", "ending"), validate=key_problems)
 def listing_prices(ctx: CheckContext) -> Outcome:
     """Each chosen product's price_usd = (pool cost + key freight) / exchange_rate /
     (1 − commission − margin) within the tolerance (ends included), or exactly the smallest price
@@ -480,7 +480,8 @@ def _grams_for_kg(value: object, weight: Decimal, tolerance: Decimal, unit: str)
     return number is not None and abs(number / GRAMS_PER_KG - weight) <= tolerance
 
 
-@check("stock_and_weight", needs=(POOL, SELECTION), params=("weight_tolerance", "weight_unit"),
+@check("stock_and_weight", reads=(Reads("=board", columns=("=product_id",)),
+       Reads("=template", columns=("=product_id", "=stock", "=weight_kg")),), needs=(POOL, SELECTION), params=("weight_tolerance", "weight_unit"),
        validate=key_problems)
 def stock_and_weight(ctx: CheckContext) -> Outcome:
     """Each chosen product: stock a whole number from the MOQ to the supplier's stock (half the
@@ -559,7 +560,8 @@ def _named_file(value: object, folders: set[str]) -> str:
     return ""
 
 
-@check("main_images", needs=(POOL, SELECTION), params=("slot", "extensions"), uses=("images",),
+@check("main_images", reads=(Reads("=board", columns=("=product_id",)),
+       Reads("=template", columns=("=product_id", "=sku", "=main_image")),), needs=(POOL, SELECTION), params=("slot", "extensions"), uses=("images",),
        validate=key_problems)
 def main_images(ctx: CheckContext) -> Outcome:
     """Each chosen product's main_image names a file of the candidate's image folder, or is

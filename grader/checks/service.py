@@ -22,7 +22,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from grader.checks import CheckContext, check
+from grader.checks import CheckContext, Reads, check
 from grader.checks.accounts import username_problems
 from grader.checks.common import at
 from grader.model import Evidence, Flag, Outcome
@@ -186,6 +186,35 @@ def _key_problems(key: Key, params: dict[str, Any]) -> list[str]:
         if name in params and not isinstance(params[name], int):
             problems.append(f"parameter {name} must be a whole number")
     return problems
+
+
+def _slots_match(kind: str, in_key: list[str], settings: dict[str, Any], where: str) -> list[str]:
+    """The key's slots and the deliverable's (``replies`` or ``templates`` of its spec) are the same names."""
+    declared = list(settings[kind]) if isinstance(settings[kind], dict) else []
+    one = {"replies": "reply", "templates": "template"}[kind]
+    unknown = [slot for slot in in_key if slot not in declared]
+    if unknown:
+        return [(f"{where} names {one} slot {unknown[0]!r}, which the deliverable's {kind} do not have "
+                f"({kind}: {', '.join(declared) or 'none'})")]
+    ungraded = [slot for slot in declared if slot not in in_key]
+    if ungraded:
+        return [(f"the deliverable's {one} slot {ungraded[0]!r} is not in {where} "
+                f"(the key's: {', '.join(in_key) or 'none'})")]
+    return []
+
+
+def _reply_problems(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
+    problems = _key_problems(key, params)
+    if problems:
+        return problems
+    return _slots_match("replies", [s.reply for s in service_key(key).scenarios], settings, "service.scenarios")
+
+
+def _template_problems(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
+    problems = _key_problems(key, params)
+    if problems:
+        return problems
+    return _slots_match("templates", [t.slot for t in service_key(key).templates], settings, "service.templates")
 
 
 # ---------------------------------------------------------------- reading a text
@@ -611,7 +640,7 @@ def _mailbox_field(ctx: CheckContext, field: str) -> tuple[Sheet | None, Cell | 
     return sheet, cell, None
 
 
-@check("service_email", needs=("service.domain",), params=("sheet", "field"), validate=_key_problems)
+@check("service_email", reads=(Reads("sheet", fields=("field",)),), needs=("service.domain",), params=("sheet", "field"), validate=_key_problems)
 def service_email(ctx: CheckContext) -> Outcome:
     """service_email is a valid address (syntax only, email-validator, no network) on the store's
     domain exactly; a subdomain is not the store's domain (convention 29).
@@ -651,7 +680,7 @@ def _unit1_username(ctx: CheckContext) -> tuple[Sheet, Cell] | None:
     return sheet, sheet.field(p["unit1_field"])
 
 
-@check("store_username", params=("sheet", "field", "unit1_sheet", "unit1_field"), uses=("unit1",),
+@check("store_username", reads=(Reads("sheet", fields=("field",)), Reads("unit1_sheet", fields=("unit1_field",), deliverable="unit1"),), params=("sheet", "field", "unit1_sheet", "unit1_field"), uses=("unit1",),
        refers=("username_rule",))
 def store_username(ctx: CheckContext) -> Outcome:
     """store_username equals unit 1's company username (convention 3: trim, NFKC, case aside). With no
@@ -697,7 +726,7 @@ def store_username(ctx: CheckContext) -> Outcome:
 
 
 @check("service_replies", needs=("service.scenarios", "orders"), params=("min_words", "max_words", "english_share"),
-       validate=_key_problems)
+       settings=("replies",), validate=_reply_problems)
 def service_replies(ctx: CheckContext) -> Outcome:
     """Each reply (an equal share) is scored on eight elements, an equal share each: (1) greets the buyer
     by name, (2) cites the order id, (3) addresses the case, (4) offers a concrete resolution (the
@@ -717,7 +746,7 @@ def service_replies(ctx: CheckContext) -> Outcome:
 
 
 @check("service_templates", needs=("service.templates", "orders"),
-       params=("min_words", "max_words", "english_share"), validate=_key_problems)
+       params=("min_words", "max_words", "english_share"), settings=("templates",), validate=_template_problems)
 def service_templates(ctx: CheckContext) -> Outcome:
     """Each template (an equal share) is scored on nine elements, an equal share each: (1) both
     placeholders ``{buyer_name}`` and ``{order_id}`` (``[]`` or ``{}``, any case, words joined by

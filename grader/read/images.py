@@ -35,6 +35,7 @@ orientation.
 """
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import math
@@ -64,6 +65,7 @@ from grader.records.images import (
     Material,
     Naming,
     hash_problems,
+    nearest,
 )
 
 if TYPE_CHECKING:
@@ -505,3 +507,34 @@ def materials(key: Key, section: str, method: HashMethod) -> tuple[Material, ...
         return tuple(found)
 
     return key.memo(f"images.materials:{section}:{method}", make)
+
+
+def resized_distances(key: Key, section: str, method: HashMethod, sides: tuple[int, ...], quality: int
+                      ) -> dict[str, dict[int, int]]:
+    """For each of the key's photos, how far from the photo itself it lands once a candidate
+    resizes it plainly (longest side to each of ``sides`` pixels, Lanczos) and saves it as a JPEG
+    of ``quality``: photo name → side → distance. Computed once per process for the same photos."""
+    data = key[section]
+    found: dict[str, dict[int, int]] = {}
+    for material in materials(key, section, method):
+        path = key.path(f"{data.get('folder', 'photos')}/{material.name}")
+        if material.found.fingerprint is None or not path.is_file():
+            continue
+        data_of = path.read_bytes()
+        found[material.name] = {}
+        for side in sides:
+            resized = _resized_fingerprint(data_of, method, side, quality)
+            found[material.name][side] = nearest(resized, material.found.fingerprint) if resized else method.bits
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _resized_fingerprint(data: bytes, method: HashMethod, side: int, quality: int) -> Fingerprint | None:
+    """The fingerprint of a photo resized to ``side`` pixels on its longest side and saved as a JPEG."""
+    with decoding():
+        picture = as_mode(ImageOps.exif_transpose(Image.open(io.BytesIO(data))), "RGB")
+        scale = Fraction(side, max(picture.size))
+        size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+        encoded = io.BytesIO()
+        picture.resize(size, Image.Resampling.LANCZOS).save(encoded, "JPEG", quality=quality)
+    return examine(encoded.getvalue(), max_pixels=sys.maxsize, method=method).fingerprint
