@@ -82,13 +82,12 @@ def pose_studio() -> Image.Image:
 
 
 def texture() -> Image.Image:
-    """The non-slip surface close up: a grid of raised dots on purple (saved as CMYK)."""
+    """The non-slip surface close up: broad raised ridges on purple, the mat's edge below (saved as CMYK)."""
     image = shaded((1400, 1400), PURPLE, vertical=True)
     draw = ImageDraw.Draw(image)
-    for row in range(14):
-        for col in range(14):
-            x, y = 50 + col * 100 + (50 if row % 2 else 0), 50 + row * 100
-            draw.ellipse((x - 22, y - 22, x + 22, y + 22), fill=(150, 100, 190))
+    for n in range(4):
+        y = 120 + n * 250
+        draw.rounded_rectangle((160 + n * 60, y, 1240 - n * 60, y + 110), radius=55, fill=(160, 110, 200))
     draw.rectangle((0, 1150, 1400, 1400), fill=(60, 40, 80))
     return image
 
