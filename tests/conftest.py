@@ -48,6 +48,6 @@ PAPERS = tuple(sorted((REPO / "rubrics").glob("*.toml")))
 
 
 def pytest_generate_tests(metafunc):
-    """A test that takes ``rubric`` runs once for every paper in rubrics/."""
-    if "rubric" in metafunc.fixturenames:
-        metafunc.parametrize("rubric", PAPERS, ids=[p.stem for p in PAPERS], scope="module")
+    """A test that takes ``each_rubric`` runs once for every paper in rubrics/."""
+    if "each_rubric" in metafunc.fixturenames:
+        metafunc.parametrize("each_rubric", PAPERS, ids=[p.stem for p in PAPERS], scope="module")

@@ -21,8 +21,8 @@ NO_FAILURE = {"2026A": {"U5-03"}}
 
 
 @pytest.fixture(scope="module")
-def loaded(rubric):
-    return load_paper(rubric)
+def loaded(each_rubric):
+    return load_paper(each_rubric)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,8 @@ def graded(loaded, tmp_path_factory):
     return out, defects
 
 
-def test_the_paper_loads_and_is_listed(rubric, loaded):
-    assert loaded.id == rubric.stem
+def test_the_paper_loads_and_is_listed(each_rubric, loaded):
+    assert loaded.id == each_rubric.stem
     listed = CliRunner().invoke(main, ["papers"])
     assert listed.exit_code == 0, listed.output
     assert any(line.split()[0] == loaded.id for line in listed.output.splitlines() if line.strip())
