@@ -103,3 +103,8 @@ def grade_sheets(paper, criterion_id: str, sheets: dict[str, list[list]], key=No
     """(points, outcome) of one criterion on its unit's workbook given as sheets of rows."""
     unit = next(u for u in paper.units if any(c.id == criterion_id for c in u.criteria))
     return run_check(paper, criterion_id, workbook_of(paper, unit.deliverable, sheets, file), key)
+
+
+def sheet_points(paper, criterion_id: str, sheets: dict[str, list[list]], key=None, file: str = ""):
+    """The points of one criterion on its unit's workbook given as sheets of rows."""
+    return grade_sheets(paper, criterion_id, sheets, key, file)[0]

@@ -13,7 +13,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers import failing, run_check
+from helpers import failing
+from helpers import grade_sheets as grade
+from helpers import sheet_points as points
 
 from grader.checks import REGISTRY, CheckContext
 from grader.checks import optimisation as O
@@ -61,18 +63,6 @@ def key_with(paper, skus=None, **changes) -> Key:
     return Key(paper.key.root, {**sections, "optimization": optimization}, {})
 
 
-def workbook(paper, sheets):
-    grid = [(title, [[(v, isinstance(v, dt.date)) for v in row] for row in rows]) for title, rows in sheets.items()]
-    return build_workbook("u5_optimization.xlsx", grid, list(paper.deliverables["u5_optimization"].sheets))
-
-
-def grade(paper, criterion_id, sheets, *, key=None):
-    """(points, outcome) of one criterion on the given sheets."""
-    return run_check(paper, criterion_id, workbook(paper, sheets), key)
-
-
-def points(paper, criterion_id, sheets, **kwargs):
-    return grade(paper, criterion_id, sheets, **kwargs)[0]
 
 
 def put(sheets, label, value):
