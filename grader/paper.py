@@ -430,14 +430,16 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                 if criterion.params[param] not in ids:
                     raise PaperError(f"{where}: criterion {criterion.id}'s {param} = {criterion.params[param]!r} "
                                      f"names no criterion of this rubric")
-            for need in check.needs:
-                if key.get(need) is None:
-                    raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
-                                     f"which the key ({key.root}) lacks")
             spec = deliverables[unit.deliverable]
             for reads in check.reads:
                 _check_reads(where, criterion, reads, deliverables[criterion.params[reads.deliverable]]
                              if reads.deliverable else spec)
+            for need in check.needs:
+                need = need.format(**{k: v for k, v in criterion.params.items() if isinstance(v, str)})
+                lacking = _lacks(key, need)
+                if lacking:
+                    raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
+                                     f"which the key ({key.root}) lacks{lacking}")
             for setting in check.settings:
                 if setting not in spec.options:
                     raise PaperError(f"{where}: criterion {criterion.id}'s check {check.name!r} judges by the "
@@ -448,6 +450,20 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                             else check.validate(key, criterion.params))
                 if problems:
                     raise PaperError(f"{where}: key fails {criterion.id}'s guarantee: {problems[0]}")
+
+
+def _lacks(key: Key, need: str) -> str:
+    """Why the key lacks a dotted path ("" when it has it): a table's key, or, past a section that is
+    a table of rows (a .csv), a column every row must have."""
+    node: Any = key.get(need.split(".")[0])
+    parts = need.split(".")
+    for at, part in enumerate(parts[1:], start=1):
+        if isinstance(node, list):
+            if not node or not all(isinstance(row, dict) and part in row for row in node):
+                return f" (no column {part!r} in {'.'.join(parts[:at])})"
+            return ""
+        node = node.get(part) if isinstance(node, dict) else None
+    return " (missing)" if node is None else ""
 
 
 def _check_reads(where: str, criterion: Criterion, reads: Any, spec: DeliverableSpec) -> None:

@@ -43,6 +43,12 @@ IMAGE_SETTINGS = ("naming", "frame", "hash")  # schema 1 kept these in criteria 
 # What schema 1 implied, by check: the values a schema-1 paper was graded by, now parameters.
 IMPLIED: dict[str, dict[str, Any]] = {
     "images_derived": {"resized_sides": [800, 1000, 1500], "resized_quality": 75},
+    "new_title_rules": {"same_rules_as": ["U3-01", "U3-03", "U3-04"]},
+    "service_replies": {"elements": ["greets_by_name", "cites_order", "addresses_case", "offers_resolution",
+                                     "closes_signed", "english", "word_count", "no_prohibited"], "digit_run": 7},
+    "service_templates": {"elements": ["placeholders", "greeting", "apology", "template_own", "closing", "english",
+                                       "word_count", "no_prohibited"], "placeholders": ["buyer_name", "order_id"],
+                          "digit_run": 7},
 }
 
 

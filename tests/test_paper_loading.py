@@ -225,3 +225,19 @@ def test_every_photo_of_the_key_survives_the_plain_resizes(paper):
     found = resized_distances(paper.key, "images", method, tuple(params["resized_sides"]), params["resized_quality"])
     assert sorted(found) == sorted(paper.key["images"]["photos"])
     assert all(2 * d <= params["max_distance"] for sides in found.values() for d in sides.values())
+
+
+@pytest.mark.parametrize("file, old, new, says", [
+    ("orders.csv", "order_id,sku,quantity,payment,address,stock,buyer_message,shipment,return_request,audit,status",
+     "order_id,sku,quantity,payment,address,stock,buyer_message,shipment,return_request,audited,status",
+     "criterion U6-02 needs 'orders.audit', which the key ({key}) lacks (no column 'audit' in orders)"),
+    ("keyword_report.csv", "keyword,search_volume,conversion_rate", "keyword,volume,conversion_rate",
+     ("criterion U5-02 needs 'keyword_report.search_volume', which the key ({key}) lacks (no column "
+     "'search_volume' in keyword_report)")),
+])
+def test_a_key_column_a_check_reads_is_required(paper_copy, file, old, new, says):
+    key = paper_copy.parent.parent / "answer_keys" / "2026A"
+    edit(key / file, old, new)
+    with pytest.raises(PaperError) as refused:
+        load_paper(paper_copy)
+    assert str(refused.value) == "2026A.toml: " + says.format(key=key.resolve())

@@ -24,6 +24,14 @@ CHANGES = [
     "move hash from the parameters of criterion U4-05 to [deliverables.u4_images]",
     "add resized_sides = [800, 1000, 1500] to the parameters of criterion U4-05",
     "add resized_quality = 75 to the parameters of criterion U4-05",
+    'add same_rules_as = ["U3-01", "U3-03", "U3-04"] to the parameters of criterion U5-01',
+    ('add elements = ["greets_by_name", "cites_order", "addresses_case", "offers_resolution", "closes_signed", '
+    '"english", "word_count", "no_prohibited"] to the parameters of criterion U8-03'),
+    "add digit_run = 7 to the parameters of criterion U8-03",
+    ('add elements = ["placeholders", "greeting", "apology", "template_own", "closing", "english", "word_count", '
+    '"no_prohibited"] to the parameters of criterion U8-04'),
+    'add placeholders = ["buyer_name", "order_id"] to the parameters of criterion U8-04',
+    "add digit_run = 7 to the parameters of criterion U8-04",
 ]
 
 
@@ -109,7 +117,7 @@ def test_upgrade_paper_lists_the_changes_and_writes_nothing_without_write(old_ru
     result = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [*(f"  {c}" for c in CHANGES),
-                                          "6 changes to schema 2; run again with --write to make them 加 --write 写入"]
+                                          f"{len(CHANGES)} changes to schema 2; run again with --write to make them 加 --write 写入"]
     assert old_rubric.read_bytes() == before
 
 

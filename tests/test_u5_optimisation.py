@@ -139,6 +139,17 @@ def test_u5_01_three_parts_one_each(paper, sheets, title, expected, says):
     assert says in " ".join(e.message for e in failing(outcome))
 
 
+def test_u5_01_evidence_names_the_rules_as_the_paper_numbers_them(paper, sheets):
+    criterion = paper.criterion("U5-01")
+    params = {**criterion.params, "same_rules_as": ["T-1", "T-3", "T-4"]}
+    put(sheets, "新标题", None)
+    ctx = CheckContext("U5-01", workbook(paper, sheets), paper.key, params)
+    outcome = REGISTRY["new_title_rules"].func(ctx)
+    assert [e.message.split(":")[0] for e in outcome.evidence] == [
+        "title length and brand (T-1)", "title form (T-3)", "title banned words (T-4)"]
+    assert outcome.share == 0
+
+
 def test_u5_01_old_title_and_empty_title(paper, sheets):
     put(sheets, "新标题", paper.key["optimization"]["current_listing"]["title"])
     assert points(paper, "U5-01", sheets) == 1  # length and brand pass; form and banned words fail

@@ -121,7 +121,7 @@ def _key_with(paper, edit) -> Key:
     (lambda s: s["scenarios"][2].update(email="emails/missing.eml"), "does not exist"),
     (lambda s: s["scenarios"][0].update(case=[]), "non-empty list"),
     (lambda s: s["phrases"].update(closing=[]), "service.phrases.closing"),
-    (lambda s: s["templates"]["return"]["elements"].pop(), "exactly two elements"),
+    (lambda s: s["templates"]["return"].update(elements=[]), "must have its own elements"),
     (lambda s: s.update(domain="hanyue-trade"), "not a valid domain"),
     (lambda s: s.update(tlds=["com"]), "lacks the store domain's top-level domain"),
 ], ids=["buyer-name", "order-id", "email-file", "case-phrases", "closing", "template-elements", "domain", "tld"])
@@ -370,7 +370,7 @@ PROHIBITED = [
 @pytest.mark.parametrize("sentence, kind, found", PROHIBITED, ids=[p[0] for p in PROHIBITED])
 def test_each_prohibited_form_is_found(paper, sentence, kind, found):
     sk = service_key(paper.key)
-    items = prohibited(f"Dear Emily, about SO26110006: {sentence}. Best regards, Lin", sk)
+    items = prohibited(f"Dear Emily, about SO26110006: {sentence}. Best regards, Lin", sk, 7)
     assert (kind, found) in [(f.kind, f.text) for f in items]
 
 
@@ -380,7 +380,7 @@ def test_each_prohibited_form_is_found(paper, sentence, kind, found):
     "$12.99", "thank you for your feedback", "in exchange for the wrong item", "the file readme.txt",
     "Mr. Carter.Thanks", "we'll ship at 09:30"])
 def test_allowed_text_is_not_prohibited(paper, sentence):
-    assert prohibited(f"Dear Emily, {sentence}. Best regards, Lin", service_key(paper.key)) == []
+    assert prohibited(f"Dear Emily, {sentence}. Best regards, Lin", service_key(paper.key), 7) == []
 
 
 def test_prohibited_items_are_each_evidence(paper):
@@ -489,3 +489,60 @@ def test_u8_04_word_count_boundaries(paper):
 def test_u8_04_empty_template_earns_nothing(paper):
     outcome = run(paper, "U8-04", folder(paper, templates={"return": "—— \n ……"}))
     assert NINE * outcome.share == NINE - Fraction(9, 4)
+
+
+# ---------------------------------------------------------------- element lists, placeholders and the digit run are the paper's
+
+
+def run_with(paper, criterion: str, deliverable, **params):
+    """The criterion's check with some of its parameters changed (as another paper would set them)."""
+    import dataclasses
+
+    ctx = check_context(paper, criterion, deliverable, reading=with_unit1(paper, unit1()))
+    check = {"U8-03": service_replies, "U8-04": service_templates}[criterion]
+    return check(dataclasses.replace(ctx, params={**ctx.params, **params}))
+
+
+def test_replies_are_scored_on_the_papers_own_element_list(paper):
+    text = reply(paper, "reply_01").replace("Dear Ms. Carter,", "Dear customer,")
+    outcome = run_with(paper, "U8-03", folder(paper, {"reply_01": text}),
+                       elements=["cites_order", "greets_by_name", "no_prohibited"])
+    assert outcome.share == Fraction(8, 9)  # reply_01 loses one of its three elements: 1/3 of 1/3
+    assert [e.message for e in outcome.evidence if e.found.endswith("/3")] == [
+        "reply_01: 2 of 3 elements", "reply_02: 3 of 3 elements", "reply_03: 3 of 3 elements"]
+    assert failing(outcome) == ["reply_01: 2 of 3 elements",
+                                "reply_01 (2) greets the buyer by name: not met (not found), −1 point"]
+
+
+def test_templates_are_scored_on_the_papers_placeholders_and_elements(paper):
+    outcome = run_with(paper, "U8-04", folder(paper), elements=["placeholders", "template_own"],
+                       placeholders=["buyer_name", "tracking_no"])
+    # each template: 1 placeholder element + its 2 own elements; {tracking_no} is in none of them
+    assert outcome.share == Fraction(2, 3)
+    assert sorted({m.split(" (")[0] for m in failing(outcome) if "(1)" in m}) == [
+        "not_shipped", "out_of_stock", "return", "wrong_item"]
+    assert all("missing {tracking_no}" in m for m in failing(outcome) if "(1)" in m)
+
+
+def test_the_digit_run_is_the_papers(paper):
+    text = u8.before_closing(reply(paper, "reply_01"), "Our office code is 12345.")
+    assert run_with(paper, "U8-03", folder(paper, {"reply_01": text}), digit_run=7).share == 1
+    outcome = run_with(paper, "U8-03", folder(paper, {"reply_01": text}), digit_run=5)
+    assert NINE * outcome.share == NINE - REPLY
+    assert "reply_01: prohibited run of 5 or more digits (a number of 5 digits): “12345”" in failing(outcome)
+
+
+@pytest.mark.parametrize("criterion, params, problem", [
+    ("U8-03", {"elements": ["greets_by_name", "placeholders"]},
+     "element 'placeholders' is not one a text can be scored on"),
+    ("U8-04", {"elements": []}, "elements must list the elements each text is scored on"),
+    ("U8-04", {"placeholders": "buyer_name"}, "placeholders must list the placeholder names"),
+    ("U8-03", {"digit_run": 1}, "digit_run must be a whole number of digits, at least 2"),
+])
+def test_element_lists_that_cannot_score_are_refused(paper, criterion, params, problem):
+    from grader.checks import REGISTRY
+
+    c = paper.criterion(criterion)
+    settings = {s: paper.deliverables["u8_service"].options[s] for s in REGISTRY[c.check].settings}
+    problems = REGISTRY[c.check].validate(paper.key, {**c.params, **params}, settings)
+    assert problems and problems[0].startswith(problem), problems

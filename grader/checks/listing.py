@@ -395,7 +395,7 @@ def title_length_brand(ctx: CheckContext) -> Outcome:
                          ok_zh=f"{length(cell.value)} 个字符，以品牌开头")
 
 
-@check("title_keywords", reads=(Reads("sheet", fields=("field",)),), needs=("keywords",), params=("sheet", "field", "min_keywords"),
+@check("title_keywords", reads=(Reads("sheet", fields=("field",)),), needs=("keywords.keyword", "keywords.search_volume"), params=("sheet", "field", "min_keywords"),
        validate=_library_present)
 def title_keywords(ctx: CheckContext) -> Outcome:
     """The title holds at least 3 library keywords, each as a contiguous phrase (plural/singular,
@@ -503,7 +503,7 @@ def bullets(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U3-06, U3-07
 
 
-@check("search_terms", reads=(Reads("sheet", fields=("field", "title_field")),), needs=("keywords", "product.other_brands"),
+@check("search_terms", reads=(Reads("sheet", fields=("field", "title_field")),), needs=("keywords.keyword", "keywords.search_volume", "product.other_brands"),
        params=("sheet", "field", "title_field", "max_bytes", "min_keywords"), validate=_library_present)
 def search_terms(ctx: CheckContext) -> Outcome:
     """Search terms: at most 249 bytes in UTF-8, at least 5 library keywords not already in the title
@@ -532,7 +532,7 @@ def search_terms(ctx: CheckContext) -> Outcome:
                          ok_zh=f"{utf8_bytes(cell.value)} 字节，{len(found)} 个新关键词")
 
 
-@check("tags", reads=(Reads("sheet", fields=("field",)),), needs=("keywords",), params=("sheet", "field", "min_tags", "max_tags", "separators"),
+@check("tags", reads=(Reads("sheet", fields=("field",)),), needs=("keywords.keyword", "keywords.search_volume"), params=("sheet", "field", "min_tags", "max_tags", "separators"),
        validate=_library_present)
 def tags(ctx: CheckContext) -> Outcome:
     """3–10 tags (separated by , ; ， ； 、 | or line breaks), each a library keyword or within one
@@ -584,7 +584,7 @@ def description_facts(ctx: CheckContext) -> Outcome:
                          ok_zh=f"{length(cell.value)} 个字符，说明了材质与尺寸")
 
 
-@check("chinese_title", reads=(Reads("sheet", fields=("field",)),), needs=("keywords_cn", "banned_words.chinese"), params=("sheet", "field", "min_keywords"),
+@check("chinese_title", reads=(Reads("sheet", fields=("field",)),), needs=("keywords_cn.keyword", "banned_words.chinese"), params=("sheet", "field", "min_keywords"),
        validate=_chinese_present)
 def chinese_title(ctx: CheckContext) -> Outcome:
     """title_cn holds at least 2 Chinese library keywords (as substrings) and no advertising-law

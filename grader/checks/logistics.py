@@ -35,7 +35,7 @@ from grader.records.tables import Cell, Row, Sheet
 from grader.values import equal_text, nfkc, shown, to_date, to_number, to_whole
 
 NEEDS = ("logistics.methods", "logistics.parcels", "logistics.arrivals", "logistics.opening_stock",
-         "logistics.shipped_status", "orders")
+         "logistics.shipped_status", "orders.order_id", "orders.sku", "orders.quantity", "orders.status")
 
 
 # ---------------------------------------------------------------- the materials

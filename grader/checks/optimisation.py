@@ -163,6 +163,13 @@ def _old_title(key: Key, params: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- U5-01 … U5-05
 
 
+def _three_rules(key: Key, params: dict[str, Any]) -> list[str]:
+    named = params["same_rules_as"]
+    if not isinstance(named, list) or len(named) != 3 or not all(isinstance(n, str) for n in named):
+        return ["same_rules_as must name three criteria: the length-and-brand, form and banned-word rules"]
+    return []
+
+
 def _field(ctx: CheckContext) -> tuple[Sheet | None, Cell, Outcome | None]:
     sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
     if sheet is None:
@@ -172,10 +179,12 @@ def _field(ctx: CheckContext) -> tuple[Sheet | None, Cell, Outcome | None]:
 
 @check("new_title_rules", reads=(Reads("sheet", fields=("field",)),), needs=("product.brand", "banned_words.english", "banned_words.chinese"),
        params=("sheet", "field", "min_length", "max_length", "forbidden", "max_repeats", "repeat_exempt",
-               "caps_max_letters", "minor_words"))
+               "caps_max_letters", "minor_words", "same_rules_as"), validate=_three_rules)
 def new_title_rules(ctx: CheckContext) -> Outcome:
-    """The new title passes U3-01 (80–200 characters, starts with the brand), U3-03 (form) and U3-04
-    (no banned word) — an equal share each.
+    """The new title passes three rules of the product-text unit, an equal share each: its length
+    (``min_length``–``max_length`` characters) and brand prefix; its form (the title-form
+    parameters); no banned word. ``same_rules_as`` names the three criteria whose rules these
+    are, as the paper numbers them, for the evidence.
 
     Okay: ``HydroKeep Insulated Water Bottle, 18/8 Stainless Steel Water Bottle …``. Fails one part
     each: 79 characters; ``… Bottle Bottle Bottle``; ``… Best Seller``. An empty title earns nothing.
@@ -186,18 +195,19 @@ def new_title_rules(ctx: CheckContext) -> Outcome:
         return missing
     brand = nfkc(ctx.key["product"]["brand"])
     blank = [] if nfkc(cell.value) else [Problem("no title written", "未填写标题")]
+    length_id, form_id, banned_id = p["same_rules_as"]
     parts = [
-        ("title length and brand (U3-01)", "标题长度与品牌（U3-01）",
+        (f"title length and brand ({length_id})", f"标题长度与品牌（{length_id}）",
          title_length_problems(cell.value, brand, p["min_length"], p["max_length"])),
-        ("title form (U3-03)", "标题格式（U3-03）", title_form_problems(cell.value, p) + blank),
-        ("title banned words (U3-04)", "标题违禁词（U3-04）", banned_problems(cell.value, ctx.key) + blank),
+        (f"title form ({form_id})", f"标题格式（{form_id}）", title_form_problems(cell.value, p) + blank),
+        (f"title banned words ({banned_id})", f"标题违禁词（{banned_id}）", banned_problems(cell.value, ctx.key) + blank),
     ]
     evidence = [verdict(sheet, cell, what, what_zh, problems) for what, what_zh, problems in parts]
     earned = Fraction(sum(1 for e in evidence if e.ok), len(parts))
     return Outcome(earned, tuple(evidence))
 
 
-@check("top_keywords_in_title", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report",), params=("sheet", "field", "top"),
+@check("top_keywords_in_title", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume"), params=("sheet", "field", "top"),
        validate=_report_guarantees)
 def top_keywords_in_title(ctx: CheckContext) -> Outcome:
     """The new title holds the report's top 3 keywords by search volume (ties keep the report's
@@ -247,7 +257,7 @@ def title_rewritten(ctx: CheckContext) -> Outcome:
                          ok=f"{percent(score)} similar to the old title", ok_zh=f"与原标题相似度 {percent(score)}")
 
 
-@check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report", "banned_words.english"),
+@check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume", "banned_words.english"),
        params=("sheet", "field", "max_bytes", "min_keywords"))
 def optimised_search_terms(ctx: CheckContext) -> Outcome:
     """Search terms at most 249 bytes in UTF-8, at least 5 report keywords (all words anywhere;

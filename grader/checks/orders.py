@@ -33,7 +33,7 @@ def key_orders(ctx: CheckContext) -> dict[str, dict[str, str]]:
     return {nfkc(o["order_id"]).upper(): o for o in ctx.key["orders"]}
 
 
-@check("order_list", reads=(Reads("sheet", columns=("=order_id",)),), needs=("orders",), params=("sheet",))
+@check("order_list", reads=(Reads("sheet", columns=("=order_id",)),), needs=("orders.order_id",), params=("sheet",))
 def order_list(ctx: CheckContext) -> Outcome:
     """The list holds every order id of the key exactly once and no unknown id.
 
@@ -72,7 +72,7 @@ def label_of(value: object, labels: dict[str, list[str]]) -> str | None:
     return None
 
 
-@check("order_field", reads=(Reads("sheet", columns=("=order_id", "column")),), needs=("orders",), params=("sheet", "column", "labels"))
+@check("order_field", reads=(Reads("sheet", columns=("=order_id", "column")),), needs=("orders.order_id", "orders.{column}"), params=("sheet", "column", "labels"))
 def order_field(ctx: CheckContext) -> Outcome:
     """A column (audit or status) equals the key's value — an equal share per order of the key.
 

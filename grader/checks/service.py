@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -68,7 +69,7 @@ class TemplateElement:
 class TemplateSpec:
     slot: str  # return, not_shipped, …
     name_zh: str
-    elements: tuple[TemplateElement, ...]  # the scenario's two elements, (4) and (5)
+    elements: tuple[TemplateElement, ...]  # the template's own elements (``template_own``)
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ def _scenario(key: Key, data: dict[str, Any], order_ids: tuple[str, ...], n: int
 
 def _template(slot: str, data: dict[str, Any]) -> TemplateSpec:
     elements = data.get("elements")
-    if not isinstance(elements, list) or len(elements) != 2:
-        raise KeyProblem(f"service.templates.{slot} must have exactly two elements (U8-04 (4) and (5))")
+    if not isinstance(elements, list) or not elements:
+        raise KeyProblem(f"service.templates.{slot} must have its own elements (at least one)")
     out = []
     for i, element in enumerate(elements):
         if not element.get("name"):
@@ -203,15 +204,30 @@ def _slots_match(kind: str, in_key: list[str], settings: dict[str, Any], where: 
     return []
 
 
+def _element_problems(params: dict[str, Any], table: dict[str, Any]) -> list[str]:
+    names = params["elements"]
+    if not isinstance(names, list) or not names:
+        return ["elements must list the elements each text is scored on"]
+    unknown = [n for n in names if n not in table]
+    if unknown:
+        return [f"element {unknown[0]!r} is not one a text can be scored on ({', '.join(table)})"]
+    if not isinstance(params["digit_run"], int) or params["digit_run"] < 2:
+        return ["digit_run must be a whole number of digits, at least 2"]
+    return []
+
+
 def _reply_problems(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
-    problems = _key_problems(key, params)
+    problems = _element_problems(params, REPLY_ELEMENTS) or _key_problems(key, params)
     if problems:
         return problems
     return _slots_match("replies", [s.reply for s in service_key(key).scenarios], settings, "service.scenarios")
 
 
 def _template_problems(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
-    problems = _key_problems(key, params)
+    holders = params["placeholders"]
+    if not isinstance(holders, list) or not holders or not all(isinstance(h, str) and h for h in holders):
+        return ["placeholders must list the placeholder names, such as buyer_name"]
+    problems = _element_problems(params, TEMPLATE_ELEMENTS) or _key_problems(key, params)
     if problems:
         return problems
     return _slots_match("templates", [t.slot for t in service_key(key).templates], settings, "service.templates")
@@ -301,12 +317,6 @@ def closing_signed(text: str, closings: tuple[str, ...]) -> Match | None:
     return None
 
 
-_PLACEHOLDER = {
-    "buyer_name": re.compile(r"\{buyer[ _]?name\}|\[buyer[ _]?name\]", re.IGNORECASE),
-    "order_id": re.compile(r"\{order[ _]?id\}|\[order[ _]?id\]", re.IGNORECASE),
-}
-
-
 def english(text: str, share: Fraction) -> tuple[bool, str]:
     """No Han character and at least ``share`` of the letters in A–Z/a–z (convention 16)."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -342,7 +352,6 @@ _WWW = re.compile(r"(?<![A-Za-z0-9.\-])www\.[A-Za-z0-9][^\s<>\"'“”‘’]*",
 _DOMAIN = re.compile(r"(?<![A-Za-z0-9\-.@])(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,63})"
                      r"(?![A-Za-z0-9\-])")
 _DIGITS = re.compile(r"(?<![0-9])\+?\(?[0-9](?:[ \t\u00a0\-‐‑‒–—.()]*[0-9])+")
-DIGIT_RUN = 7
 TRAILING = ".,;:!?)]}'\"’”"
 
 
@@ -401,8 +410,9 @@ def digits_look_like(text: str, start: int, end: int) -> tuple[str, str]:
     return f" (a number of {len(digits)} digits)", f"（{len(digits)} 位数字）"
 
 
-def prohibited(text: str, sk: ServiceKey) -> list[Finding]:
-    """Every prohibited item of the text, in text order (convention 17 and the key's phrase lists)."""
+def prohibited(text: str, sk: ServiceKey, digit_run: int) -> list[Finding]:
+    """Every prohibited item of the text, in text order (convention 17 and the key's phrase lists);
+    a run of ``digit_run`` or more digits is one of them."""
     clean = materials_removed(text, sk)
     found: list[Finding] = []
 
@@ -422,8 +432,8 @@ def prohibited(text: str, sk: ServiceKey) -> list[Finding]:
     take(_EMAIL, "email address other than the store's", "非店铺邮箱地址", needs="@")
     take(_WWW, "www. address", "www. 网址", needs="www.")
     take(_DOMAIN, "domain name", "域名", lambda m: m.group(1).casefold() in sk.tlds)
-    take(_DIGITS, f"run of {DIGIT_RUN} or more digits", f"{DIGIT_RUN} 位以上数字",
-         lambda m: sum(ch.isdigit() for ch in m.group()) >= DIGIT_RUN, name=digits_look_like)
+    take(_DIGITS, f"run of {digit_run} or more digits", f"{digit_run} 位以上数字",
+         lambda m: sum(ch.isdigit() for ch in m.group()) >= digit_run, name=digits_look_like)
     for name, kind, kind_zh in (("review_request", "request for a review or positive feedback", "索要好评"),
                                 ("incentive", "incentive for a review", "以利益换取评价"),
                                 ("off_platform", "payment or contact outside the platform", "引导站外交易或联系")):
@@ -470,70 +480,127 @@ def _match_element(number: int, name: str, name_zh: str, match: Match | None, te
     return Element(number, name, name_zh, True, sentence, expected, line, f"“{' '.join(match.text.split())}”")
 
 
-def _common_tail(first: int, text: str, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
-    """English, word count and prohibited content: the last three elements of both kinds of text."""
+def _english(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
     ok, detail = english(text, Fraction(str(params["english_share"])))
+    return Element(0, "English", "英文", ok, detail, f"no Chinese character, ≥ {params['english_share']} "
+                   f"of letters A–Z/a–z", detail=detail)
+
+
+def _word_count(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
     count = len(words(text))
     low, high = params["min_words"], params["max_words"]
-    items = prohibited(text, sk)
-    return [
-        Element(first, "English", "英文", ok, detail, f"no Chinese character, ≥ {params['english_share']} "
-                f"of letters A–Z/a–z", detail=detail),
-        Element(first + 1, f"{low}–{high} words", f"{low}–{high} 个单词", low <= count <= high,
-                f"{count} words", f"{low}–{high} words", detail=f"{count} words"),
-        Element(first + 2, "no prohibited content", "无违规内容", not items,
-                "; ".join(f"{f.kind}: “{f.text}”" for f in items) or "(none)",
-                "no link, other address, phone number, review request, incentive or off-platform request",
-                detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}", findings=tuple(items)),
-    ]
+    return Element(0, f"{low}–{high} words", f"{low}–{high} 个单词", low <= count <= high,
+                   f"{count} words", f"{low}–{high} words", detail=f"{count} words")
 
 
-def reply_elements(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
-    """The eight elements of U8-03 for one reply (the text already NFKC-normalised)."""
-    p = sk.phrases
+def _no_prohibited(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
+    items = prohibited(text, sk, params["digit_run"])
+    return Element(0, "no prohibited content", "无违规内容", not items,
+                   "; ".join(f"{f.kind}: “{f.text}”" for f in items) or "(none)",
+                   "no link, other address, phone number, review request, incentive or off-platform request",
+                   detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}", findings=tuple(items))
+
+
+# Elements both kinds of text may be scored on: text, key, the criterion's parameters → the element.
+COMMON_ELEMENTS: dict[str, Callable[[str, ServiceKey, dict[str, Any]], Element]] = {
+    "english": _english,
+    "word_count": _word_count,
+    "no_prohibited": _no_prohibited,
+    "greeting": lambda text, sk, p: _phrase_element(0, "greeting", "问候语", sk.phrases["greeting"], text),
+    "apology": lambda text, sk, p: _phrase_element(0, "apology", "致歉", sk.phrases["apology"], text),
+    "closing": lambda text, sk, p: _phrase_element(0, "polite closing", "礼貌结束语", sk.phrases["closing"], text),
+}
+
+
+def _greets_by_name(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
     names = f"{scenario.first_name}, {scenario.buyer_name} or a title and {scenario.last_name}"
+    return [_match_element(0, "greets the buyer by name", "称呼买家姓名",
+                           greeting_by_name(text, scenario, sk.phrases["greeting"], sk.phrases["titles"]), text,
+                           f"a greeting word followed by {names}")]
+
+
+def _cites_order(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
     order = _order_pattern(scenario.order_id).search(text)
-    return [
-        _match_element(1, "greets the buyer by name", "称呼买家姓名",
-                       greeting_by_name(text, scenario, p["greeting"], p["titles"]), text,
-                       f"a greeting word followed by {names}"),
-        _match_element(2, "cites the order id", "引用订单号",
-                       Match(scenario.order_id, order.group(), order.start(), order.end()) if order else None,
-                       text, scenario.order_id),
-        _phrase_element(3, f"addresses the case ({scenario.case_name})", f"回应问题（{scenario.case_name_zh}）",
-                        scenario.case, text),
-        _phrase_element(4, f"offers a concrete resolution ({scenario.resolution_name})",
-                        f"提出具体解决方案（{scenario.resolution_name_zh}）", scenario.resolution, text),
-        _match_element(5, "closes politely with a signature", "礼貌结束语并署名",
-                       closing_signed(text, p["closing"]), text, "a closing phrase followed by a signature"),
-        *_common_tail(6, text, sk, params),
-    ]
+    return [_match_element(0, "cites the order id", "引用订单号",
+                           Match(scenario.order_id, order.group(), order.start(), order.end()) if order else None,
+                           text, scenario.order_id)]
 
 
-def template_elements(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
-    """The nine elements of U8-04 for one template (the text already NFKC-normalised)."""
-    p = sk.phrases
-    buyer = _PLACEHOLDER["buyer_name"].search(text)
-    order = _PLACEHOLDER["order_id"].search(text)
-    missing = [name for name, m in (("{buyer_name}", buyer), ("{order_id}", order)) if m is None]
+def _addresses_case(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
+    return [_phrase_element(0, f"addresses the case ({scenario.case_name})", f"回应问题（{scenario.case_name_zh}）",
+                            scenario.case, text)]
+
+
+def _offers_resolution(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
+    return [_phrase_element(0, f"offers a concrete resolution ({scenario.resolution_name})",
+                            f"提出具体解决方案（{scenario.resolution_name_zh}）", scenario.resolution, text)]
+
+
+def _closes_signed(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
+    return [_match_element(0, "closes politely with a signature", "礼貌结束语并署名",
+                           closing_signed(text, sk.phrases["closing"]), text, "a closing phrase followed by a signature")]
+
+
+def _placeholders(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
+    names = params["placeholders"]
+    found = [(name, placeholder_pattern(name).search(text)) for name in names]
+    written = " and ".join(f"{{{n}}}" for n in names)
+    bracketed = " and ".join(f"[{' '.join(w.capitalize() for w in n.split('_'))}]" for n in names)
+    missing = [f"{{{name}}}" for name, m in found if m is None]
+    what = "both placeholders" if len(names) == 2 else f"the {len(names)} placeholders"
     if missing:
-        holders = Element(1, "both placeholders", "两个占位符", False, "(not found)",
-                          "{buyer_name} and {order_id} (or [Buyer Name] and [Order ID])",
-                          detail=f"missing {' and '.join(missing)}")
-    else:
-        sentence, line = quote(text, buyer.start(), buyer.end())
-        holders = Element(1, "both placeholders", "两个占位符", True, sentence,
-                          "{buyer_name} and {order_id}", line, f"“{buyer.group()}” and “{order.group()}”")
-    first, second = spec.elements
-    return [
-        holders,
-        _phrase_element(2, "greeting", "问候语", p["greeting"], text),
-        _phrase_element(3, "apology", "致歉", p["apology"], text),
-        _phrase_element(4, first.name, first.name_zh, first.phrases, text),
-        _phrase_element(5, second.name, second.name_zh, second.phrases, text),
-        _phrase_element(6, "polite closing", "礼貌结束语", p["closing"], text),
-        *_common_tail(7, text, sk, params),
-    ]
+        return [Element(0, what, "占位符", False, "(not found)", f"{written} (or {bracketed})",
+                        detail=f"missing {' and '.join(missing)}")]
+    first = found[0][1]
+    sentence, line = quote(text, first.start(), first.end())
+    return [Element(0, what, "占位符", True, sentence, written, line,
+                    " and ".join(f"“{m.group()}”" for _, m in found))]
+
+
+def _template_own(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
+    return [_phrase_element(0, e.name, e.name_zh, e.phrases, text) for e in spec.elements]
+
+
+def _common(name: str) -> Callable[[str, Any, ServiceKey, dict[str, Any]], list[Element]]:
+    return lambda text, own, sk, params: [COMMON_ELEMENTS[name](text, sk, params)]
+
+
+# The elements a reply may be scored on (``elements`` of U8-03, in the rubric's order).
+REPLY_ELEMENTS: dict[str, Callable[[str, Scenario, ServiceKey, dict[str, Any]], list[Element]]] = {
+    "greets_by_name": _greets_by_name,
+    "cites_order": _cites_order,
+    "addresses_case": _addresses_case,
+    "offers_resolution": _offers_resolution,
+    "closes_signed": _closes_signed,
+    **{name: _common(name) for name in COMMON_ELEMENTS},
+}
+# The elements a template may be scored on (``elements`` of U8-04); ``template_own`` stands for
+# each element the key gives the template, in the key's order.
+TEMPLATE_ELEMENTS: dict[str, Callable[[str, TemplateSpec, ServiceKey, dict[str, Any]], list[Element]]] = {
+    "placeholders": _placeholders,
+    "template_own": _template_own,
+    **{name: _common(name) for name in COMMON_ELEMENTS},
+}
+
+
+@lru_cache(maxsize=64)
+def placeholder_pattern(name: str) -> re.Pattern[str]:
+    """A placeholder written in braces or brackets, any case, its words joined by nothing, a space or
+    an underscore (convention 29): ``{buyer_name}``, ``[Buyer Name]``, ``{BUYERNAME}``."""
+    joined = "[ _]?".join(re.escape(w) for w in name.split("_"))
+    return re.compile(rf"\{{{joined}\}}|\[{joined}\]", re.IGNORECASE)
+
+
+def scored_elements(text: str, own: Any, sk: ServiceKey, params: dict[str, Any], table: dict[str, Any]
+                    ) -> list[Element]:
+    """The elements of ``params["elements"]`` for one text, numbered in order from 1."""
+    found = [e for name in params["elements"] for e in table[name](text, own, sk, params)]
+    return [replace(e, number=n) for n, e in enumerate(found, start=1)]
+
+
+def element_count(own: Any, params: dict[str, Any]) -> int:
+    """How many elements a text is scored on (a template's own elements count one each)."""
+    return sum(len(own.elements) if name == "template_own" else 1 for name in params["elements"])
 
 
 def is_empty(text: str) -> bool:
@@ -578,32 +645,33 @@ def _points_text(value: Fraction) -> str:
     return str(value) if value.denominator == 1 else f"{float(value):g}"
 
 
-def grade_texts(jobs: list[tuple[TextFile, Any]], element_count: int, score: Any, sk: ServiceKey,
+def grade_texts(jobs: list[tuple[TextFile, Any]], table: dict[str, Any], sk: ServiceKey,
                 params: dict[str, Any], points: Fraction | None) -> Outcome:
     """Score each text's elements: an equal share per text, an equal share per element within it."""
-    per_element = Fraction(1, len(jobs) * element_count)
-    element_points = f"{_points_text(points * per_element)} point" if points else f"{per_element} of the criterion"
-    element_points_zh = f"{_points_text(points * per_element)} 分" if points else f"该项的 {per_element}"
     earned, evidence = Fraction(0), []
     for tf, spec in jobs:
+        count = element_count(spec, params)
+        per_element = Fraction(1, len(jobs) * count)
+        element_points = f"{_points_text(points * per_element)} point" if points else f"{per_element} of the criterion"
+        element_points_zh = f"{_points_text(points * per_element)} 分" if points else f"该项的 {per_element}"
         if not tf.read:
-            evidence.append(Evidence(f"{tf.slot}: {tf.problem}; 0 of {element_count} elements",
+            evidence.append(Evidence(f"{tf.slot}: {tf.problem}; 0 of {count} elements",
                                      f"{tf.slot}：{'未找到' if tf.problem == 'not found' else '无法读取'}，不得分",
                                      file=_where(tf), expected=tf.expected, found=tf.problem))
             continue
         text = nfkc_lines(tf.text)
         if is_empty(text):
-            evidence.append(Evidence(f"{tf.slot}: empty text (no letter or digit); 0 of {element_count} elements",
+            evidence.append(Evidence(f"{tf.slot}: empty text (no letter or digit); 0 of {count} elements",
                                      f"{tf.slot}：空文本，不得分", file=_where(tf), expected="a text",
                                      found="(empty)"))
             continue
-        elements = score(text, spec, sk, params)
+        elements = scored_elements(text, spec, sk, params, table)
         met = sum(1 for e in elements if e.ok)
         earned += per_element * met
-        evidence.append(Evidence(f"{tf.slot}: {met} of {element_count} elements"
+        evidence.append(Evidence(f"{tf.slot}: {met} of {count} elements"
                                  f"{f' (read as {tf.encoding})' if tf.encoding not in ('utf-8', 'docx') else ''}",
-                                 f"{tf.slot}：{element_count} 项中符合 {met} 项", file=_where(tf),
-                                 found=f"{met}/{element_count}", ok=met == element_count))
+                                 f"{tf.slot}：{count} 项中符合 {met} 项", file=_where(tf),
+                                 found=f"{met}/{count}", ok=met == count))
         evidence.extend(_element_evidence(tf, e, element_points, element_points_zh) for e in elements)
         evidence.extend(_prohibited_evidence(tf, text, [f for e in elements for f in e.findings]))
     return Outcome(earned, tuple(evidence))
@@ -725,39 +793,43 @@ def store_username(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- replies and templates
 
 
-@check("service_replies", needs=("service.scenarios", "orders"), params=("min_words", "max_words", "english_share"),
-       settings=("replies",), validate=_reply_problems)
+@check("service_replies", needs=("service.scenarios", "orders.order_id"),
+       params=("elements", "min_words", "max_words", "english_share", "digit_run"), settings=("replies",),
+       validate=_reply_problems)
 def service_replies(ctx: CheckContext) -> Outcome:
-    """Each reply (an equal share) is scored on eight elements, an equal share each: (1) greets the buyer
-    by name, (2) cites the order id, (3) addresses the case, (4) offers a concrete resolution (the
-    scenario's phrase lists), (5) a closing phrase followed by a signature, (6) English, (7) 40–300
-    words, (8) no prohibited content. ``reply_0N`` answers the materials' email N; an empty text
-    earns no element.
+    """Each reply (an equal share) is scored on the criterion's ``elements``, in their order, an
+    equal share each (``REPLY_ELEMENTS``): greets the buyer by name, cites the order id, addresses
+    the case and offers a concrete resolution (the scenario's phrase lists), a closing phrase
+    followed by a signature, English (``english_share`` of the letters), ``min_words``–``max_words``
+    words, no prohibited content (a run of ``digit_run`` digits among it). Each reply slot answers
+    the materials' email whose scenario names it; an empty text earns no element.
 
     Okay: "Dear Ms. Carter, … order SO26110006 … delayed … will ship within 24 hours … Best regards, Lin".
     Fails (one element each): "Dear customer," (no name), another order id, "Best regards." with
-    nothing after it, a Chinese sentence, 39 words, "www.hanyue-shop.com", "+86 571 8888 1234",
+    nothing after it, a Chinese sentence, too few words, "www.hanyue-shop.com", "+86 571 8888 1234",
     "please leave us a 5-star review", "add us on WhatsApp".
     """
     sk = service_key(ctx.key)
     folder: ServiceFolder = ctx.deliverable
     jobs = [(folder.replies.get(s.reply) or TextFile(s.reply, problem="not found"), s) for s in sk.scenarios]
-    return grade_texts(jobs, 8, reply_elements, sk, ctx.params, ctx.points)
+    return grade_texts(jobs, REPLY_ELEMENTS, sk, ctx.params, ctx.points)
 
 
-@check("service_templates", needs=("service.templates", "orders"),
-       params=("min_words", "max_words", "english_share"), settings=("templates",), validate=_template_problems)
+@check("service_templates", needs=("service.templates", "orders.order_id"),
+       params=("elements", "placeholders", "min_words", "max_words", "english_share", "digit_run"),
+       settings=("templates",), validate=_template_problems)
 def service_templates(ctx: CheckContext) -> Outcome:
-    """Each template (an equal share) is scored on nine elements, an equal share each: (1) both
-    placeholders ``{buyer_name}`` and ``{order_id}`` (``[]`` or ``{}``, any case, words joined by
-    nothing, a space or _), (2) a greeting word, (3) an apology, (4)–(5) the scenario's two elements,
-    (6) a polite closing, (7) English, (8) 40–300 words, (9) no prohibited content.
+    """Each template (an equal share) is scored on the criterion's ``elements``, in their order, an
+    equal share each (``TEMPLATE_ELEMENTS``): every placeholder of ``placeholders`` (``[]`` or
+    ``{}``, any case, words joined by nothing, a space or _), a greeting word, an apology, each of
+    the template's own elements in the key (``template_own``), a polite closing, English,
+    ``min_words``–``max_words`` words, no prohibited content.
 
     Okay: "Dear [Buyer Name], we are sorry … order {ORDER_ID} is out of stock … a full refund …
     Kind regards". Fails (one element each): only {buyer_name}, "{ buyer_name }", no greeting word,
-    no apology, no refund timing, 301 words, a phone number, "in exchange for a positive review".
+    no apology, no refund timing, too many words, a phone number, "in exchange for a positive review".
     """
     sk = service_key(ctx.key)
     folder: ServiceFolder = ctx.deliverable
     jobs = [(folder.templates.get(t.slot) or TextFile(t.slot, problem="not found"), t) for t in sk.templates]
-    return grade_texts(jobs, 9, template_elements, sk, ctx.params, ctx.points)
+    return grade_texts(jobs, TEMPLATE_ELEMENTS, sk, ctx.params, ctx.points)
