@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers import failing
+from helpers import failing, workbook_of
 from helpers import grade_sheets as grade
 from helpers import sheet_points as points
 
@@ -143,7 +143,7 @@ def test_u5_01_evidence_names_the_rules_as_the_paper_numbers_them(paper, sheets)
     criterion = paper.criterion("U5-01")
     params = {**criterion.params, "same_rules_as": ["T-1", "T-3", "T-4"]}
     put(sheets, "新标题", None)
-    ctx = CheckContext("U5-01", workbook(paper, sheets), paper.key, params)
+    ctx = CheckContext("U5-01", workbook_of(paper, "u5_optimization", sheets), paper.key, params)
     outcome = REGISTRY["new_title_rules"].func(ctx)
     assert [e.message.split(":")[0] for e in outcome.evidence] == [
         "title length and brand (T-1)", "title form (T-3)", "title banned words (T-4)"]

@@ -688,9 +688,21 @@ def service_counts(paper) -> tuple[int, int]:
     return len(service["scenarios"]), len(service["templates"])
 
 
+def element_count(params: dict[str, Any], default: int, own: int = 0) -> int:
+    """How many elements a text is scored on: the criterion's ``elements`` (``template_own``
+    standing for the template's ``own`` elements in the key)."""
+    names = params.get("elements")
+    if names is None:
+        return default
+    return sum(own if name == "template_own" else 1 for name in names)
+
+
 @fails("service_replies")
 def _replies(paper, c):
+    if "cites_order" not in c.params.get("elements", ["cites_order"]):
+        return None
     scenario = paper.key["service"]["scenarios"][0]
+    count = element_count(c.params, 8)
 
     def apply(drafts: Drafts, key: Any) -> None:
         name = book_of(paper, c)
@@ -700,13 +712,16 @@ def _replies(paper, c):
 
         drafts[name].files[path] = notepad(units.reply_text(paper, scenario, cite_order=False))
 
-    return Failure("reply-without-order-id", f"{scenario['reply']} does not cite the order id: one element of eight",
-                   apply, share(service_counts(paper)[0]) / 8)
+    return Failure("reply-without-order-id", f"{scenario['reply']} does not cite the order id: one element of "
+                   f"{count}", apply, share(service_counts(paper)[0]) / count)
 
 
 @fails("service_templates")
 def _templates(paper, c):
+    if "placeholders" not in c.params.get("elements", ["placeholders"]):
+        return None
     slot, spec = next(iter(paper.key["service"]["templates"].items()))
+    count = element_count(c.params, 9, own=len(spec["elements"]))
 
     def apply(drafts: Drafts, key: Any) -> None:
         name = book_of(paper, c)
@@ -716,7 +731,5 @@ def _templates(paper, c):
         drafts[name].files[f"{slots['template_folder']}/{slots['templates'].get(slot, slot)}.txt"] = notepad(
             units.template_text(paper, slot, spec, placeholders=False))
 
-    return Failure("template-without-placeholders", f"the {slot} template has no placeholders: one element of nine",
-                   apply, share(service_counts(paper)[1]) / 9)
-
-
+    return Failure("template-without-placeholders", f"the {slot} template has no placeholders: one element of "
+                   f"{count}", apply, share(service_counts(paper)[1]) / count)

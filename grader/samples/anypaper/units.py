@@ -538,10 +538,12 @@ def reply_text(paper: Any, scenario: dict[str, Any], *, cite_order: bool = True)
 def template_text(paper: Any, slot: str, spec: dict[str, Any], *, placeholders: bool = True) -> str:
     p = params_of(paper, "service_templates", {"min_words": 40})
     phrases = service_phrases(paper)
-    buyer, order = ("{buyer_name}", "{order_id}") if placeholders else ("customer", "with us")
+    names = list(p.get("placeholders", ["buyer_name", "order_id"]))
+    marks = [f"{{{n}}}" if placeholders else "" for n in names]
+    buyer, rest = (marks[0] or "customer"), " ".join(m for m in marks[1:] if m) or "with us"
     first, second = spec["elements"]
     body = (f"{texts.title_case(phrases['greeting'][0])} {buyer},\n\n"
-            f"Thank you for your message about your order {order}. We are {phrases['apology'][0]} about this.\n\n"
+            f"Thank you for your message about your order {rest}. We are {phrases['apology'][0]} about this.\n\n"
             f"First: {first['phrases'][0]}. Then: {second['phrases'][0]}.")
     return texts.with_min_words(body, closing(paper), int(p.get("min_words", 40)))
 
