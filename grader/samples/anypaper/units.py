@@ -27,7 +27,6 @@ from grader.samples.anypaper.layout import (
 from grader.samples.drafts import Drafts, FolderDraft
 
 SHIP_DATE_OFFSET = 1  # days after the last arrival the demo candidate ships
-EXCEL_DATE = dt.date
 
 
 def dec(value: Any) -> Decimal:
@@ -602,9 +601,9 @@ def perfect(paper: Any) -> Drafts:
     try:
         for make in UNITS:
             drafts.update(make(paper))
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        if isinstance(exc, SampleError):
-            raise
+    except SampleError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         raise SampleError(f"paper {paper.id}: the demo generator cannot make a candidate from this key "
                           f"({type(exc).__name__}: {exc})") from None
     return drafts
