@@ -41,7 +41,16 @@ from grader.errors import PaperError
 SCHEMA = 2  # the schema this grader reads; an earlier one is upgraded, a later one refused
 IMAGE_SETTINGS = ("naming", "frame", "hash")  # schema 1 kept these in criteria parameters
 # What schema 1 implied, by check: the values a schema-1 paper was graded by, now parameters.
+_UNIT_2 = {"board": "board", "id_column": "product_id",
+           "pool_columns": {"product_id": "product_id", "cost": "purchase_cost_cny", "freight": "freight_cny",
+                            "weight": "weight_kg", "moq": "moq", "supplier_stock": "supplier_stock"}}
 IMPLIED: dict[str, dict[str, Any]] = {
+    "selection_rules": _UNIT_2,
+    "board_fields": _UNIT_2,
+    "supplier_rows": {**_UNIT_2, "sheet": "suppliers"},
+    "listing_prices": {**_UNIT_2, "sheet": "template", "price_column": "price_usd"},
+    "stock_and_weight": {**_UNIT_2, "sheet": "template", "stock_column": "stock", "weight_column": "weight_kg"},
+    "main_images": {**_UNIT_2, "sheet": "template", "sku_column": "sku", "image_column": "main_image"},
     "images_derived": {"resized_sides": [800, 1000, 1500], "resized_quality": 75},
     "new_title_rules": {"same_rules_as": ["U3-01", "U3-03", "U3-04"]},
     "service_replies": {"elements": ["greets_by_name", "cites_order", "addresses_case", "offers_resolution",
@@ -146,6 +155,8 @@ def _toml(value: Any) -> str:
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
     return str(value)
 
 

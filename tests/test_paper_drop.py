@@ -72,3 +72,23 @@ def test_a_criterion_that_another_follows_cannot_be_left_out_alone(papers_folder
         load_paper(path)
     assert str(refused.value) == (f"{path.name}: criterion {follower}'s username_rule = '{criterion_id}' "
                                   "names no criterion of this rubric")
+
+
+def test_unit_2_reads_the_sheet_and_column_names_the_paper_gives(papers_folder):
+    """Renaming a sheet and a column in the deliverable spec and in the criteria's parameters alike
+    (the candidates' headers still found by their aliases) grades the perfect candidate in full."""
+    text = RUBRIC.read_text(encoding="utf-8")
+    text = text.replace("[deliverables.u2_selection.sheets.board]\naliases = [",
+                        '[deliverables.u2_selection.sheets.kanban]\naliases = ["board", ')
+    text = text.replace('columns.price_usd = ["售价"', 'columns.sale_price = ["price_usd", "售价"')
+    text = text.replace('board = "board"', 'board = "kanban"').replace('price_column = "price_usd"',
+                                                                      'price_column = "sale_price"')
+    path = papers_folder / "rubrics" / "2026A-renamed.toml"
+    path.write_text(text, encoding="utf-8")
+    paper = load_paper(path)
+    assert "kanban" in {s.name for s in paper.deliverables["u2_selection"].sheets}
+    reading = read_submission(DISC / "ks01", paper, disc_root=DISC)
+    result = grade_reading(CandidateEntry("ks01", folder=DISC / "ks01"), reading, paper)
+    unit = next(u for u in result.units if u.id == "U2")
+    assert [(c.id, c.points) for c in unit.criteria] == [(c.id, c.points) for c in paper.unit("U2").criteria]
+    assert unit.points == 15

@@ -45,7 +45,7 @@ def edit(path: Path, old: str, new: str) -> None:
      ("criterion U6-02 reads column 'audt' (its column parameter) of sheet 'orders', which "
      "[deliverables.u6_orders.sheets.orders] does not declare (columns: order_id, audit, status, note)")),
     ("[deliverables.u2_selection.sheets.board]", "[deliverables.u2_selection.sheets.boards]",
-     ("criterion U2-01 reads sheet 'board' (fixed by its check), which [deliverables.u2_selection] does not "
+     ("criterion U2-01 reads sheet 'board' (its board parameter), which [deliverables.u2_selection] does not "
      "declare (sheets: boards, suppliers, template)")),
     ('columns.closing_stock = ["期末库存"', 'columns.closing_stok = ["期末库存"',
      ("criterion U7-06 reads column 'closing_stock' (fixed by its check) of sheet 'stock', which "

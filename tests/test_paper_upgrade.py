@@ -17,11 +17,21 @@ from grader.upgrade import SCHEMA, upgrade, upgrade_file
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_1 = REPO / "tests" / "data" / "schema1" / "2026A.toml"
+POOL = ('pool_columns = { product_id = "product_id", cost = "purchase_cost_cny", freight = "freight_cny", '
+        'weight = "weight_kg", moq = "moq", supplier_stock = "supplier_stock" }')
+LAYOUT = ['board = "board"', 'id_column = "product_id"', POOL]
+UNIT_2 = [  # unit 2's sheet and column names, fixed in code before schema 2
+    ("U2-01", LAYOUT), ("U2-02", LAYOUT), ("U2-03", [*LAYOUT, 'sheet = "suppliers"']),
+    ("U2-04", [*LAYOUT, 'sheet = "template"', 'price_column = "price_usd"']),
+    ("U2-05", [*LAYOUT, 'sheet = "template"', 'stock_column = "stock"', 'weight_column = "weight_kg"']),
+    ("U2-06", [*LAYOUT, 'sheet = "template"', 'sku_column = "sku"', 'image_column = "main_image"']),
+]
 CHANGES = [
     "add schema = 2 at the top of the rubric",
     "move naming from the parameters of criterion U4-01 to [deliverables.u4_images]",
     "move frame from the parameters of criterion U4-04 to [deliverables.u4_images]",
     "move hash from the parameters of criterion U4-05 to [deliverables.u4_images]",
+    *[f"add {added} to the parameters of criterion {criterion}" for criterion, names in UNIT_2 for added in names],
     "add resized_sides = [800, 1000, 1500] to the parameters of criterion U4-05",
     "add resized_quality = 75 to the parameters of criterion U4-05",
     'add same_rules_as = ["U3-01", "U3-03", "U3-04"] to the parameters of criterion U5-01',

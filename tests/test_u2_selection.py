@@ -492,7 +492,7 @@ def test_u2_06_the_image_folder_under_its_chinese_name(paper, sheets, tmp_path):
 
 
 def test_the_papers_key_meets_the_guarantees(paper):
-    assert key_problems(paper.key, {}) == []
+    assert key_problems(paper.key, paper.criterion("U2-01").params) == []
 
 
 @pytest.mark.parametrize("pool_edits, selection_edits, problem", [
@@ -506,13 +506,13 @@ def test_the_papers_key_meets_the_guarantees(paper):
     ({}, {"criteria": [{"field": "colour", "allowed": ["red"]}]}, "no column for"),
 ])
 def test_a_key_breaking_a_guarantee_is_refused(paper, pool_edits, selection_edits, problem):
-    problems = key_problems(key_with(paper, pool_edits, selection_edits), {})
+    problems = key_problems(key_with(paper, pool_edits, selection_edits), paper.criterion("U2-01").params)
     assert any(problem in p for p in problems), problems
 
 
 def test_the_stock_guarantee_covers_qualifying_products_only(paper):
     # JY040 (not qualifying) has supplier stock 60 below its MOQ 100 in the paper's own pool
-    assert key_problems(key_with(paper, {"JY001": {"supplier_stock": "10"}}), {}) == []
+    assert key_problems(key_with(paper, {"JY001": {"supplier_stock": "10"}}), paper.criterion("U2-01").params) == []
 
 
 def test_loading_a_paper_with_a_bad_pool_fails(tmp_path):

@@ -28,17 +28,15 @@ from grader.checks.orders import first_rows
 from grader.intake import name_key
 from grader.model import Evidence, Flag, Outcome, round_half_up
 from grader.paper import Key
-from grader.records.tables import Row, Sheet
+from grader.records.tables import Cell, Row, Sheet
 from grader.values import equal_text, nfkc, shown, texts_equal, to_number, to_whole
 
 POOL, SELECTION = "pool", "selection"
-BOARD, SUPPLIERS, TEMPLATE = "board", "suppliers", "template"
-ID = "product_id"
-# pool.csv columns the checks read by name (the schema of the pool, described in the key's README)
-COST, FREIGHT, WEIGHT = "purchase_cost_cny", "freight_cny", "weight_kg"
-MOQ, SUPPLIER_STOCK = "moq", "supplier_stock"
-NUMBER_COLUMNS = (COST, FREIGHT, WEIGHT)
-WHOLE_COLUMNS = (MOQ, SUPPLIER_STOCK)
+# the roles of the pool.csv columns the checks read; the rubric's pool_columns names each role's column
+POOL_ROLES = ("product_id", "cost", "freight", "weight", "moq", "supplier_stock")
+NUMBER_ROLES, WHOLE_ROLES = ("cost", "freight", "weight"), ("moq", "supplier_stock")
+# every unit-2 check reads the board and the pool; the rest name their other sheet and its columns
+LAYOUT = ("board", "id_column", "pool_columns")
 GRAMS_PER_KG = 1000
 EXTRA_PRODUCTS, UNIT_G_FOR_KG = "extra-products", "unit-g-for-kg"
 
@@ -104,6 +102,7 @@ class Materials:
     exchange_rate: Decimal
     commission: Decimal
     margin: Decimal
+    columns: dict[str, str]  # role → pool.csv column (the rubric's pool_columns)
 
     def problems(self, product: Product) -> list[tuple[str, str]]:
         return [p for p in (rule.problem(product) for rule in self.rules) if p is not None]
@@ -113,12 +112,13 @@ class Materials:
 
     def price(self, product: Product) -> Fraction:
         """(cost + freight) / exchange_rate / (1 − commission − margin), exactly."""
-        cost, freight = Fraction(product.number(COST)), Fraction(product.number(FREIGHT))
+        cost, freight = (Fraction(product.number(self.columns[r])) for r in ("cost", "freight"))
         keep = 1 - Fraction(self.commission) - Fraction(self.margin)
         return (cost + freight) / Fraction(self.exchange_rate) / keep
 
     def formula(self, product: Product) -> str:
-        return (f"({product.number(COST)} + {product.number(FREIGHT)}) / {self.exchange_rate} / "
+        cost, freight = (product.number(self.columns[r]) for r in ("cost", "freight"))
+        return (f"({cost} + {freight}) / {self.exchange_rate} / "
                 f"(1 − {self.commission} − {self.margin})")
 
 
@@ -129,27 +129,35 @@ def _decimal(value: Any, what: str) -> Decimal:
     return number
 
 
-def _read_materials(key: Key) -> Materials:
-    """The unit-2 materials of a key; ValueError naming the first thing that cannot be read."""
+def _read_materials(key: Key, columns: dict[str, str]) -> Materials:
+    """The unit-2 materials of a key, the pool's columns named by ``columns`` (role → column);
+    ValueError naming the first thing that cannot be read."""
     pool, selection = key[POOL], key[SELECTION]
+    missing = [r for r in POOL_ROLES if not isinstance(columns.get(r), str)]
+    if missing:
+        raise ValueError(f"pool_columns lacks {', '.join(missing)}")
+    absent = [columns[r] for r in POOL_ROLES if pool and columns[r] not in pool[0]]
+    if absent:
+        raise ValueError(f"pool.csv has no column {absent[0]!r}")
+    id_column = columns["product_id"]
     products: dict[str, Product] = {}
     for number, row in enumerate(pool, start=2):
-        ident = product_key(row.get(ID))
+        ident = product_key(row.get(id_column))
         if not ident:
-            raise ValueError(f"pool.csv line {number} has no {ID}")
+            raise ValueError(f"pool.csv line {number} has no {id_column}")
         if ident in products:
             raise ValueError(f"pool.csv lists {ident} twice")
-        for column in NUMBER_COLUMNS:
+        for column in (columns[r] for r in NUMBER_ROLES):
             _decimal(row.get(column), f"pool {ident} {column}")
-        for column in WHOLE_COLUMNS:
+        for column in (columns[r] for r in WHOLE_ROLES):
             if to_whole(row.get(column)) is None:
                 raise ValueError(f"pool {ident} {column} is not a whole number: {row.get(column)!r}")
         products[ident] = Product(ident, row)
-    columns = set(pool[0]) if pool else set()
+    header = set(pool[0]) if pool else set()
     rules = []
     for data in selection.get("criteria", []):
         field = data["field"]
-        if field not in columns:
+        if field not in header:
             raise ValueError(f"selection rule on {field!r}, which pool.csv has no column for")
         rule = Rule(field, str(data.get("label_zh", field)), tuple(str(a) for a in data.get("allowed", ())),
                     _decimal(data["min"], f"{field} min") if "min" in data else None,
@@ -160,17 +168,19 @@ def _read_materials(key: Key) -> Materials:
     return Materials(products, tuple(rules), int(selection["choose"]),
                      _decimal(selection["exchange_rate"], "exchange_rate"),
                      _decimal(selection["commission"], "commission"),
-                     _decimal(selection["target_margin"], "target_margin"))
+                     _decimal(selection["target_margin"], "target_margin"), dict(columns))
 
 
-def materials(key: Key) -> Materials:
-    return key.memo("selection.materials", lambda: _read_materials(key))
+def materials(key: Key, columns: dict[str, str]) -> Materials:
+    return key.memo(f"selection.materials:{sorted(columns.items())}", lambda: _read_materials(key, columns))
 
 
 def key_problems(key: Key, params: dict[str, Any]) -> list[str]:
     """Convention 21 and 25: at least ``choose`` products qualify, each with supplier stock ≥ MOQ."""
+    if not isinstance(params["pool_columns"], dict):
+        return ["pool_columns must be a table: role = pool.csv column"]
     try:
-        m = _read_materials(key)
+        m = _read_materials(key, params["pool_columns"])
     except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
         return [f"unit-2 materials cannot be read: {exc}"]
     problems = []
@@ -184,10 +194,11 @@ def key_problems(key: Key, params: dict[str, Any]) -> list[str]:
     if len(qualifying) < m.choose:
         problems.append(f"only {len(qualifying)} pool products meet every selection rule; "
                         f"the paper asks for {m.choose}")
+    stock_column, moq_column = m.columns["supplier_stock"], m.columns["moq"]
     for product in qualifying:
-        if to_whole(product.row[SUPPLIER_STOCK]) < to_whole(product.row[MOQ]):
+        if to_whole(product.row[stock_column]) < to_whole(product.row[moq_column]):
             problems.append(f"{product.ident} qualifies but its supplier stock "
-                            f"{product.text(SUPPLIER_STOCK)} is below its MOQ {product.text(MOQ)}")
+                            f"{product.text(stock_column)} is below its MOQ {product.text(moq_column)}")
     return problems
 
 
@@ -201,6 +212,7 @@ class Choice:
     ident: str
     row: Row
     product: Product | None
+    cell: Cell  # the product id's cell on the board
 
 
 @dataclass(frozen=True)
@@ -213,26 +225,27 @@ class Board:
 
 def read_board(ctx: CheckContext) -> tuple[Board | None, Outcome | None]:
     """The chosen products (convention 8), or the zero outcome of a missing board sheet."""
-    sheet, missing = sheet_or_outcome(ctx, BOARD)
+    sheet, missing = sheet_or_outcome(ctx, ctx.params["board"])
     if sheet is None:
         return None, missing
-    m = materials(ctx.key)
-    first, repeats = first_rows(sheet, ID)
+    m = materials(ctx.key, ctx.params["pool_columns"])
+    id_column = ctx.params["id_column"]
+    first, repeats = first_rows(sheet, id_column)
     listed = list(first.items())
-    choices = tuple(Choice(ident, row, m.products.get(ident)) for ident, row in listed[:m.choose])
+    choices = tuple(Choice(ident, row, m.products.get(ident), row[id_column]) for ident, row in listed[:m.choose])
     return Board(sheet, choices, tuple(row for _, row in listed[m.choose:]), tuple(repeats)), None
 
 
 def _not_in_pool(sheet: Sheet, choice: Choice) -> Evidence:
-    return at(sheet, choice.row[ID], f"{choice.ident} is not a product of the pool",
+    return at(sheet, choice.cell, f"{choice.ident} is not a product of the pool",
               f"{choice.ident} 不在产品池中", expected="a product id of the pool")
 
 
-def _empty_slots(sheet: Sheet, board: Board, choose: int) -> list[Evidence]:
+def _empty_slots(sheet: Sheet, board: Board, choose: int, id_column: str) -> list[Evidence]:
     count = len(board.choices)
     if count >= choose:
         return []
-    why = f" (no {ID} column found)" if ID in sheet.missing_columns else ""
+    why = f" (no {id_column} column found)" if id_column in sheet.missing_columns else ""
     return [Evidence(f"{count} distinct products chosen, {choose - count} missing (0 each){why}",
                      f"仅选出 {count} 个产品，缺少 {choose - count} 个", file=sheet.file, sheet=sheet.name,
                      expected=f"{choose} products", found=str(count))]
@@ -253,8 +266,8 @@ def each_product(ctx: CheckContext, other: str | None,
                  judge: Callable[[Choice, Row, Sheet], Judgement]) -> Outcome:
     """Grade every chosen product with ``judge`` — an equal share each, the key's count the denominator.
 
-    ``other`` names the sheet whose first row per product_id is passed to ``judge`` with that sheet
-    (None: the board row and the board). A product not in the pool earns nothing; nor does one
+    ``other`` names the sheet whose first row per product id (``id_column``) is passed to ``judge``
+    with that sheet (None: the board row and the board). A product not in the pool earns nothing; nor does one
     without a row.
     """
     board, missing = read_board(ctx)
@@ -265,8 +278,8 @@ def each_product(ctx: CheckContext, other: str | None,
         sheet, missing = sheet_or_outcome(ctx, other)
         if sheet is None:
             return missing
-        rows, _ = first_rows(sheet, ID)
-    m = materials(ctx.key)
+        rows, _ = first_rows(sheet, ctx.params["id_column"])
+    m = materials(ctx.key, ctx.params["pool_columns"])
     earned, evidence, flags = Fraction(0), [], []
     for choice in board.choices:
         if choice.product is None:
@@ -282,14 +295,14 @@ def each_product(ctx: CheckContext, other: str | None,
         earned += share
         evidence.extend(items)
         flags.extend(raised)
-    evidence.extend(_empty_slots(board.sheet, board, m.choose))
+    evidence.extend(_empty_slots(board.sheet, board, m.choose, ctx.params["id_column"]))
     return Outcome(earned / m.choose, tuple(evidence), tuple(flags))
 
 
 # ---------------------------------------------------------------- U2-01
 
 
-@check("selection_rules", reads=(Reads("=board", columns=("=product_id",)),), needs=(POOL, SELECTION), validate=key_problems)
+@check("selection_rules", reads=(Reads("board", columns=("id_column",)),), needs=(POOL, SELECTION), params=LAYOUT, validate=key_problems)
 def selection_rules(ctx: CheckContext) -> Outcome:
     """The first five distinct product_ids of the board each meet every selection rule of the
     materials — an equal share each. Later distinct products earn nothing and are flagged
@@ -301,11 +314,12 @@ def selection_rules(ctx: CheckContext) -> Outcome:
     board, missing = read_board(ctx)
     if board is None:
         return missing
-    m = materials(ctx.key)
+    m = materials(ctx.key, ctx.params["pool_columns"])
+    id_column = ctx.params["id_column"]
     sheet = board.sheet
     earned, evidence, flags = Fraction(0), [], []
     for choice in board.choices:
-        cell = choice.row[ID]
+        cell = choice.cell
         if choice.product is None:
             evidence.append(_not_in_pool(sheet, choice))
             continue
@@ -319,18 +333,18 @@ def selection_rules(ctx: CheckContext) -> Outcome:
             earned += 1
             evidence.append(at(sheet, cell, f"{choice.ident} meets every selection rule",
                                f"{choice.ident} 符合全部选品标准", ok=True))
-    evidence.extend(_empty_slots(sheet, board, m.choose))
+    evidence.extend(_empty_slots(sheet, board, m.choose, id_column))
     for row in board.repeats:
-        cell = row[ID]
+        cell = row[id_column]
         evidence.append(at(sheet, cell, f"{product_key(cell.value)} listed again (row {row.number}); "
                                         "its first row is graded, the repeat earns nothing",
                            f"{product_key(cell.value)} 重复列出（第 {row.number} 行），按首行评分",
                            expected="each product once"))
     if board.extras:
-        where = ", ".join(f"{product_key(r.value(ID))} (row {r.number})" for r in board.extras)
+        where = ", ".join(f"{product_key(r.value(id_column))} (row {r.number})" for r in board.extras)
         for n, row in enumerate(board.extras, start=m.choose + 1):
-            ident = product_key(row.value(ID))
-            evidence.append(at(sheet, row[ID], f"{ident} is product {n}; only the first {m.choose} are "
+            ident = product_key(row.value(id_column))
+            evidence.append(at(sheet, row[id_column], f"{ident} is product {n}; only the first {m.choose} are "
                                                "graded, it earns nothing",
                                f"{ident} 超出 {m.choose} 个产品，不得分", expected=f"exactly {m.choose} products"))
         count = len(board.choices) + len(board.extras)
@@ -342,7 +356,8 @@ def selection_rules(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U2-02
 
 
-@check("board_fields", reads=(Reads("=board", columns=("=product_id", "fields")),), needs=(POOL, SELECTION), params=("fields",), validate=key_problems)
+@check("board_fields", reads=(Reads("board", columns=("id_column", "fields")),), needs=(POOL, SELECTION),
+       params=(*LAYOUT, "fields"), validate=key_problems)
 def board_fields(ctx: CheckContext) -> Outcome:
     """Each chosen product's board fields (platform, country, category, material, style) all equal
     the pool's (convention 3) — an equal share per product, all fields or nothing.
@@ -360,7 +375,7 @@ def board_fields(ctx: CheckContext) -> Outcome:
                     for f in fields if not texts_equal(row.value(f), product.text(f))]
         if evidence:
             return failed(*evidence)
-        return passed(at(sheet, row[ID], f"{choice.ident}: board fields equal the pool's",
+        return passed(at(sheet, choice.cell, f"{choice.ident}: board fields equal the pool's",
                          f"{choice.ident} 看板信息与产品池一致", ok=True))
 
     return each_product(ctx, None, judge)
@@ -369,7 +384,8 @@ def board_fields(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U2-03
 
 
-@check("supplier_rows", reads=(Reads("=board", columns=("=product_id",)), Reads("=suppliers", columns=("=product_id", "fields")),), needs=(POOL, SELECTION), params=("fields", "numbers"), validate=key_problems)
+@check("supplier_rows", reads=(Reads("board", columns=("id_column",)), Reads("sheet", columns=("id_column", "fields"))), needs=(POOL, SELECTION),
+       params=(*LAYOUT, "sheet", "fields", "numbers"), validate=key_problems)
 def supplier_rows(ctx: CheckContext) -> Outcome:
     """Each chosen product's supplier row (supplier, contact, cost_cny, moq) equals the pool's —
     an equal share per product. Numbers compare as decimals (``¥18.50`` equals 18.5); text as
@@ -397,10 +413,10 @@ def supplier_rows(ctx: CheckContext) -> Outcome:
                                    f"{choice.ident} 的 {column} 与产品池不一致", expected=wanted))
         if evidence:
             return failed(*evidence)
-        return passed(at(sheet, row[ID], f"{choice.ident}: supplier row equals the pool's",
+        return passed(at(sheet, row[ctx.params["id_column"]], f"{choice.ident}: supplier row equals the pool's",
                          f"{choice.ident} 供应商信息与产品池一致", ok=True))
 
-    return each_product(ctx, SUPPLIERS, judge)
+    return each_product(ctx, ctx.params["sheet"], judge)
 
 
 # ---------------------------------------------------------------- U2-04
@@ -430,7 +446,8 @@ def money_text(value: Fraction, places: int = 4, *, approx: bool = True) -> str:
     return text if Fraction(rounded) == value or not approx else f"≈{text}"
 
 
-@check("listing_prices", reads=(Reads("=board", columns=("=product_id",)), Reads("=template", columns=("=product_id", "=price_usd")),), needs=(POOL, SELECTION), params=("tolerance", "ending"), validate=key_problems)
+@check("listing_prices", reads=(Reads("board", columns=("id_column",)), Reads("sheet", columns=("id_column", "price_column"))), needs=(POOL, SELECTION),
+       params=(*LAYOUT, "sheet", "price_column", "tolerance", "ending"), validate=key_problems)
 def listing_prices(ctx: CheckContext) -> Outcome:
     """Each chosen product's price_usd = (pool cost + key freight) / exchange_rate /
     (1 − commission − margin) within the tolerance (ends included), or exactly the smallest price
@@ -441,7 +458,8 @@ def listing_prices(ctx: CheckContext) -> Outcome:
     """
     tolerance = Fraction(Decimal(str(ctx.params["tolerance"])))
     ending = Fraction(Decimal(str(ctx.params["ending"])))
-    m = materials(ctx.key)
+    m = materials(ctx.key, ctx.params["pool_columns"])
+    price_column = ctx.params["price_column"]
 
     def judge(choice: Choice, row: Row, sheet: Sheet) -> Judgement:
         product = choice.product
@@ -449,7 +467,7 @@ def listing_prices(ctx: CheckContext) -> Outcome:
         nice = smallest_ending(formula, ending)
         low, high = (money_text(formula + d, approx=False) for d in (-tolerance, tolerance))
         accepted = f"{low}–{high} or {money_text(nice)}"
-        cell = row["price_usd"]
+        cell = row[price_column]
         price = to_number(cell.value)
         computed = f"{m.formula(product)} = {money_text(formula)}"
         if price is None:
@@ -466,7 +484,7 @@ def listing_prices(ctx: CheckContext) -> Outcome:
                                       f"{money_text(nice)}",
                          f"{choice.ident} 售价 {price} 与公式价 {money_text(formula)} 不符", expected=accepted))
 
-    return each_product(ctx, TEMPLATE, judge)
+    return each_product(ctx, ctx.params["sheet"], judge)
 
 
 # ---------------------------------------------------------------- U2-05
@@ -480,9 +498,9 @@ def _grams_for_kg(value: object, weight: Decimal, tolerance: Decimal, unit: str)
     return number is not None and abs(number / GRAMS_PER_KG - weight) <= tolerance
 
 
-@check("stock_and_weight", reads=(Reads("=board", columns=("=product_id",)),
-       Reads("=template", columns=("=product_id", "=stock", "=weight_kg")),), needs=(POOL, SELECTION), params=("weight_tolerance", "weight_unit"),
-       validate=key_problems)
+@check("stock_and_weight", reads=(Reads("board", columns=("id_column",)), Reads("sheet", columns=("id_column", "stock_column", "weight_column"))),
+       needs=(POOL, SELECTION), params=(*LAYOUT, "sheet", "stock_column", "weight_column", "weight_tolerance",
+                                         "weight_unit"), validate=key_problems)
 def stock_and_weight(ctx: CheckContext) -> Outcome:
     """Each chosen product: stock a whole number from the MOQ to the supplier's stock (half the
     product's share) and weight_kg equal to the pool's within the tolerance, ends included (the
@@ -494,12 +512,13 @@ def stock_and_weight(ctx: CheckContext) -> Outcome:
     tolerance = Decimal(str(ctx.params["weight_tolerance"]))
     unit = ctx.params["weight_unit"]
     half = Fraction(1, 2)
+    pool = ctx.params["pool_columns"]
 
     def judge(choice: Choice, row: Row, sheet: Sheet) -> Judgement:
         product = choice.product
         share, evidence, flags = Fraction(0), [], []
-        low, high = to_whole(product.row[MOQ]), to_whole(product.row[SUPPLIER_STOCK])
-        cell = row["stock"]
+        low, high = to_whole(product.row[pool["moq"]]), to_whole(product.row[pool["supplier_stock"]])
+        cell = row[ctx.params["stock_column"]]
         stock = to_whole(cell.value)
         span = f"{low}–{high}"
         if stock is not None and low <= stock <= high:
@@ -512,8 +531,8 @@ def stock_and_weight(ctx: CheckContext) -> Outcome:
                    f"< MOQ {low}" if stock < low else f"> supplier stock {high}")
             evidence.append(at(sheet, cell, f"{choice.ident}: stock {shown(cell.value)} {why}",
                                f"{choice.ident} 库存 {shown(cell.value)} 不在 {span} 之间", expected=span))
-        cell = row[WEIGHT]
-        weight, pool_weight = to_number(cell.value, unit=unit), product.number(WEIGHT)
+        cell = row[ctx.params["weight_column"]]
+        weight, pool_weight = to_number(cell.value, unit=unit), product.number(pool["weight"])
         if weight is not None and abs(weight - pool_weight) <= tolerance:
             share += half
             evidence.append(at(sheet, cell, f"{choice.ident}: weight {weight} kg equals the pool's "
@@ -531,7 +550,7 @@ def stock_and_weight(ctx: CheckContext) -> Outcome:
                                                  "kg (grams typed for kilograms)", sheet.file))
         return share, evidence, flags
 
-    return each_product(ctx, TEMPLATE, judge)
+    return each_product(ctx, ctx.params["sheet"], judge)
 
 
 # ---------------------------------------------------------------- U2-06
@@ -560,9 +579,9 @@ def _named_file(value: object, folders: set[str]) -> str:
     return ""
 
 
-@check("main_images", reads=(Reads("=board", columns=("=product_id",)),
-       Reads("=template", columns=("=product_id", "=sku", "=main_image")),), needs=(POOL, SELECTION), params=("slot", "extensions"), uses=("images",),
-       validate=key_problems)
+@check("main_images", reads=(Reads("board", columns=("id_column",)), Reads("sheet", columns=("id_column", "sku_column", "image_column"))),
+       needs=(POOL, SELECTION), params=(*LAYOUT, "sheet", "sku_column", "image_column", "slot", "extensions"),
+       uses=("images",), validate=key_problems)
 def main_images(ctx: CheckContext) -> Outcome:
     """Each chosen product's main_image names a file of the candidate's image folder, or is
     ``<sku>.MAIN.jpg`` (``jpeg``/``png`` allowed) for the row's own sku — an equal share per
@@ -576,9 +595,9 @@ def main_images(ctx: CheckContext) -> Outcome:
     slot, extensions = ctx.params["slot"], ctx.params["extensions"]
 
     def judge(choice: Choice, row: Row, sheet: Sheet) -> Judgement:
-        cell = row["main_image"]
+        cell = row[ctx.params["image_column"]]
         name = _named_file(cell.value, folders)
-        sku = nfkc(row.value("sku"))
+        sku = nfkc(row.value(ctx.params["sku_column"]))
         by_rule = {f"{sku}.{slot}.{ext}" for ext in extensions} if sku else set()
         if name and name in existing:
             return passed(at(sheet, cell, f"{choice.ident}: main image {name} is a file of the image folder",
@@ -592,4 +611,4 @@ def main_images(ctx: CheckContext) -> Outcome:
                          f"{choice.ident} 主图 {shown(cell.value)} 不存在且不符合命名规则",
                          expected=f"a file of the image folder or {rule}.{'/'.join(extensions)}"))
 
-    return each_product(ctx, TEMPLATE, judge)
+    return each_product(ctx, ctx.params["sheet"], judge)
