@@ -168,6 +168,10 @@ def chosen_count(paper) -> int:
     return units.selection(paper).choose
 
 
+def layout(paper) -> dict[str, Any]:
+    return units.unit2_params(paper)
+
+
 @fails("selection_rules")
 def _selection_rules(paper, c):
     m = units.selection(paper)
@@ -177,8 +181,7 @@ def _selection_rules(paper, c):
 
     def apply(drafts: Drafts, key: Any) -> None:
         draft = drafts[book_of(paper, c)]
-        rows = units.product_values(paper, failing)
-        for sheet, values in rows.items():
+        for sheet, values in units.product_values(paper, failing).items():
             table = draft.sheets.get(sheet)
             if table:
                 table[-1] = [values.get(col) for col in table[0]]
@@ -191,34 +194,42 @@ def _selection_rules(paper, c):
 def _board_fields(paper, c):
     field_name = c.params["fields"][-1]
     return Failure("board-field-differs", f"the first product's {field_name} differs from the pool",
-                   set_cell(book_of(paper, c), "board", field_name, 0, lambda v: f"{v}X"), share(chosen_count(paper)))
+                   set_cell(book_of(paper, c), layout(paper)["board"], field_name, 0, lambda v: f"{v}X"),
+                   share(chosen_count(paper)))
 
 
 @fails("supplier_rows")
 def _supplier_rows(paper, c):
+    moq = layout(paper)["pool_columns"]["moq"]
+    column = next((k for k, v in c.params["fields"].items() if v == moq), None)
+    if column is None:
+        return None
     return Failure("supplier-moq-wrong", "the first product's MOQ one more than the pool's",
-                   set_cell(book_of(paper, c), "suppliers", "moq", 0, lambda v: int(v) + 1), share(chosen_count(paper)))
+                   set_cell(book_of(paper, c), c.params.get("sheet", "suppliers"), column, 0, lambda v: int(v) + 1),
+                   share(chosen_count(paper)))
 
 
 @fails("listing_prices")
 def _listing_prices(paper, c):
     return Failure("price-one-dollar-off", "the first product priced 1.00 above the formula",
-                   set_cell(book_of(paper, c), "template", "price_usd", 0, lambda v: round(v + 1, 2)),
-                   share(chosen_count(paper)))
+                   set_cell(book_of(paper, c), c.params.get("sheet", "template"), c.params.get("price_column", "price_usd"),
+                            0, lambda v: round(v + 1, 2)), share(chosen_count(paper)))
 
 
 @fails("stock_and_weight")
 def _stock_and_weight(paper, c):
-    moq = int(units.chosen_products(paper)[0].number("moq"))
+    moq = int(units.chosen_products(paper)[0].number(layout(paper)["pool_columns"]["moq"]))
     return Failure("stock-below-moq", f"the first product's stock {moq - 1}, one below its MOQ: the stock half "
-                   "of its share", set_cell(book_of(paper, c), "template", "stock", 0, moq - 1),
+                   "of its share", set_cell(book_of(paper, c), c.params.get("sheet", "template"),
+                                            c.params.get("stock_column", "stock"), 0, moq - 1),
                    share(chosen_count(paper)) / 2)
 
 
 @fails("main_images")
 def _main_images(paper, c):
     return Failure("main-image-unnamed", "a main image neither in the image folder nor named by the rule",
-                   set_cell(book_of(paper, c), "template", "main_image", 0, "picture1.jpg"), share(chosen_count(paper)))
+                   set_cell(book_of(paper, c), c.params.get("sheet", "template"),
+                            c.params.get("image_column", "main_image"), 0, "picture1.jpg"), share(chosen_count(paper)))
 
 
 # ---------------------------------------------------------------- unit 3

@@ -83,10 +83,35 @@ def unit_accounts(paper: Any) -> Drafts:
 # ---------------------------------------------------------------- unit 2
 
 
+UNIT2 = ("selection_rules", "board_fields", "supplier_rows", "listing_prices", "stock_and_weight", "main_images")
+
+
+def unit2_params(paper: Any) -> dict[str, Any]:
+    """The unit-2 layout, merged from its criteria: the board and its id column, the pool's columns
+    by role, the supplier sheet and its columns, the template sheet and its columns."""
+    merged: dict[str, Any] = {}
+    for check in UNIT2:
+        p = params_of(paper, check)
+        for name, value in p.items():
+            if check == "board_fields" and name == "fields":
+                merged["board_fields"] = list(value)
+            elif check == "supplier_rows" and name in ("sheet", "fields"):
+                merged[f"suppliers_{name}"] = value
+            elif name == "sheet" and check != "supplier_rows":
+                merged["template"] = value
+            else:
+                merged.setdefault(name, value)
+    merged.setdefault("board", "board")
+    merged.setdefault("id_column", "product_id")
+    merged.setdefault("template", "template")
+    merged.setdefault("suppliers_sheet", "suppliers")
+    return merged
+
+
 def selection(paper: Any):
     from grader.checks.selection import materials
 
-    return materials(paper.key)
+    return materials(paper.key, unit2_params(paper)["pool_columns"])
 
 
 def chosen_products(paper: Any) -> list[Any]:
@@ -102,26 +127,28 @@ def product_sku(product_id: str) -> str:
 
 
 def product_values(paper: Any, product: Any, product_id: str | None = None) -> dict[str, dict[str, Any]]:
-    """The board, supplier and template rows of one product, keyed by the rubric's column names."""
-    m = selection(paper)
+    """The board, supplier and template rows of one product, keyed by the rubric's sheet and column names."""
+    m, p = selection(paper), unit2_params(paper)
+    pool = p["pool_columns"]
     ident = product_id or product.ident
-    row = {c: product.text(c) for c in ("platform", "country", "category", "material", "style", "supplier",
-                                         "supplier_contact")}
-    moq, stock = int(product.number("moq")), int(product.number("supplier_stock"))
-    price = cents(m.price(product))
-    return {
-        "board": {"product_id": ident, **{c: row[c] for c in ("platform", "country", "category", "material",
-                                                                "style")}},
-        "suppliers": {"product_id": ident, "supplier": row["supplier"], "contact": row["supplier_contact"],
-                      "cost_cny": float(product.number("purchase_cost_cny")), "moq": moq},
-        "template": {"sku": product_sku(ident), "product_id": ident, "price_usd": float(price),
-                     "stock": min(2 * moq, stock), "weight_kg": float(product.number("weight_kg")),
-                     "main_image": f"{product_sku(ident)}.MAIN.jpg"},
-    }
+    numbers = set(p.get("numbers", ()))
+    board = {p["id_column"]: ident, **{c: product.text(c) for c in p.get("board_fields", ())}}
+    suppliers = {p["id_column"]: ident}
+    for column, pool_column in p.get("suppliers_fields", {}).items():
+        value = product.number(pool_column) if column in numbers else product.text(pool_column)
+        suppliers[column] = (int(value) if value == int(value) else float(value)) if column in numbers else value
+    moq, stock = int(product.number(pool["moq"])), int(product.number(pool["supplier_stock"]))
+    sku = product_sku(ident)
+    template = {p.get("sku_column", "sku"): sku, p["id_column"]: ident,
+                p.get("price_column", "price_usd"): float(cents(m.price(product))),
+                p.get("stock_column", "stock"): min(2 * moq, stock),
+                p.get("weight_column", "weight_kg"): float(product.number(pool["weight"])),
+                p.get("image_column", "main_image"): f"{sku}.MAIN.jpg"}
+    return {p["board"]: board, p["suppliers_sheet"]: suppliers, p["template"]: template}
 
 
 def unit_selection(paper: Any) -> Drafts:
-    name = unit_deliverable(paper, {"selection_rules", "board_fields", "supplier_rows", "listing_prices"})
+    name = unit_deliverable(paper, set(UNIT2))
     if name is None:
         return {}
     spec = spec_of(paper, name)
