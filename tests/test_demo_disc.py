@@ -110,3 +110,23 @@ def test_committed_demo_disc_is_what_the_generator_writes(paper_id, tmp_path):
 def test_demo_disc_stays_small(paper_id):
     committed = REPO / "sample_submissions" / f"{paper_id}-demo"
     assert sum(p.stat().st_size for p in committed.rglob("*") if p.is_file()) < 2 * 1024 * 1024
+
+
+def test_2026b_candidates_write_the_rubrics_own_names():
+    """The generator names sheets and headers as the rubric's deliverables do: English only in
+    2026B's unit 6, Chinese only in its unit 7, its own file and slot names."""
+    from openpyxl import load_workbook
+
+    ks01 = REPO / "sample_submissions" / "2026B-demo" / "ks01"
+    orders = load_workbook(ks01 / "u6_order_review.xlsx", read_only=True)
+    assert orders.sheetnames == ["order list"]
+    assert [c.value for c in next(orders["order list"].iter_rows(max_row=1))] == [
+        "order no", "audit result", "order status", "remark"]
+    logistics = load_workbook(ks01 / "u7_shipping.xlsx", read_only=True)
+    assert logistics.sheetnames == ["运费测算", "入库单", "出库单", "库存结余", "发货登记"]
+    assert [c.value for c in next(logistics["运费测算"].iter_rows(max_row=1))] == [
+        "包裹编号", "发货渠道", "计费重(kg)", "运费(元)"]
+    service = ks01 / "u8_customer_care"
+    assert sorted(p.relative_to(service).as_posix() for p in service.rglob("*") if p.is_file()) == [
+        "answers/answer_1.txt", "answers/answer_2.txt", "mailbox_setup.xlsx", "templates/delayed_shipping.txt",
+        "templates/out_of_stock.txt", "templates/return.txt"]

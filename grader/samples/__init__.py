@@ -1,9 +1,12 @@
 """A deterministic generator of demo discs from a paper's key, with the points each must get.
 
-Each unit has a module here (``u1.py``, ``u6.py``, …) with ``UNIT``, ``perfect(key)`` and
-``DEFECTS``. The demo disc holds a perfect candidate, then candidates that each carry the
-n-th defect of every unit, then the special cases of §1 (empty folder, corrupt workbook,
-absent, not on the roster). ``expected.json`` at the disc's root gives every candidate's
+Any paper: ``anypaper`` makes the perfect candidate from the rubric and key alone and takes the
+defects from each check's declared way to fail (``anypaper/failures.py``). The paper the
+hand-written modules were written for (``HANDWRITTEN``) has its own: each unit has a module here
+(``u1.py``, ``u6.py``, …) with ``UNIT``, ``perfect(key)`` and ``DEFECTS``, a candidate's own words
+and defects chosen on that paper's data. The demo disc holds a perfect candidate, then candidates
+that each carry the n-th defect of every unit, then the special cases of §1 (empty folder, corrupt
+workbook, absent, not on the roster). ``expected.json`` at the disc's root gives every candidate's
 points per criterion, status and flag codes; tests grade the disc and compare.
 
     python -m grader.samples sample_submissions/2026A-demo
