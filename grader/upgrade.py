@@ -44,7 +44,28 @@ IMAGE_SETTINGS = ("naming", "frame", "hash")  # schema 1 kept these in criteria 
 _UNIT_2 = {"board": "board", "id_column": "product_id",
            "pool_columns": {"product_id": "product_id", "cost": "purchase_cost_cny", "freight": "freight_cny",
                             "weight": "weight_kg", "moq": "moq", "supplier_stock": "supplier_stock"}}
+_VARIANTS = {"columns": {"sku": "sku", "color": "color", "size": "size", "price": "price_usd", "stock": "stock",
+                         "lead_time": "lead_time_days"}}
+_PRICING = {"columns": {"sku": "sku", "price": "price_usd", "promo_price": "promo_price_usd",
+                        "promo_start": "promo_start", "promo_end": "promo_end", "stock": "stock",
+                        "lead_time": "lead_time_days"}}
+_SHIPPING = {"columns": {"parcel_id": "parcel_id", "method": "method", "chargeable_weight": "chargeable_weight_kg",
+                         "freight": "freight_cny"}}
 IMPLIED: dict[str, dict[str, Any]] = {
+    "parcel_methods": _SHIPPING,
+    "parcel_chargeable_weights": _SHIPPING,
+    "parcel_freights": _SHIPPING,
+    "inbound_rows": {"columns": {"sku": "sku", "quantity": "quantity", "warehouse": "warehouse", "date": "date"}},
+    "outbound_rows": {"columns": {"order_id": "order_id", "sku": "sku", "quantity": "quantity"}},
+    "closing_stock": {"columns": {"sku": "sku", "quantity": "quantity", "closing_stock": "closing_stock"}},
+    "tracking_numbers": {"columns": {"order_id": "order_id", "method": "method", "tracking_no": "tracking_no"}},
+    "variant_coverage": _VARIANTS,
+    "variant_skus": _VARIANTS,
+    "variant_values": _VARIANTS,
+    "price_band": _PRICING,
+    "promotion": _PRICING,
+    "stock_cover": _PRICING,
+    "lead_times": _PRICING,
     "selection_rules": _UNIT_2,
     "board_fields": _UNIT_2,
     "supplier_rows": {**_UNIT_2, "sheet": "suppliers"},

@@ -48,7 +48,8 @@ def edit(path: Path, old: str, new: str) -> None:
      ("criterion U2-01 reads sheet 'board' (its board parameter), which [deliverables.u2_selection] does not "
      "declare (sheets: boards, suppliers, template)")),
     ('columns.closing_stock = ["期末库存"', 'columns.closing_stok = ["期末库存"',
-     ("criterion U7-06 reads column 'closing_stock' (fixed by its check) of sheet 'stock', which "
+     ("criterion U7-06 reads column 'closing_stock' (its columns.closing_stock parameter) of sheet 'stock', "
+      "which "
      "[deliverables.u7_logistics.sheets.stock] does not declare (columns: sku, closing_stok)")),
     ('unit1_field = "username"', 'unit1_field = "user_name"',
      ("criterion U8-02 reads field 'user_name' (its unit1_field parameter) of sheet 'company', which "

@@ -26,15 +26,29 @@ UNIT_2 = [  # unit 2's sheet and column names, fixed in code before schema 2
     ("U2-05", [*LAYOUT, 'sheet = "template"', 'stock_column = "stock"', 'weight_column = "weight_kg"']),
     ("U2-06", [*LAYOUT, 'sheet = "template"', 'sku_column = "sku"', 'image_column = "main_image"']),
 ]
+VARIANTS = ('columns = { sku = "sku", color = "color", size = "size", price = "price_usd", stock = "stock", '
+            'lead_time = "lead_time_days" }')
+PRICING = ('columns = { sku = "sku", price = "price_usd", promo_price = "promo_price_usd", promo_start = "promo_start", '
+           'promo_end = "promo_end", stock = "stock", lead_time = "lead_time_days" }')
+SHIPPING = ('columns = { parcel_id = "parcel_id", method = "method", chargeable_weight = "chargeable_weight_kg", '
+            'freight = "freight_cny" }')
+UNIT_7 = [("U7-01", SHIPPING), ("U7-02", SHIPPING), ("U7-03", SHIPPING),
+          ("U7-04", 'columns = { sku = "sku", quantity = "quantity", warehouse = "warehouse", date = "date" }'),
+          ("U7-05", 'columns = { order_id = "order_id", sku = "sku", quantity = "quantity" }'),
+          ("U7-06", 'columns = { sku = "sku", quantity = "quantity", closing_stock = "closing_stock" }'),
+          ("U7-07", 'columns = { order_id = "order_id", method = "method", tracking_no = "tracking_no" }')]
 CHANGES = [
     "add schema = 2 at the top of the rubric",
     "move naming from the parameters of criterion U4-01 to [deliverables.u4_images]",
     "move frame from the parameters of criterion U4-04 to [deliverables.u4_images]",
     "move hash from the parameters of criterion U4-05 to [deliverables.u4_images]",
     *[f"add {added} to the parameters of criterion {criterion}" for criterion, names in UNIT_2 for added in names],
+    *[f"add {VARIANTS} to the parameters of criterion U3-{n}" for n in (10, 11, 12)],
     "add resized_sides = [800, 1000, 1500] to the parameters of criterion U4-05",
     "add resized_quality = 75 to the parameters of criterion U4-05",
     'add same_rules_as = ["U3-01", "U3-03", "U3-04"] to the parameters of criterion U5-01',
+    *[f"add {PRICING} to the parameters of criterion U5-0{n}" for n in (6, 7, 8, 9)],
+    *[f"add {added} to the parameters of criterion {criterion}" for criterion, added in UNIT_7],
     ('add elements = ["greets_by_name", "cites_order", "addresses_case", "offers_resolution", "closes_signed", '
     '"english", "word_count", "no_prohibited"] to the parameters of criterion U8-03'),
     "add digit_run = 7 to the parameters of criterion U8-03",

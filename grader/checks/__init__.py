@@ -55,8 +55,8 @@ class CheckContext:
 @dataclass(frozen=True)
 class Reads:
     """A sheet a check reads and the columns or fields it reads in it. Each entry is the name of
-    the criterion parameter holding the name (a text; a list or a table's keys give several), or
-    ``"=name"`` for the name itself. ``deliverable`` is the ``uses`` parameter naming another
+    the criterion parameter holding the name (a text; a list or a table's keys give several), one
+    entry of a table parameter (``"columns.price"``), or ``"=name"`` for the name itself. ``deliverable`` is the ``uses`` parameter naming another
     unit's deliverable, or "" for the unit's own."""
 
     sheet: str
@@ -68,6 +68,10 @@ class Reads:
         """The names an entry stands for with these parameters (a missing parameter: none)."""
         if entry.startswith("="):
             return [entry[1:]]
+        if "." in entry:  # one entry of a table parameter: "columns.price"
+            table, name = entry.split(".", 1)
+            value = params.get(table)
+            return [str(value[name])] if isinstance(value, dict) and isinstance(value.get(name), str) else []
         value = params.get(entry)
         if isinstance(value, str):
             return [value]

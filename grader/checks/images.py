@@ -186,9 +186,9 @@ def _format_params(key: Key, params: dict[str, Any]) -> list[str]:
 
 @check("image_formats", params=("formats", "modes", "pt_png_modes", "max_bytes"), validate=_format_params)
 def image_formats(ctx: CheckContext) -> Outcome:
-    """Every slot image really is what its extension says (the bytes, not the name: MPO counts as
-    JPEG), decodes fully, is in RGB mode (a PT image saved as PNG may also be RGBA) and is at most
-    5 MB (5 × 1024 × 1024 bytes).
+    """Every slot image really is what its extension says (the bytes, not the name: ``formats`` maps
+    each extension to the formats it may hold), decodes fully, is in one of ``modes`` (a PT image
+    saved as PNG in one of ``pt_png_modes``) and is at most ``max_bytes`` bytes.
 
     Okay: an RGB JPEG named ``.jpg`` of 5,242,880 bytes; an RGBA PNG named ``HKB100.PT02.png``.
     Fails: a PNG named ``.jpg``, a truncated JPEG, CMYK, palette or greyscale, RGBA on MAIN,
@@ -227,10 +227,10 @@ def _size_params(key: Key, params: dict[str, Any]) -> list[str]:
 
 @check("image_sizes", params=("tolerance", "main_min", "main_max", "pt_min"), validate=_size_params)
 def image_sizes(ctx: CheckContext) -> Outcome:
-    """MAIN is square (|w − h| ≤ 1% of the longer side) with both sides 1000–10000 px; each PT
-    image's longest side is at least 800 px. Sizes are as displayed (EXIF orientation applied);
-    an image refused for its pixel count is judged by the size in its header. With no PT image
-    the PT condition has nothing to fail.
+    """The main image is square (|w − h| ≤ ``tolerance`` of the longer side) with both sides
+    ``main_min``–``main_max`` px; each PT image's longest side is at least ``pt_min`` px. Sizes are
+    as displayed (EXIF orientation applied); an image refused for its pixel count is judged by the
+    size in its header. With no PT image the PT condition has nothing to fail.
 
     Okay: MAIN 1000×1000, 1000×1010, 10000×10000; PT 800×533. Fails: MAIN 1000×1011, 999×999,
     10001×10001, MAIN missing; PT 799×600.

@@ -377,7 +377,7 @@ def _base_price(key: Key, params: dict[str, Any]) -> list[str]:
 
 @check("title_length_brand", reads=(Reads("sheet", fields=("field",)),), needs=("product.brand",), params=("sheet", "field", "min_length", "max_length"))
 def title_length_brand(ctx: CheckContext) -> Outcome:
-    """The title is 80–200 characters (after convention 3) and starts with the brand.
+    """The title is ``min_length``–``max_length`` characters (after convention 3) and starts with the brand.
 
     Okay: ``HydroKeep Insulated Water Bottle …`` of 80 to 200 characters; ``hydrokeep-Bottle …``
     (case ignored, a non-letter follows). Fails: 79 or 201 characters; ``HydroKeeper Bottle …``
@@ -398,8 +398,8 @@ def title_length_brand(ctx: CheckContext) -> Outcome:
 @check("title_keywords", reads=(Reads("sheet", fields=("field",)),), needs=("keywords.keyword", "keywords.search_volume"), params=("sheet", "field", "min_keywords"),
        validate=_library_present)
 def title_keywords(ctx: CheckContext) -> Outcome:
-    """The title holds at least 3 library keywords, each as a contiguous phrase (plural/singular,
-    case and hyphens aside; one typo in a word longer than 5 letters).
+    """The title holds at least ``min_keywords`` library keywords, each as a contiguous phrase
+    (plural/singular, case and hyphens aside; the typo rule of convention 12).
 
     Okay: ``… Insulated Water Botle, Vacuum Flasks …`` (insulated water bottle, water bottle,
     vacuum flask). Fails: two keywords only; ``Vacum Flsk`` (a typo in the 5-letter ``flask``).
@@ -419,8 +419,9 @@ def title_keywords(ctx: CheckContext) -> Outcome:
 @check("title_form", reads=(Reads("sheet", fields=("field",)),), params=("sheet", "field", "forbidden", "max_repeats", "repeat_exempt",
                              "caps_max_letters", "minor_words"))
 def title_form(ctx: CheckContext) -> Outcome:
-    """Title form: none of ``! $ ? _ { } ^ ¬ ¦``; no word more than twice (minor words aside); no
-    all-caps word longer than 4 letters; each major word capitalised; no Chinese characters.
+    """Title form: none of the ``forbidden`` characters; no word more than ``max_repeats`` times
+    (``repeat_exempt`` aside); no all-caps word longer than ``caps_max_letters`` letters; each major
+    word (not one of ``minor_words``) capitalised; no Chinese characters.
 
     Okay: ``HydroKeep Insulated Water Bottle with BPA Free Lid, 500ml``. Fails: ``… Bottle!``;
     ``Bottle Bottle Bottle``; ``LEAKPROOF``; ``… water Bottle``; ``… 保温杯``.
@@ -468,8 +469,9 @@ def no_banned_words(ctx: CheckContext) -> Outcome:
 
 @check("bullets", reads=(Reads("sheet", fields=("fields",)),), params=("sheet", "fields", "min_length", "max_length", "similar_at"))
 def bullets(ctx: CheckContext) -> Outcome:
-    """Five bullets, each 10–500 characters and less than 90 similar (``fuzz.ratio``, case-folded,
-    spaces collapsed) to every earlier bullet — an equal share per bullet; the earlier one keeps its share.
+    """The ``fields`` bullets, each ``min_length``–``max_length`` characters and less than
+    ``similar_at`` similar (``fuzz.ratio``, case-folded, spaces collapsed) to every earlier bullet —
+    an equal share per bullet; the earlier one keeps its share.
 
     Okay: five different sentences. Fails: a 9-character bullet; bullet 4 at 90 similarity to
     bullet 2 (bullet 4 loses its share, bullet 2 keeps it); a bullet left empty.
@@ -506,9 +508,9 @@ def bullets(ctx: CheckContext) -> Outcome:
 @check("search_terms", reads=(Reads("sheet", fields=("field", "title_field")),), needs=("keywords.keyword", "keywords.search_volume", "product.other_brands"),
        params=("sheet", "field", "title_field", "max_bytes", "min_keywords"), validate=_library_present)
 def search_terms(ctx: CheckContext) -> Outcome:
-    """Search terms: at most 249 bytes in UTF-8, at least 5 library keywords not already in the title
-    (a keyword counts when all its words appear anywhere), no word repeated (case aside, number
-    kept), no other brand the materials name.
+    """Search terms: at most ``max_bytes`` bytes in UTF-8, at least ``min_keywords`` library keywords
+    not already in the title (a keyword counts when all its words appear anywhere), no word repeated
+    (case aside, number kept), no other brand the materials name.
 
     Okay: ``stainless steel leak proof sports gym reusable kids …`` (≤ 249 bytes). Fails: 250 bytes;
     ``bottle … bottle``; ``AquaPeak``; four new keywords only.
@@ -535,7 +537,7 @@ def search_terms(ctx: CheckContext) -> Outcome:
 @check("tags", reads=(Reads("sheet", fields=("field",)),), needs=("keywords.keyword", "keywords.search_volume"), params=("sheet", "field", "min_tags", "max_tags", "separators"),
        validate=_library_present)
 def tags(ctx: CheckContext) -> Outcome:
-    """3–10 tags (separated by , ; ， ； 、 | or line breaks), each a library keyword or within one
+    """``min_tags``–``max_tags`` tags (split on ``separators``), each a library keyword or within one
     typo of one (case, plural/singular and hyphens aside).
 
     Okay: ``insulated water bottle, Vacuum Flasks; travel-mug``. Fails: two tags; eleven tags;
@@ -566,8 +568,8 @@ def tags(ctx: CheckContext) -> Outcome:
 @check("description_facts", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts",), params=("sheet", "field", "min_length", "max_length", "facts"),
        validate=_facts_present)
 def description_facts(ctx: CheckContext) -> Outcome:
-    """The description is 200–2000 characters and states the product's material and size (any of
-    each fact's phrases in the key, with the typo rule of convention 12).
+    """The description is ``min_length``–``max_length`` characters and states each of ``facts`` (any
+    of each fact's phrases in the key, with the typo rule of convention 12).
 
     Okay: ``… made of 18/8 stainless steel … holds 500 ml …``. Fails: 199 or 2001 characters; no
     size phrase; ``stainles stel`` (a typo in the 5-letter ``steel``).
@@ -587,9 +589,9 @@ def description_facts(ctx: CheckContext) -> Outcome:
 @check("chinese_title", reads=(Reads("sheet", fields=("field",)),), needs=("keywords_cn.keyword", "banned_words.chinese"), params=("sheet", "field", "min_keywords"),
        validate=_chinese_present)
 def chinese_title(ctx: CheckContext) -> Outcome:
-    """title_cn holds at least 2 Chinese library keywords (as substrings) and no advertising-law
-    absolute word: a jieba token that is a listed word or begins with one (最佳, 最好), the allow-list
-    (最近 …) excepted; the Chinese keywords and the allow-list are jieba's user dictionary.
+    """title_cn holds at least ``min_keywords`` Chinese library keywords (as substrings) and no
+    advertising-law absolute word: a jieba token that is a listed word or begins with one, the
+    allow-list excepted; the Chinese keywords and the allow-list are jieba's user dictionary.
 
     Okay: ``HydroKeep 保温杯 不锈钢水杯 最近上新``. Fails: ``最好的保温杯 不锈钢水杯``; ``全网第一``;
     one keyword only.
@@ -614,9 +616,11 @@ def chinese_title(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U3-10 … U3-12
 
 
-def variant_of(row: Row, key: Key) -> tuple[str | None, str | None]:
-    """The colour and size codes a variant row names, None where it names none of the materials'."""
-    return colour_index(key).get(equal_text(row.value("color"))), size_index(key).get(equal_text(row.value("size")))
+def variant_of(row: Row, key: Key, columns: dict[str, str]) -> tuple[str | None, str | None]:
+    """The colour and size codes a variant row names (in its ``columns["color"]`` and
+    ``columns["size"]``), None where it names none of the materials'."""
+    return (colour_index(key).get(equal_text(row.value(columns["color"]))),
+            size_index(key).get(equal_text(row.value(columns["size"]))))
 
 
 def _row_evidence(sheet: Sheet, row: Row, column: str, message: str, message_zh: str, *,
@@ -627,7 +631,8 @@ def _row_evidence(sheet: Sheet, row: Row, column: str, message: str, message_zh:
     return at(sheet, cell, message, message_zh, expected=expected, ok=ok)
 
 
-@check("variant_coverage", reads=(Reads("sheet", columns=("=color", "=size")),), needs=("product.colors", "product.sizes"), params=("sheet",),
+@check("variant_coverage", reads=(Reads("sheet", columns=("columns.color", "columns.size")),),
+       needs=("product.colors", "product.sizes"), params=("sheet", "columns"),
        validate=_variants_present)
 def variant_coverage(ctx: CheckContext) -> Outcome:
     """The variants cover every colour × size of the materials exactly once: the share is
@@ -641,21 +646,23 @@ def variant_coverage(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     combos = variant_skus(ctx.key)
+    columns = ctx.params["columns"]
     seen: set[tuple[str, str]] = set()
     duplicates = unknown = 0
     evidence = []
     for row in sheet.rows:
-        colour, size = variant_of(row, ctx.key)
-        where = "color" if colour is None else "size"
+        colour, size = variant_of(row, ctx.key, columns)
+        role = "color" if colour is None else "size"
+        where = columns[role]
         if colour is None or size is None:
             unknown += 1
             evidence.append(_row_evidence(
                 sheet, row, where, f"row {row.number}: {where} {shown(row.value(where))} is not one of the materials'",
-                f"第 {row.number} 行：{'颜色' if where == 'color' else '尺码'} {shown(row.value(where))} 不在材料中",
+                f"第 {row.number} 行：{'颜色' if role == 'color' else '尺码'} {shown(row.value(where))} 不在材料中",
                 expected="a colour and a size of the materials"))
         elif (colour, size) in seen:
             duplicates += 1
-            evidence.append(_row_evidence(sheet, row, "color", f"row {row.number}: {colour} × {size} repeated",
+            evidence.append(_row_evidence(sheet, row, columns["color"], f"row {row.number}: {colour} × {size} repeated",
                                           f"第 {row.number} 行：{colour} × {size} 重复", expected="each once"))
         else:
             seen.add((colour, size))
@@ -672,7 +679,8 @@ def variant_coverage(ctx: CheckContext) -> Outcome:
     return Outcome(Fraction(earned, len(combos)), tuple(evidence))
 
 
-@check("variant_skus", reads=(Reads("sheet", columns=("=sku", "=color", "=size")),), needs=("product.parent_sku", "product.colors", "product.sizes"), params=("sheet",),
+@check("variant_skus", reads=(Reads("sheet", columns=("columns.sku", "columns.color", "columns.size")),),
+       needs=("product.parent_sku", "product.colors", "product.sizes"), params=("sheet", "columns"),
        validate=_variants_present)
 def variant_skus_check(ctx: CheckContext) -> Outcome:
     """Each variant sku is ``<PARENT>-<COLOR>-<SIZE>`` with the materials' codes (case kept, for the
@@ -685,12 +693,13 @@ def variant_skus_check(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     skus = variant_skus(ctx.key)
+    columns = ctx.params["columns"]
     valid = set(skus.values())
     seen: set[str] = set()
     evidence = []
     for row in sheet.rows:
-        sku = nfkc(row.value("sku"))
-        colour, size = variant_of(row, ctx.key)
+        sku = nfkc(row.value(columns["sku"]))
+        colour, size = variant_of(row, ctx.key, columns)
         own = skus.get((colour, size)) if colour and size else None
         if sku not in valid:
             message = f"row {row.number}: sku {sku or '(empty)'} is not <PARENT>-<COLOR>-<SIZE> with the materials' codes"
@@ -703,7 +712,8 @@ def variant_skus_check(ctx: CheckContext) -> Outcome:
         else:
             seen.add(sku)
             continue
-        evidence.append(_row_evidence(sheet, row, "sku", message, message_zh, expected=own or "<PARENT>-<COLOR>-<SIZE>"))
+        evidence.append(_row_evidence(sheet, row, columns["sku"], message, message_zh,
+                                      expected=own or "<PARENT>-<COLOR>-<SIZE>"))
     if not sheet.rows:
         evidence.append(Evidence("no variant rows", "没有变体行", file=sheet.file, sheet=sheet.name, found="(empty)"))
     if evidence:
@@ -712,11 +722,13 @@ def variant_skus_check(ctx: CheckContext) -> Outcome:
                                           file=sheet.file, sheet=sheet.name, ok=True),))
 
 
-@check("variant_values", reads=(Reads("sheet", columns=("=sku", "=price_usd", "=stock", "=lead_time_days")),), needs=("product.base_price_usd",),
-       params=("sheet", "price_tolerance", "min_lead_days", "max_lead_days"), validate=_base_price)
+@check("variant_values", reads=(Reads("sheet", columns=("columns.price", "columns.stock", "columns.lead_time")),),
+       needs=("product.base_price_usd",),
+       params=("sheet", "columns", "price_tolerance", "min_lead_days", "max_lead_days"), validate=_base_price)
 def variant_values(ctx: CheckContext) -> Outcome:
-    """Each variant row: price_usd > 0 and within ±30% of the base price (ends included), stock a
-    whole number ≥ 0, lead_time_days a whole number 1–7.
+    """Each variant row: its price (``columns["price"]``) > 0 and within ± ``price_tolerance`` of
+    the base price (ends included), its stock a whole number ≥ 0, its lead time a whole number
+    ``min_lead_days``–``max_lead_days``.
 
     Okay: 24.99 / 80 / 3 with a base price of 24.99. Fails: 32.49 (more than 30% above 24.99);
     ``12.5`` in stock; lead time 8 or 0; no rows.
@@ -730,9 +742,9 @@ def variant_values(ctx: CheckContext) -> Outcome:
     low, high = base - base * tolerance, base + base * tolerance
     evidence = []
     for row in sheet.rows:
-        problems = variant_value_problems(row, low, high, p["min_lead_days"], p["max_lead_days"])
+        problems = variant_value_problems(row, p["columns"], low, high, p["min_lead_days"], p["max_lead_days"])
         ref = Cell(None, f"row {row.number}")
-        found = " / ".join(shown(row.value(c)) for c in ("price_usd", "stock", "lead_time_days"))
+        found = " / ".join(shown(row.value(p["columns"][c])) for c in ("price", "stock", "lead_time"))
         evidence.append(verdict(sheet, ref, f"row {row.number}", f"第 {row.number} 行", problems,
                                 expected=f"price {low}–{high}, stock ≥ 0, lead time "
                                          f"{p['min_lead_days']}–{p['max_lead_days']}", found=found))
@@ -742,19 +754,21 @@ def variant_values(ctx: CheckContext) -> Outcome:
     return Outcome(Fraction(1 if ok else 0), tuple(evidence))
 
 
-def variant_value_problems(row: Row, low: Decimal, high: Decimal, min_lead: int, max_lead: int) -> list[Problem]:
+def variant_value_problems(row: Row, columns: dict[str, str], low: Decimal, high: Decimal, min_lead: int,
+                           max_lead: int) -> list[Problem]:
     problems = []
-    price = to_number(row.value("price_usd"))
+    price_cell, stock_cell, lead_cell = (row[columns[role]] for role in ("price", "stock", "lead_time"))
+    price = to_number(price_cell.value)
     if price is None or price <= 0 or not low <= price <= high:
-        problems.append(Problem(f"price {shown(row.value('price_usd'))} ({row['price_usd'].ref}) not in {low}–{high}",
-                                f"价格 {shown(row.value('price_usd'))} 不在 {low}–{high}"))
-    stock = to_whole(row.value("stock"))
+        problems.append(Problem(f"price {shown(price_cell.value)} ({price_cell.ref}) not in {low}–{high}",
+                                f"价格 {shown(price_cell.value)} 不在 {low}–{high}"))
+    stock = to_whole(stock_cell.value)
     if stock is None or stock < 0:
-        problems.append(Problem(f"stock {shown(row.value('stock'))} ({row['stock'].ref}) is not a whole number ≥ 0",
-                                f"库存 {shown(row.value('stock'))} 不是 ≥ 0 的整数"))
-    lead = to_whole(row.value("lead_time_days"))
+        problems.append(Problem(f"stock {shown(stock_cell.value)} ({stock_cell.ref}) is not a whole number ≥ 0",
+                                f"库存 {shown(stock_cell.value)} 不是 ≥ 0 的整数"))
+    lead = to_whole(lead_cell.value)
     if lead is None or not min_lead <= lead <= max_lead:
-        problems.append(Problem(f"lead time {shown(row.value('lead_time_days'))} ({row['lead_time_days'].ref}) "
+        problems.append(Problem(f"lead time {shown(lead_cell.value)} ({lead_cell.ref}) "
                                 f"not a whole number {min_lead}–{max_lead}",
-                                f"备货期 {shown(row.value('lead_time_days'))} 不在 {min_lead}–{max_lead} 天"))
+                                f"备货期 {shown(lead_cell.value)} 不在 {min_lead}–{max_lead} 天"))
     return problems

@@ -206,12 +206,12 @@ class Choice:
     method: str | None
     quote: Quote | None
 
-    def refusal(self, sheet: Sheet, labels: dict[str, list[str]]) -> Evidence | None:
+    def refusal(self, sheet: Sheet, labels: dict[str, list[str]], method_column: str) -> Evidence | None:
         """Why nothing can be graded for this parcel (no row, unknown or ineligible method)."""
         pid = self.parcel.parcel_id
         if self.row is None:
             return absent(sheet, f"parcel {pid}", f"包裹 {pid}", pid)
-        cell = self.row["method"]
+        cell = self.row[method_column]
         if self.method is None:
             return at(sheet, cell, f"parcel {pid}: {shown(cell.value)!r} is not a method of the materials",
                       f"包裹 {pid}：{shown(cell.value)} 不是材料中的物流方式", expected=" / ".join(labels))
@@ -224,11 +224,12 @@ class Choice:
 
 def choices(ctx: CheckContext, sheet: Sheet) -> list[Choice]:
     m = materials(ctx)
-    rows = first_rows(sheet, "parcel_id")
+    c = ctx.params["columns"]
+    rows = first_rows(sheet, c["parcel_id"])
     out = []
     for parcel in m.parcels:
         row = rows.get(parcel.parcel_id.upper())
-        method = method_of(row.value("method"), ctx.params["methods"]) if row is not None else None
+        method = method_of(row.value(c["method"]), ctx.params["methods"]) if row is not None else None
         out.append(Choice(parcel, row, method, quote(m.rates, method, parcel) if method else None))
     return out
 
@@ -236,7 +237,7 @@ def choices(ctx: CheckContext, sheet: Sheet) -> list[Choice]:
 # ---------------------------------------------------------------- U7-01
 
 
-@check("parcel_methods", reads=(Reads("sheet", columns=("=parcel_id", "=method")),), needs=NEEDS, params=("sheet", "methods"), validate=guarantees)
+@check("parcel_methods", reads=(Reads("sheet", columns=("columns.parcel_id", "columns.method")),), needs=NEEDS, params=("sheet", "columns", "methods"), validate=guarantees)
 def parcel_methods(ctx: CheckContext) -> Outcome:
     """Each parcel's method is eligible (weight, size, destination) and right for its requirement:
     the cheapest eligible method, or the urgent method for an urgent parcel — an equal share per parcel.
@@ -251,13 +252,14 @@ def parcel_methods(ctx: CheckContext) -> Outcome:
         return missing
     m = materials(ctx)
     share = Fraction(1, len(m.parcels))
-    earned, evidence = Fraction(0), missing_columns(sheet, ("parcel_id", "method"))
+    c = ctx.params["columns"]
+    earned, evidence = Fraction(0), missing_columns(sheet, (c["parcel_id"], c["method"]))
     for choice in choices(ctx, sheet):
-        refusal = choice.refusal(sheet, ctx.params["methods"])
+        refusal = choice.refusal(sheet, ctx.params["methods"], c["method"])
         if refusal is not None:
             evidence.append(refusal)
             continue
-        parcel, cell = choice.parcel, choice.row["method"]
+        parcel, cell = choice.parcel, choice.row[c["method"]]
         pid, right = parcel.parcel_id, right_methods(m.rates, parcel)
         if choice.method in right:
             earned += share
@@ -291,9 +293,10 @@ def _graded_number(ctx: CheckContext, *, column: str, unit: str | None, toleranc
         return missing
     found_choices = choices(ctx, sheet)
     share = Fraction(1, len(found_choices))
-    earned, evidence = Fraction(0), missing_columns(sheet, ("parcel_id", "method", column))
+    c = ctx.params["columns"]
+    earned, evidence = Fraction(0), missing_columns(sheet, (c["parcel_id"], c["method"], column))
     for choice in found_choices:
-        refusal = choice.refusal(sheet, ctx.params["methods"])
+        refusal = choice.refusal(sheet, ctx.params["methods"], c["method"])
         if refusal is not None:
             evidence.append(refusal)
             continue
@@ -316,33 +319,33 @@ def _graded_number(ctx: CheckContext, *, column: str, unit: str | None, toleranc
     return Outcome(earned, tuple(evidence))
 
 
-@check("parcel_chargeable_weights", reads=(Reads("sheet", columns=("=parcel_id", "=method", "=chargeable_weight_kg")),), needs=NEEDS, params=("sheet", "methods", "tolerance_kg"),
+@check("parcel_chargeable_weights", reads=(Reads("sheet", columns=("columns.parcel_id", "columns.method", "columns.chargeable_weight")),), needs=NEEDS, params=("sheet", "columns", "methods", "tolerance_kg"),
        validate=guarantees)
 def parcel_chargeable_weights(ctx: CheckContext) -> Outcome:
-    """Each parcel's chargeable weight is right for the method the candidate chose, within the
-    tolerance (0.001 kg) — an equal share per parcel; a method the parcel is not eligible for earns 0.
+    """Each parcel's chargeable weight is right for the method the candidate chose, within
+    ``tolerance_kg`` — an equal share per parcel; a method the parcel is not eligible for earns 0.
 
     Okay: ``2.0`` or ``"2kg"`` for express on a 30×20×15 cm, 0.61 kg parcel (volumetric 1.8 kg,
     rounded up to 2.0); ``0.42`` for postal on a 0.42 kg parcel even where postal is not the
     cheapest. Fails: ``0.61`` for that express parcel (volumetric weight ignored); ``1.8`` (not
     rounded up); ``"350g"`` (grams in a kg column); any value for an ineligible method.
     """
-    return _graded_number(ctx, column="chargeable_weight_kg", unit="kg",
+    return _graded_number(ctx, column=ctx.params["columns"]["chargeable_weight"], unit="kg",
                           tolerance=Decimal(str(ctx.params["tolerance_kg"])), what="chargeable weight",
                           what_zh="计费重量", expected_of=lambda q: q.chargeable_kg, suffix=" kg")
 
 
-@check("parcel_freights", reads=(Reads("sheet", columns=("=parcel_id", "=method", "=freight_cny")),), needs=NEEDS, params=("sheet", "methods", "tolerance_cny"), validate=guarantees)
+@check("parcel_freights", reads=(Reads("sheet", columns=("columns.parcel_id", "columns.method", "columns.freight")),), needs=NEEDS, params=("sheet", "columns", "methods", "tolerance_cny"), validate=guarantees)
 def parcel_freights(ctx: CheckContext) -> Outcome:
-    """Each parcel's freight is right for the method the candidate chose, within the tolerance
-    (0.01 CNY), computed from the rate tables — an equal share per parcel; a wrong choice among
-    eligible methods does not cost these points again; an ineligible method earns 0.
+    """Each parcel's freight is right for the method the candidate chose, within ``tolerance_cny``,
+    computed from the rate tables — an equal share per parcel; a wrong choice among eligible methods
+    does not cost these points again; an ineligible method earns 0.
 
     Okay: ``56.64`` or ``"¥56.64"`` for postal on a 0.42 kg parcel to the US (92 × 0.42 + 18);
     ``153.13`` where the grader's 153.135 rounds to 153.14 (within 0.01). Fails: ``56.651``
     (0.011 off); the freight of another method than the row names; ``"56,64"`` (decimal comma).
     """
-    return _graded_number(ctx, column="freight_cny", unit=None,
+    return _graded_number(ctx, column=ctx.params["columns"]["freight"], unit=None,
                           tolerance=Decimal(str(ctx.params["tolerance_cny"])), what="freight",
                           what_zh="运费", expected_of=lambda q: q.freight_cny, suffix=" CNY")
 
@@ -390,7 +393,7 @@ def _value(reading: Any, typed: Any, what: str) -> Any:
     return reading if reading is not None else (what, typed)
 
 
-@check("inbound_rows", reads=(Reads("sheet", columns=("=sku", "=quantity", "=warehouse", "=date")),), needs=NEEDS, params=("sheet",), validate=guarantees)
+@check("inbound_rows", reads=(Reads("sheet", columns=("columns.sku", "columns.quantity", "columns.warehouse", "columns.date")),), needs=NEEDS, params=("sheet", "columns",), validate=guarantees)
 def inbound_rows(ctx: CheckContext) -> Outcome:
     """The inbound rows equal the materials' arrivals as a set — sku (case kept), quantity,
     warehouse and date; order ignored; a missing, changed, extra or repeated row fails.
@@ -403,17 +406,18 @@ def inbound_rows(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     expected = Counter((a.sku, a.quantity, equal_text(a.warehouse), a.date) for a in materials(ctx).arrivals)
-    found = [((nfkc(r.value("sku")), _value(to_whole(r.value("quantity")), r.value("quantity"), "a whole number"),
-               equal_text(r.value("warehouse")),
-               _value(to_date(r.value("date"), is_date_cell=r["date"].is_date), r.value("date"), "a date")), r)
+    c = ctx.params["columns"]
+    found = [((nfkc(r.value(c["sku"])), _value(to_whole(r.value(c["quantity"])), r.value(c["quantity"]), "a whole number"),
+               equal_text(r.value(c["warehouse"])),
+               _value(to_date(r.value(c["date"]), is_date_cell=r[c["date"]].is_date), r.value(c["date"]), "a date")), r)
              for r in sheet.rows]
 
     outcome = _rows_as_set(sheet, expected, found, "arrival", "到货记录")
-    columns = missing_columns(sheet, ("sku", "quantity", "warehouse", "date"))
+    columns = missing_columns(sheet, tuple(c[role] for role in ("sku", "quantity", "warehouse", "date")))
     return Outcome(outcome.share, tuple(columns) + outcome.evidence) if columns else outcome
 
 
-@check("outbound_rows", reads=(Reads("sheet", columns=("=order_id", "=sku", "=quantity")),), needs=NEEDS, params=("sheet",), validate=guarantees)
+@check("outbound_rows", reads=(Reads("sheet", columns=("columns.order_id", "columns.sku", "columns.quantity")),), needs=NEEDS, params=("sheet", "columns",), validate=guarantees)
 def outbound_rows(ctx: CheckContext) -> Outcome:
     """The outbound rows are exactly the orders whose key status is shipped — order id, sku
     (case kept) and quantity; order ignored; a missing, changed, extra or repeated row fails.
@@ -425,11 +429,12 @@ def outbound_rows(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     expected = Counter((s.order_id, s.sku, s.quantity) for s in materials(ctx).shipped)
-    found = [((nfkc(r.value("order_id")).upper(), nfkc(r.value("sku")),
-                _value(to_whole(r.value("quantity")), r.value("quantity"), "a whole number")), r) for r in sheet.rows]
+    c = ctx.params["columns"]
+    found = [((nfkc(r.value(c["order_id"])).upper(), nfkc(r.value(c["sku"])),
+                _value(to_whole(r.value(c["quantity"])), r.value(c["quantity"]), "a whole number")), r) for r in sheet.rows]
 
     outcome = _rows_as_set(sheet, expected, found, "shipped order", "已发货订单")
-    columns = missing_columns(sheet, ("order_id", "sku", "quantity"))
+    columns = missing_columns(sheet, tuple(c[role] for role in ("order_id", "sku", "quantity")))
     return Outcome(outcome.share, tuple(columns) + outcome.evidence) if columns else outcome
 
 
@@ -442,16 +447,16 @@ class Movement:
     quantity: int
 
 
-def _movements(sheet: Sheet, what: str, what_zh: str) -> tuple[list[Movement], dict[str, Evidence]]:
+def _movements(sheet: Sheet, c: dict[str, str], what: str, what_zh: str) -> tuple[list[Movement], dict[str, Evidence]]:
     """The sheet's rows with a sku as movements; skus with an unreadable quantity, with evidence."""
     moves, unreadable = [], {}
     for row in sheet.rows:
-        sku = nfkc(row.value("sku"))
+        sku = nfkc(row.value(c["sku"]))
         if not sku:
             continue
-        quantity = to_whole(row.value("quantity"))
+        quantity = to_whole(row.value(c["quantity"]))
         if quantity is None:
-            cell = row["quantity"]
+            cell = row[c["quantity"]]
             message = (f"{what} row {row.number}: quantity {shown(cell.value)!r} is not a whole number, "
                        f"so {sku}'s stock cannot be checked")
             unreadable.setdefault(sku, at(sheet, cell, message, f"{what_zh}第 {row.number} 行数量不是整数",
@@ -461,8 +466,9 @@ def _movements(sheet: Sheet, what: str, what_zh: str) -> tuple[list[Movement], d
     return moves, unreadable
 
 
-@check("closing_stock", reads=(Reads("inbound", columns=("=sku", "=quantity")), Reads("outbound", columns=("=sku", "=quantity")),
-       Reads("stock", columns=("=sku", "=closing_stock")),), needs=NEEDS, params=("inbound", "outbound", "stock"), validate=guarantees)
+@check("closing_stock", reads=(Reads("inbound", columns=("columns.sku", "columns.quantity")),
+                              Reads("outbound", columns=("columns.sku", "columns.quantity")),
+                              Reads("stock", columns=("columns.sku", "columns.closing_stock"))), needs=NEEDS, params=("inbound", "outbound", "stock", "columns"), validate=guarantees)
 def closing_stock(ctx: CheckContext) -> Outcome:
     """Closing stock = opening + inbound − outbound for every sku of the opening stock and of
     the candidate's rows, using the candidate's own inbound and outbound rows (every row counts).
@@ -478,17 +484,18 @@ def closing_stock(ctx: CheckContext) -> Outcome:
         if sheet is None:
             return missing
         sheets[name] = sheet
-    inbound, bad_in = _movements(sheets["inbound"], "inbound", "入仓")
-    outbound, bad_out = _movements(sheets["outbound"], "outbound", "出仓")
+    c = p["columns"]
+    inbound, bad_in = _movements(sheets["inbound"], c, "inbound", "入仓")
+    outbound, bad_out = _movements(sheets["outbound"], c, "outbound", "出仓")
     opening = materials(ctx).opening
     closing = expected_closing(opening, inbound, outbound)
     stock = sheets["stock"]
     rows = {}
     for row in stock.rows:
-        rows.setdefault(nfkc(row.value("sku")), row)  # case kept; the first row is graded (convention 6)
-    evidence = [*missing_columns(sheets["inbound"], ("sku", "quantity")),
-                *missing_columns(sheets["outbound"], ("sku", "quantity")),
-                *missing_columns(stock, ("sku", "closing_stock"))]
+        rows.setdefault(nfkc(row.value(c["sku"])), row)  # case kept; the first row is graded (convention 6)
+    evidence = [*missing_columns(sheets["inbound"], (c["sku"], c["quantity"])),
+                *missing_columns(sheets["outbound"], (c["sku"], c["quantity"])),
+                *missing_columns(stock, (c["sku"], c["closing_stock"]))]
     for sku in sorted(set(closing) | set(bad_in) | set(bad_out)):
         if sku in bad_in or sku in bad_out:
             evidence.append(bad_in.get(sku) or bad_out[sku])
@@ -497,7 +504,7 @@ def closing_stock(ctx: CheckContext) -> Outcome:
         if row is None:
             evidence.append(absent(stock, f"sku {sku}", f"SKU {sku}", closing[sku]))
             continue
-        cell = row["closing_stock"]
+        cell = row[c["closing_stock"]]
         found = to_whole(cell.value)
         want = closing[sku]
         sums = arithmetic(sku, opening, inbound, outbound)
@@ -533,11 +540,11 @@ def tracking_problem(number: str, method: Any, country: str) -> str:
     return "" if valid else f"not {tracking_form(method, country)}"
 
 
-@check("tracking_numbers", reads=(Reads("sheet", columns=("=order_id", "=method", "=tracking_no")),), needs=NEEDS, params=("sheet", "methods"), validate=guarantees)
+@check("tracking_numbers", reads=(Reads("sheet", columns=("columns.order_id", "columns.method", "columns.tracking_no")),), needs=NEEDS, params=("sheet", "columns", "methods"), validate=guarantees)
 def tracking_numbers(ctx: CheckContext) -> Outcome:
-    """Each shipped order has a confirmation row whose tracking number is valid for the method
-    named on that row (postal and e-packet: UPU S10 ending in CN; express: 10 digits) —
-    proportional over the key's shipped orders.
+    """Each shipped order has a confirmation row whose tracking number fits the form the key gives
+    the method named on that row (``tracking``: UPU S10 ending in ``tracking_country``, or
+    ``tracking_length`` digits) — proportional over the key's shipped orders.
 
     Okay: ``RR 473 124 829 CN`` or ``rr-47312482-9-cn`` for postal; ``1234567890`` for express.
     Fails: ``RR473124828CN`` (check digit); ``RR473124829US`` (country); a 9-digit express
@@ -547,23 +554,24 @@ def tracking_numbers(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     m = materials(ctx)
-    rows = first_rows(sheet, "order_id")
+    c = ctx.params["columns"]
+    rows = first_rows(sheet, c["order_id"])
     share = Fraction(1, len(m.shipped))
-    earned, evidence = Fraction(0), missing_columns(sheet, ("order_id", "method", "tracking_no"))
+    earned, evidence = Fraction(0), missing_columns(sheet, (c["order_id"], c["method"], c["tracking_no"]))
     for order in m.shipped:
         row = rows.get(order.order_id)
         if row is None:
             evidence.append(absent(sheet, f"order {order.order_id}", f"订单 {order.order_id}",
                                    order.order_id))
             continue
-        ident = method_of(row.value("method"), ctx.params["methods"])
+        ident = method_of(row.value(c["method"]), ctx.params["methods"])
         if ident is None:
-            cell = row["method"]
+            cell = row[c["method"]]
             evidence.append(at(sheet, cell, f"order {order.order_id}: {shown(cell.value)!r} is not a method "
                                             f"of the materials", f"订单 {order.order_id}：物流方式无法识别",
                                expected=" / ".join(ctx.params["methods"])))
             continue
-        cell = row["tracking_no"]
+        cell = row[c["tracking_no"]]
         number = compact(cell.value)
         problem = tracking_problem(number, m.rates.methods[ident], m.tracking_country)
         label = f"order {order.order_id} ({ident}): tracking number {number or '(empty)'}"

@@ -210,7 +210,7 @@ def new_title_rules(ctx: CheckContext) -> Outcome:
 @check("top_keywords_in_title", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume"), params=("sheet", "field", "top"),
        validate=_report_guarantees)
 def top_keywords_in_title(ctx: CheckContext) -> Outcome:
-    """The new title holds the report's top 3 keywords by search volume (ties keep the report's
+    """The new title holds the report's ``top`` keywords by search volume (ties keep the report's
     order), each as a contiguous phrase under convention 12 — an equal share each.
 
     Okay: ``HydroKeep Insulated Water Bottle, Stainless Steel Water Bottle …``. Fails one share
@@ -237,7 +237,7 @@ def top_keywords_in_title(ctx: CheckContext) -> Outcome:
        validate=_old_title)
 def title_rewritten(ctx: CheckContext) -> Outcome:
     """The new title is a real rewrite: ``fuzz.ratio`` with the old title (case-folded, spaces
-    collapsed) below 85.
+    collapsed) below ``similar_at``.
 
     Okay: a new title 84 similar to the old one. Fails: 85 or more similar; an empty title.
     """
@@ -260,8 +260,8 @@ def title_rewritten(ctx: CheckContext) -> Outcome:
 @check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume", "banned_words.english"),
        params=("sheet", "field", "max_bytes", "min_keywords"))
 def optimised_search_terms(ctx: CheckContext) -> Outcome:
-    """Search terms at most 249 bytes in UTF-8, at least 5 report keywords (all words anywhere;
-    they may also stand in the title), no word repeated, no banned word.
+    """Search terms at most ``max_bytes`` bytes in UTF-8, at least ``min_keywords`` report keywords
+    (all words anywhere; they may also stand in the title), no word repeated, no banned word.
 
     Okay: ``insulated stainless steel water bottle vacuum flask leak proof …``. Fails: 250 bytes;
     four report keywords; ``bottle … bottles`` is fine but ``bottle … Bottle`` is a repeat; ``best seller``.
@@ -284,8 +284,8 @@ def optimised_search_terms(ctx: CheckContext) -> Outcome:
 @check("optimised_description", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts", "banned_words.english"),
        params=("sheet", "field", "min_length", "max_length", "facts"))
 def optimised_description(ctx: CheckContext) -> Outcome:
-    """The new description has no banned word, is 200–2000 characters and states the material and
-    the size (the key's fact phrases).
+    """The new description has no banned word, is ``min_length``–``max_length`` characters and
+    states each of ``facts`` (the key's fact phrases).
 
     Okay: a 400-character text naming ``stainless steel`` and ``750 ml``. Fails: 199 characters;
     ``100% quality guaranteed``; no material phrase.
@@ -305,11 +305,11 @@ def optimised_description(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- pricing rows
 
 
-def pricing_rows(sheet: Sheet) -> dict[str, Row]:
-    """Each SKU's first row (convention 6), SKUs compared with case kept (convention 3)."""
+def pricing_rows(sheet: Sheet, c: dict[str, str]) -> dict[str, Row]:
+    """Each SKU's first row (convention 6), SKUs (in ``c["sku"]``) compared with case kept (convention 3)."""
     rows: dict[str, Row] = {}
     for row in sheet.rows:
-        sku = nfkc(row.value("sku"))
+        sku = nfkc(row.value(c["sku"]))
         if sku:
             rows.setdefault(sku, row)
     return rows
@@ -324,23 +324,24 @@ def _per_sku(ctx: CheckContext) -> tuple[Sheet | None, dict[str, Row], Outcome |
     sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
     if sheet is None:
         return None, {}, missing
-    return sheet, pricing_rows(sheet), None
+    return sheet, pricing_rows(sheet, ctx.params["columns"]), None
 
 
 # ---------------------------------------------------------------- U5-06
 
 
-@check("price_band", reads=(Reads("sheet", columns=("=sku", "=price_usd")),), needs=("optimization.skus", "optimization.exchange_rate", "optimization.commission_rate"),
-       params=("sheet", "above_median_share"), validate=_price_guarantees)
+@check("price_band", reads=(Reads("sheet", columns=("columns.sku", "columns.price")),), needs=("optimization.skus", "optimization.exchange_rate", "optimization.commission_rate"),
+       params=("sheet", "columns", "above_median_share"), validate=_price_guarantees)
 def price_band(ctx: CheckContext) -> Outcome:
     """Each SKU's new price: from the break-even floor to the competitor median (ends included) earns
-    the full share; above the median but below the old price earns ``above_median_share`` (1 of 3
-    points); anything else 0 — averaged over the key's SKUs.
+    the full share; above the median but below the old price earns ``above_median_share``; anything
+    else 0 — averaged over the key's SKUs.
 
     Okay: 24.99 with floor 9.94, median 25.24. Partly: 25.25 (above the median), 34.98 (below the
     old 34.99). Fails: 34.99 (the old price), 9.93 (below the floor), ``25,24`` (not a number), no row.
     """
     sheet, rows, missing = _per_sku(ctx)
+    c = ctx.params["columns"]
     if missing:
         return missing
     partial = Fraction(str(ctx.params["above_median_share"]))
@@ -352,7 +353,7 @@ def price_band(ctx: CheckContext) -> Outcome:
             evidence.append(_no_row(sheet, sku))
             continue
         low, middle, high = floor_price(ctx.key, sku), competitor_median(ctx.key, sku), old_price(ctx.key, sku)
-        price = exact(row.value("price_usd"))
+        price = exact(row.value(c["price"]))
         band = f"floor {usd(low)}, median {usd(middle)}, old price {usd(high)}"
         if price is not None and low <= price <= middle:
             share, what, what_zh = Fraction(1), "between the floor and the competitor median", "在保本价与竞品中位数之间"
@@ -364,8 +365,8 @@ def price_band(ctx: CheckContext) -> Outcome:
             share, what, what_zh = Fraction(0), "below the floor" if price < low else "at or above the old price", \
                 "低于保本价" if price < low else "不低于原价"
         earned += share
-        evidence.append(at(sheet, row["price_usd"], f"{sku}: price {shown(row.value('price_usd'))} {what} ({band})",
-                           f"{sku}：价格 {shown(row.value('price_usd'))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
+        evidence.append(at(sheet, row[c["price"]], f"{sku}: price {shown(row.value(c['price']))} {what} ({band})",
+                           f"{sku}：价格 {shown(row.value(c['price']))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
                            ok=share == 1))
     return Outcome(earned / len(skus), tuple(evidence))
 
@@ -373,15 +374,15 @@ def price_band(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U5-07
 
 
-def promo_price_problems(row: Row, floor: Fraction, low: Fraction, high: Fraction) -> list[Problem]:
+def promo_price_problems(row: Row, c: dict[str, str], floor: Fraction, low: Fraction, high: Fraction) -> list[Problem]:
     """The promo price is 10–50% below the candidate's own new price and not below the floor."""
-    price, promo = exact(row.value("price_usd")), exact(row.value("promo_price_usd"))
+    price, promo = exact(row.value(c["price"])), exact(row.value(c["promo_price"]))
     if price is None or price <= 0:
-        return [Problem(f"new price {shown(row.value('price_usd'))} is not a positive number",
-                        f"新价格 {shown(row.value('price_usd'))} 不是正数")]
+        return [Problem(f"new price {shown(row.value(c['price']))} is not a positive number",
+                        f"新价格 {shown(row.value(c['price']))} 不是正数")]
     if promo is None:
-        return [Problem(f"promo price {shown(row.value('promo_price_usd'))} is not a number",
-                        f"促销价 {shown(row.value('promo_price_usd'))} 不是数字")]
+        return [Problem(f"promo price {shown(row.value(c['promo_price']))} is not a number",
+                        f"促销价 {shown(row.value(c['promo_price']))} 不是数字")]
     problems = []
     discount = (price - promo) / price
     if not low <= discount <= high:
@@ -404,15 +405,16 @@ def shown_date(cell: Any) -> str:
     return shown(value)
 
 
-def promo_date_problems(row: Row, first_day: dt.date, max_days: int) -> list[Problem]:
+def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_days: int) -> list[Problem]:
     """Real dates (convention 31), starting on or after the exam date, ending after the start, at most
     ``max_days`` long (end − start)."""
     problems = []
     dates = {}
-    for column in ("promo_start", "promo_end"):
+    for role in ("promo_start", "promo_end"):
+        column = c[role]
         cell = row[column]
-        dates[column] = to_date(cell.value, is_date_cell=cell.is_date)
-        if dates[column] is None:
+        dates[role] = to_date(cell.value, is_date_cell=cell.is_date)
+        if dates[role] is None:
             problems.append(Problem(f"{column} {shown(cell.value)} ({cell.ref or 'no cell'}) is not a date "
                                     f"(an Excel date or YYYY-MM-DD)",
                                     f"{column} {shown(cell.value)} 不是日期（Excel 日期或 YYYY-MM-DD）"))
@@ -429,12 +431,14 @@ def promo_date_problems(row: Row, first_day: dt.date, max_days: int) -> list[Pro
     return problems
 
 
-@check("promotion", reads=(Reads("sheet", columns=("=sku", "=price_usd", "=promo_price_usd", "=promo_start", "=promo_end")),), needs=("optimization.skus", "optimization.exam_date"),
-       params=("sheet", "min_discount", "max_discount", "max_days", "price_share"), validate=_price_guarantees)
+@check("promotion", reads=(Reads("sheet", columns=("columns.sku", "columns.price", "columns.promo_price", "columns.promo_start",
+                                       "columns.promo_end")),), needs=("optimization.skus", "optimization.exam_date"),
+       params=("sheet", "columns", "min_discount", "max_discount", "max_days", "price_share"), validate=_price_guarantees)
 def promotion(ctx: CheckContext) -> Outcome:
-    """Each SKU: the promo price is 10–50% below the new price and not below the floor
-    (``price_share``, 1.5 of 3); the promo dates are real dates, start on or after the exam date,
-    end after the start, last at most 30 days (the rest) — averaged over the key's SKUs.
+    """Each SKU: the promo price is ``min_discount``–``max_discount`` below the new price and not below
+    the floor (``price_share`` of the SKU's share); the promo dates are real dates, start on or after
+    the exam date, end after the start, last at most ``max_days`` days (the rest) — averaged over
+    the key's SKUs.
 
     Okay: 24.99 → 19.99 from the exam date for 30 days; dates as Excel dates, serials or
     ``2026-11-25``. Fails: 23.99 (4% off); a start the day before the exam date; 31 days;
@@ -442,6 +446,7 @@ def promotion(ctx: CheckContext) -> Outcome:
     """
     p = ctx.params
     sheet, rows, missing = _per_sku(ctx)
+    c = ctx.params["columns"]
     if missing:
         return missing
     low, high = exact(p["min_discount"]), exact(p["max_discount"])
@@ -454,12 +459,12 @@ def promotion(ctx: CheckContext) -> Outcome:
         if row is None:
             evidence.append(_no_row(sheet, sku))
             continue
-        dates = f"{shown_date(row['promo_start'])} → {shown_date(row['promo_end'])}"
+        dates = f"{shown_date(row[c['promo_start']])} → {shown_date(row[c['promo_end']])}"
         parts = (
-            (price_share, "promo price", "促销价", row["promo_price_usd"], None,
-             promo_price_problems(row, floor_price(ctx.key, sku), low, high)),
-            (1 - price_share, "promo dates", "促销日期", row["promo_start"], dates,
-             promo_date_problems(row, first_day, p["max_days"])),
+            (price_share, "promo price", "促销价", row[c["promo_price"]], None,
+             promo_price_problems(row, c, floor_price(ctx.key, sku), low, high)),
+            (1 - price_share, "promo dates", "促销日期", row[c["promo_start"]], dates,
+             promo_date_problems(row, c, first_day, p["max_days"])),
         )
         for share, what, what_zh, cell, found, problems in parts:
             item = verdict(sheet, cell, f"{sku} {what}", f"{sku} {what_zh}", problems, found=found)
@@ -471,14 +476,15 @@ def promotion(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U5-08, U5-09
 
 
-@check("stock_cover", reads=(Reads("sheet", columns=("=sku", "=stock")),), needs=("optimization.skus",), params=("sheet", "days"), validate=_stock_guarantees)
+@check("stock_cover", reads=(Reads("sheet", columns=("columns.sku", "columns.stock")),), needs=("optimization.skus",), params=("sheet", "columns", "days"), validate=_stock_guarantees)
 def stock_cover(ctx: CheckContext) -> Outcome:
-    """Each SKU's stock is a whole number of at least 30 × its average daily sales and at most the
-    warehouse stock — proportional over the key's SKUs.
+    """Each SKU's stock is a whole number of at least ``days`` × its average daily sales and at most
+    the warehouse stock — proportional over the key's SKUs.
 
     Okay: 126 for 4.2 a day (exactly 30 days) with 300 in the warehouse. Fails: 125; 301; ``126.5``.
     """
     sheet, rows, missing = _per_sku(ctx)
+    c = ctx.params["columns"]
     if missing:
         return missing
     days = ctx.params["days"]
@@ -491,31 +497,33 @@ def stock_cover(ctx: CheckContext) -> Outcome:
             continue
         need = days * exact(data["avg_daily_sales"])
         have = to_whole(data["warehouse_stock"])
-        stock = to_whole(row.value("stock"))
+        stock = to_whole(row.value(c["stock"]))
         ok = stock is not None and need <= stock <= have
         if ok:
             message, message_zh = f"{sku}: stock {stock} covers {days} days ({percent(need)})", f"{sku}：库存 {stock} 合理"
         elif stock is None:
-            message, message_zh = f"{sku}: stock {shown(row.value('stock'))} is not a whole number", \
-                f"{sku}：库存 {shown(row.value('stock'))} 不是整数"
+            message, message_zh = f"{sku}: stock {shown(row.value(c['stock']))} is not a whole number", \
+                f"{sku}：库存 {shown(row.value(c['stock']))} 不是整数"
         elif stock < need:
             message, message_zh = f"{sku}: stock {stock} < {days} days of sales ({percent(need)})", \
                 f"{sku}：库存 {stock} 不足 {days} 天销量（{percent(need)}）"
         else:
             message, message_zh = f"{sku}: stock {stock} > warehouse stock {have}", f"{sku}：库存 {stock} 超过仓库库存 {have}"
         earned += 1 if ok else 0
-        evidence.append(at(sheet, row["stock"], message, message_zh, expected=f"{percent(need)}–{have}", ok=ok))
+        evidence.append(at(sheet, row[c["stock"]], message, message_zh, expected=f"{percent(need)}–{have}", ok=ok))
     return Outcome(Fraction(earned, len(skus)), tuple(evidence))
 
 
-@check("lead_times", reads=(Reads("sheet", columns=("=sku", "=lead_time_days")),), needs=("optimization.skus",), params=("sheet", "min_lead_days", "max_lead_days"))
+@check("lead_times", reads=(Reads("sheet", columns=("columns.sku", "columns.lead_time")),), needs=("optimization.skus",), params=("sheet", "columns", "min_lead_days", "max_lead_days"))
 def lead_times(ctx: CheckContext) -> Outcome:
-    """Every SKU of the key has a row whose lead_time_days is a whole number 1–3.
+    """Every SKU of the key has a row whose lead time is a whole number
+    ``min_lead_days``–``max_lead_days``.
 
     Okay: 2 on every row. Fails: 4 on one row; a SKU without a row; ``2-3``.
     """
     p = ctx.params
     sheet, rows, missing = _per_sku(ctx)
+    c = ctx.params["columns"]
     if missing:
         return missing
     evidence = []
@@ -524,13 +532,13 @@ def lead_times(ctx: CheckContext) -> Outcome:
         if row is None:
             evidence.append(_no_row(sheet, sku))
             continue
-        lead = to_whole(row.value("lead_time_days"))
+        lead = to_whole(row.value(c["lead_time"]))
         ok = lead is not None and p["min_lead_days"] <= lead <= p["max_lead_days"]
         if not ok:
-            evidence.append(at(sheet, row["lead_time_days"],
-                               f"{sku}: lead time {shown(row.value('lead_time_days'))} not a whole number "
+            evidence.append(at(sheet, row[c["lead_time"]],
+                               f"{sku}: lead time {shown(row.value(c['lead_time']))} not a whole number "
                                f"{p['min_lead_days']}–{p['max_lead_days']}",
-                               f"{sku}：备货期 {shown(row.value('lead_time_days'))} 不在 "
+                               f"{sku}：备货期 {shown(row.value(c['lead_time']))} 不在 "
                                f"{p['min_lead_days']}–{p['max_lead_days']} 天", expected=f"{p['min_lead_days']}–{p['max_lead_days']}"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))

@@ -304,9 +304,10 @@ def each_product(ctx: CheckContext, other: str | None,
 
 @check("selection_rules", reads=(Reads("board", columns=("id_column",)),), needs=(POOL, SELECTION), params=LAYOUT, validate=key_problems)
 def selection_rules(ctx: CheckContext) -> Outcome:
-    """The first five distinct product_ids of the board each meet every selection rule of the
-    materials — an equal share each. Later distinct products earn nothing and are flagged
-    ``extra-products``; a repeated id is graded on its first row.
+    """The first ``choose`` (the key's selection) distinct product ids (``id_column``) of the
+    ``board`` sheet each meet every selection rule of the materials — an equal share each. Later
+    distinct products earn nothing and are flagged ``extra-products``; a repeated id is graded on
+    its first row.
 
     Okay: JY003 (Amazon, 美国, 运动户外, 2350 a month, 4.7, 0.18 kg). Fails: JY007 (rating 4.4 < 4.5),
     JY005 (999 a month < 1000), an id the pool does not hold, a slot left empty.
@@ -583,9 +584,9 @@ def _named_file(value: object, folders: set[str]) -> str:
        needs=(POOL, SELECTION), params=(*LAYOUT, "sheet", "sku_column", "image_column", "slot", "extensions"),
        uses=("images",), validate=key_problems)
 def main_images(ctx: CheckContext) -> Outcome:
-    """Each chosen product's main_image names a file of the candidate's image folder, or is
-    ``<sku>.MAIN.jpg`` (``jpeg``/``png`` allowed) for the row's own sku — an equal share per
-    product. File names keep their case.
+    """Each chosen product's image cell (``image_column``) names a file of the candidate's image
+    folder, or is ``<sku>.<slot>.<extension>`` (one of ``extensions``) for the row's own sku
+    (``sku_column``) — an equal share per product. File names keep their case.
 
     Okay (sku JY003-A): ``JY003-A.MAIN.jpg``, ``JY003-A.MAIN.png``, ``HKB100.PT01.jpg`` when that
     file is in u4_images/. Fails: ``主图1.jpg`` (no such file), ``JY003-A.main.jpg``, ``JY006-A.MAIN.jpg``

@@ -751,9 +751,10 @@ def _unit1_username(ctx: CheckContext) -> tuple[Sheet, Cell] | None:
 @check("store_username", reads=(Reads("sheet", fields=("field",)), Reads("unit1_sheet", fields=("unit1_field",), deliverable="unit1"),), params=("sheet", "field", "unit1_sheet", "unit1_field"), uses=("unit1",),
        refers=("username_rule",))
 def store_username(ctx: CheckContext) -> Outcome:
-    """store_username equals unit 1's company username (convention 3: trim, NFKC, case aside). With no
-    readable unit-1 company username the point is earned when store_username meets U1-01's username
-    rule, flagged ``no-unit-1`` (convention 10: one mistake is charged once).
+    """store_username equals unit 1's company username (convention 3: trim, NFKC, case aside). With
+    no readable unit-1 company username the point is earned when store_username meets the username
+    rule of the criterion ``username_rule`` names, flagged ``no-unit-1`` (convention 10: one mistake
+    is charged once).
 
     Okay: ``hanyue_trade01`` where u1_accounts' company username is ``Hanyue_Trade01``; ``hanyue_trade01``
     with no u1_accounts file. Fails: ``hanyue_trade02`` against ``hanyue_trade01``; ``1hanyue`` with no
