@@ -348,14 +348,16 @@ def _variant_coverage(paper, c):
 @fails("variant_skus")
 def _variant_skus(paper, c):
     return Failure("sku-without-hyphens", "the first variant's SKU written without hyphens",
-                   set_cell(book_of(paper, c), c.params["sheet"], "sku", 0, lambda v: v.replace("-", "")), Fraction(1))
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "sku", *units.VARIANTS), 0,
+                            lambda v: v.replace("-", "")), Fraction(1))
 
 
 @fails("variant_values")
 def _variant_values(paper, c):
     days = int(c.params["max_lead_days"]) + 1
     return Failure("lead-time-too-long", f"a lead time of {days} days",
-                   set_cell(book_of(paper, c), c.params["sheet"], "lead_time_days", 0, days), Fraction(1))
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "lead_time", *units.VARIANTS), 0, days),
+                   Fraction(1))
 
 
 # ---------------------------------------------------------------- unit 4
@@ -499,7 +501,7 @@ def _price_band(paper, c):
         return None
     kept = Fraction(str(c.params["above_median_share"]))
     return Failure("price-above-median", f"the first SKU priced {price}, just above the competitor median",
-                   set_cell(book_of(paper, c), c.params["sheet"], "price_usd", 0, float(price)),
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "price", *units.PRICING), 0, float(price)),
                    share(sku_count(paper)) * (1 - kept), also=promo_unchanged(paper, price, sku))
 
 
@@ -508,8 +510,9 @@ def promo_unchanged(paper, price: Decimal, sku: str) -> dict[str, Fraction]:
     p = units.params_of(paper, "promotion")
     if not p:
         return {}
-    row = next(r for r in units.pricing_rows(paper) if r["sku"] == sku)
-    off = 1 - Decimal(str(row["promo_price_usd"])) / price
+    key_of = {role: units.column(paper, role, *units.PRICING) for role in ("sku", "promo_price")}
+    row = next(r for r in units.pricing_rows(paper) if r[key_of["sku"]] == sku)
+    off = 1 - Decimal(str(row[key_of["promo_price"]])) / price
     if Decimal(str(p["min_discount"])) <= off <= Decimal(str(p["max_discount"])):
         return {}
     return {"promotion": share(sku_count(paper)) * Fraction(str(p["price_share"]))}
@@ -521,7 +524,8 @@ def _promotion(paper, c):
     start = paper.key["optimization"]["exam_date"]
     kept = Fraction(str(c.params["price_share"]))
     return Failure("promo-too-long", f"the first SKU's promotion lasting {days} days",
-                   set_cell(book_of(paper, c), c.params["sheet"], "promo_end", 0, start + dt.timedelta(days=days)),
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "promo_end", *units.PRICING), 0,
+                            start + dt.timedelta(days=days)),
                    share(sku_count(paper)) * (1 - kept))
 
 
@@ -532,14 +536,16 @@ def _stock_cover(paper, c):
     data = next(iter(sku_materials(paper.key).values()))
     need = units.stock_need(paper, data)
     return Failure("stock-short", f"the first SKU's stock {need - 1}, one short of {c.params['days']} days of sales",
-                   set_cell(book_of(paper, c), c.params["sheet"], "stock", 0, need - 1), share(sku_count(paper)))
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "stock", *units.PRICING), 0, need - 1),
+                   share(sku_count(paper)))
 
 
 @fails("lead_times")
 def _lead_times(paper, c):
     days = int(c.params["max_lead_days"]) + 1
     return Failure("lead-time-too-long", f"a lead time of {days} days",
-                   set_cell(book_of(paper, c), c.params["sheet"], "lead_time_days", 0, days), Fraction(1))
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "lead_time", *units.VARIANTS), 0, days),
+                   Fraction(1))
 
 
 # ---------------------------------------------------------------- unit 6
@@ -604,19 +610,22 @@ def _parcel_methods(paper, c):
 @fails("parcel_chargeable_weights")
 def _chargeable(paper, c):
     return Failure("chargeable-weight-off", "the first parcel's chargeable weight 1 kg too high",
-                   set_cell(book_of(paper, c), c.params["sheet"], "chargeable_weight_kg", 0, lambda v: v + 1),
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "chargeable_weight", *units.SHIPPING), 0,
+                            lambda v: v + 1),
                    share(parcel_count(paper)))
 
 
 @fails("parcel_freights")
 def _freights(paper, c):
     return Failure("freight-off", "the first parcel's freight 1 CNY too high",
-                   set_cell(book_of(paper, c), c.params["sheet"], "freight_cny", 0, lambda v: round(v + 1, 2)),
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "freight", *units.SHIPPING), 0,
+                            lambda v: round(v + 1, 2)),
                    share(parcel_count(paper)))
 
 
-def stock_edit(rows: list[list[Any]], sku: str, change: int) -> None:
-    at_sku, at_stock = rows[0].index("sku"), rows[0].index("closing_stock")
+def stock_edit(paper, rows: list[list[Any]], sku: str, change: int) -> None:
+    at_sku = rows[0].index(units.column(paper, "sku", "closing_stock"))
+    at_stock = rows[0].index(units.column(paper, "closing_stock", "closing_stock"))
     for row in rows[1:]:
         if row[at_sku] == sku:
             row[at_stock] += change
@@ -628,8 +637,9 @@ def _inbound(paper, c):
         sheets = drafts[book_of(paper, c)].sheets
         rows = sheets[c.params["sheet"]]
         dropped = rows.pop()
-        stock_edit(sheets[units.params_of(paper, "closing_stock", {"stock": "stock"})["stock"]],
-                   dropped[rows[0].index("sku")], -int(dropped[rows[0].index("quantity")]))
+        sku, quantity = (units.column(paper, role, "inbound_rows", "closing_stock") for role in ("sku", "quantity"))
+        stock_edit(paper, sheets[units.params_of(paper, "closing_stock", {"stock": "stock"})["stock"]],
+                   dropped[rows[0].index(sku)], -int(dropped[rows[0].index(quantity)]))
 
     return Failure("arrival-missing", "the last arrival left out of inbound; the closing stock follows the "
                    "candidate's own rows", apply, Fraction(1))
@@ -645,9 +655,10 @@ def _outbound(paper, c):
     def apply(drafts: Drafts, key: Any) -> None:
         sheets = drafts[book_of(paper, c)].sheets
         rows = sheets[c.params["sheet"]]
-        rows.append([{"order_id": order["order_id"], "sku": order["sku"], "quantity": int(order["quantity"])}.get(col)
-                     for col in rows[0]])
-        stock_edit(sheets[units.params_of(paper, "closing_stock", {"stock": "stock"})["stock"]], order["sku"],
+        row = units.by_column(paper, {"order_id": order["order_id"], "sku": order["sku"],
+                                      "quantity": int(order["quantity"])}, "outbound_rows", "closing_stock")
+        rows.append([row.get(col) for col in rows[0]])
+        stock_edit(paper, sheets[units.params_of(paper, "closing_stock", {"stock": "stock"})["stock"]], order["sku"],
                    -int(order["quantity"]))
 
     return Failure("unshipped-order-out", f"order {order['order_id']} (not shipped) listed as outbound; the "
@@ -657,14 +668,16 @@ def _outbound(paper, c):
 @fails("closing_stock")
 def _closing(paper, c):
     return Failure("stock-off-by-one", "the first sku's closing stock one too many",
-                   set_cell(book_of(paper, c), c.params["stock"], "closing_stock", 0, lambda v: v + 1), Fraction(1))
+                   set_cell(book_of(paper, c), c.params["stock"], units.column(paper, "closing_stock", "closing_stock"), 0,
+                            lambda v: v + 1), Fraction(1))
 
 
 @fails("tracking_numbers")
 def _tracking(paper, c):
     shipped = len(logistics(paper).shipped)
     return Failure("tracking-number-short", "the first tracking number one character short",
-                   set_cell(book_of(paper, c), c.params["sheet"], "tracking_no", 0, lambda v: v[:-1]), share(shipped))
+                   set_cell(book_of(paper, c), c.params["sheet"], units.column(paper, "tracking_no", "tracking_numbers"), 0,
+                            lambda v: v[:-1]), share(shipped))
 
 
 # ---------------------------------------------------------------- unit 8

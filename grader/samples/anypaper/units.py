@@ -29,6 +29,32 @@ from grader.samples.drafts import Drafts, FolderDraft
 SHIP_DATE_OFFSET = 1  # days after the last arrival the demo candidate ships
 
 
+# the column a role stands in when a paper's criteria do not say (the names of the earliest papers)
+DEFAULT_COLUMNS = {"price": "price_usd", "lead_time": "lead_time_days", "promo_price": "promo_price_usd",
+                   "chargeable_weight": "chargeable_weight_kg", "freight": "freight_cny"}
+VARIANTS = ("variant_coverage", "variant_skus", "variant_values")
+PRICING = ("price_band", "promotion", "stock_cover", "lead_times")
+SHIPPING = ("parcel_methods", "parcel_chargeable_weights", "parcel_freights")
+
+
+def column_names(paper: Any, *checks: str) -> dict[str, str]:
+    """Role → column, from the ``columns`` parameter of the first criterion of each check that has one."""
+    names: dict[str, str] = {}
+    for check in checks:
+        for role, column in params_of(paper, check).get("columns", {}).items():
+            names.setdefault(role, column)
+    return names
+
+
+def column(paper: Any, role: str, *checks: str) -> str:
+    return column_names(paper, *checks).get(role) or DEFAULT_COLUMNS.get(role, role)
+
+
+def by_column(paper: Any, row: dict[str, Any], *checks: str) -> dict[str, Any]:
+    """A row keyed by role, keyed by the paper's column names instead."""
+    return {column(paper, role, *checks): value for role, value in row.items()}
+
+
 def dec(value: Any) -> Decimal:
     return Decimal(str(value))
 
@@ -253,10 +279,10 @@ def variant_rows(paper: Any) -> list[dict[str, Any]]:
     for colour, colour_name in product["colors"].items():
         for size, size_name in product["sizes"].items():
             sku = f"{product['parent_sku']}-{colour}-{size}"
-            rows.append({"sku": sku, "color": colour_name, "size": size_name,
-                         "price_usd": float(dec(product["base_price_usd"])),
-                         "stock": int(product.get("stock", {}).get(sku, 10)),
-                         "lead_time_days": int(values.get("min_lead_days", 1))})
+            rows.append(by_column(paper, {"sku": sku, "color": colour_name, "size": size_name,
+                                          "price": float(dec(product["base_price_usd"])),
+                                          "stock": int(product.get("stock", {}).get(sku, 10)),
+                                          "lead_time": int(values.get("min_lead_days", 1))}, *VARIANTS))
     return rows
 
 
@@ -399,9 +425,10 @@ def pricing_rows(paper: Any) -> list[dict[str, Any]]:
     for sku, data in sku_materials(key).items():
         price = new_price(paper, sku)
         stock = min(stock_need(paper, data) + 5, int(data["warehouse_stock"]))
-        rows.append({"sku": sku, "price_usd": float(price), "promo_price_usd": float(promo_price(paper, sku, price)),
-                     "promo_start": start, "promo_end": end, "stock": stock,
-                     "lead_time_days": int(lead.get("min_lead_days", 1))})
+        rows.append(by_column(paper, {"sku": sku, "price": float(price),
+                                      "promo_price": float(promo_price(paper, sku, price)),
+                                      "promo_start": start, "promo_end": end, "stock": stock,
+                                      "lead_time": int(lead.get("min_lead_days", 1))}, *PRICING))
     return rows
 
 
@@ -490,8 +517,8 @@ def shipping_row(paper: Any, method: str, parcel: Any) -> dict[str, Any]:
     from grader.freight import quote
 
     q = quote(read_materials(paper.key).rates, method, parcel)
-    return {"parcel_id": parcel.parcel_id, "method": method_labels(paper)[method],
-            "chargeable_weight_kg": float(q.chargeable_kg), "freight_cny": float(q.freight_cny)}
+    return by_column(paper, {"parcel_id": parcel.parcel_id, "method": method_labels(paper)[method],
+                             "chargeable_weight": float(q.chargeable_kg), "freight": float(q.freight_cny)}, *SHIPPING)
 
 
 def logistics_rows(paper: Any) -> dict[str, list[dict[str, Any]]]:
@@ -511,15 +538,17 @@ def logistics_rows(paper: Any) -> dict[str, list[dict[str, Any]]]:
     confirmation = []
     for n, shipment in enumerate(m.shipped):
         method = by_order.get(shipment.order_id, m.rates.urgent_method)
-        confirmation.append({"order_id": shipment.order_id, "method": labels[method],
-                             "tracking_no": tracking_number(m.rates.methods[method], n, m.tracking_country),
-                             "ship_date": last + dt.timedelta(days=SHIP_DATE_OFFSET)})
+        confirmation.append(by_column(paper, {
+            "order_id": shipment.order_id, "method": labels[method],
+            "tracking_no": tracking_number(m.rates.methods[method], n, m.tracking_country),
+            "ship_date": last + dt.timedelta(days=SHIP_DATE_OFFSET)}, "tracking_numbers"))
     return {
         "shipping": shipping,
-        "inbound": [{"sku": a.sku, "quantity": a.quantity, "warehouse": a.warehouse, "date": a.date}
-                    for a in m.arrivals],
-        "outbound": [{"order_id": s.order_id, "sku": s.sku, "quantity": s.quantity} for s in m.shipped],
-        "stock": [{"sku": sku, "closing_stock": closing[sku]} for sku in order],
+        "inbound": [by_column(paper, {"sku": a.sku, "quantity": a.quantity, "warehouse": a.warehouse, "date": a.date},
+                              "inbound_rows", "closing_stock") for a in m.arrivals],
+        "outbound": [by_column(paper, {"order_id": s.order_id, "sku": s.sku, "quantity": s.quantity},
+                               "outbound_rows", "closing_stock") for s in m.shipped],
+        "stock": [by_column(paper, {"sku": sku, "closing_stock": closing[sku]}, "closing_stock") for sku in order],
         "confirmation": confirmation,
     }
 
