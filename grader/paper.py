@@ -159,6 +159,7 @@ class Paper:
     key: Key
     similarity: dict[str, Any] = field(default_factory=lambda: dict(SIMILARITY))
     warnings: tuple[str, ...] = ()  # what loading had to do (an earlier schema upgraded), for the console
+    upgrade: tuple[str, ...] = ()  # each change the loader made to read an earlier schema, in words
 
     def criteria(self) -> list[Criterion]:
         return [c for u in self.units for c in u.criteria]
@@ -295,6 +296,7 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
         key=key,
         similarity={**SIMILARITY, **rubric.get("similarity", {})},
         warnings=_upgrade_warnings(rubric_path, changes),
+        upgrade=tuple(changes),
     )
 
 
@@ -302,9 +304,10 @@ def _upgrade_warnings(rubric_path: Path, changes: list[str]) -> tuple[str, ...]:
     """What the loader did to read an earlier schema, as one line a centre can act on."""
     if not changes:
         return ()
+    shown = "; ".join(changes[:3]) + ("; …" if len(changes) > 3 else "")
     warning = (f"{rubric_path.name} is written for an earlier schema of the rubric format; read as schema "
-               f"{SCHEMA} after these changes: {'; '.join(changes)} (grade upgrade-paper {rubric_path} --write "
-               "makes them in the file)")
+               f"{SCHEMA} after {len(changes)} changes ({shown}): grade upgrade-paper {rubric_path} lists them "
+               "all, and with --write makes them in the file")
     return (warning,)
 
 

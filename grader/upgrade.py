@@ -52,6 +52,13 @@ _PRICING = {"columns": {"sku": "sku", "price": "price_usd", "promo_price": "prom
 _SHIPPING = {"columns": {"parcel_id": "parcel_id", "method": "method", "chargeable_weight": "chargeable_weight_kg",
                          "freight": "freight_cny"}}
 IMPLIED: dict[str, dict[str, Any]] = {
+    "usernames": {"field": "username"},
+    "emails": {"field": "email"},
+    "bank_card": {"fields": {"card_number": "card_number", "card_holder": "card_holder"}},
+    "company_identity": {"fields": {"company_name": "company_name", "credit_code": "credit_code"}},
+    "company_account": {"fields": {"bank": "bank", "account_number": "account_number", "account_name": "account_name"}},
+    "order_list": {"id_column": "order_id"},
+    "order_field": {"id_column": "order_id"},
     "parcel_methods": _SHIPPING,
     "parcel_chargeable_weights": _SHIPPING,
     "parcel_freights": _SHIPPING,

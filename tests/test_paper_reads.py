@@ -41,7 +41,7 @@ def edit(path: Path, old: str, new: str) -> None:
      ("criterion U3-06 reads field 'titel' (its title_field parameter) of sheet 'listing', which "
      "[deliverables.u3_listing.sheets.listing] does not declare (fields: title, title_cn, bullet1, bullet2, "
      "bullet3, bullet4, bullet5, search_terms, tags, description)")),
-    ('params = { sheet = "orders", column = "audit"', 'params = { sheet = "orders", column = "audt"',
+    ('id_column = "order_id", column = "audit"', 'id_column = "order_id", column = "audt"',
      ("criterion U6-02 reads column 'audt' (its column parameter) of sheet 'orders', which "
      "[deliverables.u6_orders.sheets.orders] does not declare (columns: order_id, audit, status, note)")),
     ("[deliverables.u2_selection.sheets.board]", "[deliverables.u2_selection.sheets.boards]",

@@ -42,12 +42,19 @@ CHANGES = [
     "move naming from the parameters of criterion U4-01 to [deliverables.u4_images]",
     "move frame from the parameters of criterion U4-04 to [deliverables.u4_images]",
     "move hash from the parameters of criterion U4-05 to [deliverables.u4_images]",
+    'add field = "username" to the parameters of criterion U1-01',
+    'add field = "email" to the parameters of criterion U1-02',
+    'add fields = { card_number = "card_number", card_holder = "card_holder" } to the parameters of criterion U1-04',
+    'add fields = { company_name = "company_name", credit_code = "credit_code" } to the parameters of criterion U1-05',
+    ('add fields = { bank = "bank", account_number = "account_number", account_name = "account_name" } to the '
+    'parameters of criterion U1-07'),
     *[f"add {added} to the parameters of criterion {criterion}" for criterion, names in UNIT_2 for added in names],
     *[f"add {VARIANTS} to the parameters of criterion U3-{n}" for n in (10, 11, 12)],
     "add resized_sides = [800, 1000, 1500] to the parameters of criterion U4-05",
     "add resized_quality = 75 to the parameters of criterion U4-05",
     'add same_rules_as = ["U3-01", "U3-03", "U3-04"] to the parameters of criterion U5-01',
     *[f"add {PRICING} to the parameters of criterion U5-0{n}" for n in (6, 7, 8, 9)],
+    *[f'add id_column = "order_id" to the parameters of criterion U6-0{n}' for n in (1, 2, 3)],
     *[f"add {added} to the parameters of criterion {criterion}" for criterion, added in UNIT_7],
     ('add elements = ["greets_by_name", "cites_order", "addresses_case", "offers_resolution", "closes_signed", '
     '"english", "word_count", "no_prohibited"] to the parameters of criterion U8-03'),
@@ -84,10 +91,11 @@ def test_a_schema_1_rubric_loads_as_the_same_paper(paper, old_paper):
 
 
 def test_loading_a_schema_1_rubric_warns_with_what_to_change(old_paper):
+    assert old_paper.upgrade == tuple(CHANGES)
     (warning,) = old_paper.warnings
-    assert warning == ("2026A.toml is written for an earlier schema of the rubric format; read as schema 2 "
-                       f"after these changes: {'; '.join(CHANGES)} (grade upgrade-paper {SCHEMA_1} --write "
-                       "makes them in the file)")
+    assert warning == ("2026A.toml is written for an earlier schema of the rubric format; read as schema 2 after "
+                       f"{len(CHANGES)} changes ({'; '.join(CHANGES[:3])}; …): grade upgrade-paper {SCHEMA_1} lists "
+                       "them all, and with --write makes them in the file")
 
 
 def test_the_upgrade_leaves_its_input_alone_and_a_current_rubric_unchanged():

@@ -370,9 +370,6 @@ def test_u1_05_07_full_width_and_half_width_brackets_are_equal(paper, draft):
     assert grade(paper, "U1-07", draft, key=key)[0] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="convention 22: a credit code is valid when its GB 32100 check character "
-                                       "is right; stdnum.cn.uscc also requires digits in positions 1-8, refusing "
-                                       "the registering authorities Y, A, N … of GB 32100")
 def test_u1_05_a_code_of_a_lettered_registering_authority_is_valid(paper, draft):
     key = key_with(paper, company={"credit_code": AUTHORITY_Y_CODE})
     got, outcome = grade(paper, "U1-05", draft, COMPANY, "统一社会信用代码", AUTHORITY_Y_CODE, key=key)

@@ -39,6 +39,9 @@ def _valid(validator: Callable[[str], Any], value: str) -> bool:
         return False
 
 
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
+
+
 def valid_id(value: object) -> bool:
     """GB 11643 resident ID number: 17 digits and the ISO 7064 MOD 11-2 check character.
 
@@ -50,8 +53,19 @@ def valid_id(value: object) -> bool:
 
 
 def valid_credit_code(value: object) -> bool:
-    """GB 32100 unified social credit code (mod 31 check character)."""
-    return _valid(uscc.validate, compact(value))
+    """GB 32100 unified social credit code: 18 characters of its alphabet and the mod 31 check character.
+
+    Convention 22 makes the check character the test. ``stdnum.cn.uscc.validate`` also wants
+    digits in the first eight places, which refuses the lettered registering authorities of
+    GB 32100 (``Y`` other, ``A`` …); its ``calc_check_digit`` is the standard's arithmetic.
+
+    >>> valid_credit_code("91330106MA2B0C1D2X"), valid_credit_code("Y133010034567890AE")
+    (False, True)
+    """
+    number = compact(value)
+    if len(number) != 18 or any(c not in CREDIT_ALPHABET for c in number):
+        return False
+    return number[-1] == uscc.calc_check_digit(number[:17])
 
 
 def valid_card(value: object) -> bool:
@@ -100,7 +114,8 @@ def username_rule(min_length: int, max_length: int) -> str:
     return f"{min_length}–{max_length} letters/digits/_, starting with a letter, no platform name"
 
 
-@check("usernames", reads=(Reads("sheets", fields=("=username",)),), params=("sheets", "min_length", "max_length", "platforms"))
+@check("usernames", reads=(Reads("sheets", fields=("field",)),), params=("sheets", "field", "min_length", "max_length",
+                                                                         "platforms"))
 def usernames(ctx: CheckContext) -> Outcome:
     """Each account's username: ``min_length``–``max_length`` characters, starts with a letter,
     letters/digits/_ only, no name of ``platforms`` (case-insensitive substring) — an equal share
@@ -117,7 +132,7 @@ def usernames(ctx: CheckContext) -> Outcome:
         if sheet is None:
             evidence.extend(missing.evidence)
             continue
-        cell = sheet.field("username")
+        cell = sheet.field(p["field"])
         problems = username_problems(cell.value, p["min_length"], p["max_length"], p["platforms"])
         if not problems:
             earned += share
@@ -132,7 +147,7 @@ def usernames(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U1-02
 
 
-@check("emails", reads=(Reads("sheets", fields=("=email",)),), needs=("accounts",), params=("sheets",))
+@check("emails", reads=(Reads("sheets", fields=("field",)),), needs=("accounts",), params=("sheets", "field"))
 def emails(ctx: CheckContext) -> Outcome:
     """Both emails are valid addresses (syntax only, no network) and equal the materials'.
 
@@ -145,7 +160,7 @@ def emails(ctx: CheckContext) -> Outcome:
         if sheet is None:
             evidence.extend(missing.evidence)
             continue
-        cell = sheet.field("email")
+        cell = sheet.field(ctx.params["field"])
         expected = ctx.key.lookup(f"accounts.{name}.email")
         try:
             validate_email(nfkc(cell.value), check_deliverability=False)
@@ -154,7 +169,7 @@ def emails(ctx: CheckContext) -> Outcome:
             valid, why = False, str(exc)
         evidence.append(at(sheet, cell, f"{name} email {'is valid' if valid else 'is not valid: ' + why}",
                            f"{name} 邮箱{'格式有效' if valid else '格式无效'}", expected="a valid address", ok=valid))
-        evidence.extend(_field(sheet, "email", expected, label=f"{name} email", label_zh=f"{name} 邮箱"))
+        evidence.extend(_field(sheet, ctx.params["field"], expected, label=f"{name} email", label_zh=f"{name} 邮箱"))
     return all_or_nothing(evidence)
 
 
@@ -201,8 +216,8 @@ def _valid_materials(key: Key, params: dict[str, Any]) -> list[str]:
     return problems
 
 
-@check("bank_card", reads=(Reads("sheet", fields=("=card_number", "=card_holder")),), needs=("accounts.personal.card_number", "accounts.personal.real_name"),
-       params=("sheet",), validate=_valid_materials)
+@check("bank_card", reads=(Reads("sheet", fields=("fields.card_number", "fields.card_holder")),), needs=("accounts.personal.card_number", "accounts.personal.real_name"),
+       params=("sheet", "fields"), validate=_valid_materials)
 def bank_card(ctx: CheckContext) -> Outcome:
     """The card number equals the materials' and passes Luhn; the card holder is the real name.
 
@@ -211,9 +226,10 @@ def bank_card(ctx: CheckContext) -> Outcome:
     sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
     if sheet is None:
         return missing
-    evidence = _field(sheet, "card_number", ctx.key.lookup("accounts.personal.card_number"),
+    fields = ctx.params["fields"]
+    evidence = _field(sheet, fields["card_number"], ctx.key.lookup("accounts.personal.card_number"),
                       label="card number", label_zh="银行卡号", number=True, valid=valid_card)
-    evidence += _field(sheet, "card_holder", ctx.key.lookup("accounts.personal.real_name"),
+    evidence += _field(sheet, fields["card_holder"], ctx.key.lookup("accounts.personal.real_name"),
                        label="card holder", label_zh="持卡人")
     return all_or_nothing(evidence)
 
@@ -221,8 +237,8 @@ def bank_card(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U1-05, U1-07
 
 
-@check("company_identity", reads=(Reads("sheet", fields=("=company_name", "=credit_code")),), needs=("accounts.company.company_name", "accounts.company.credit_code"),
-       params=("sheet",), validate=_valid_materials)
+@check("company_identity", reads=(Reads("sheet", fields=("fields.company_name", "fields.credit_code")),), needs=("accounts.company.company_name", "accounts.company.credit_code"),
+       params=("sheet", "fields"), validate=_valid_materials)
 def company_identity(ctx: CheckContext) -> Outcome:
     """Company name and unified social credit code equal the materials'; the code passes GB 32100.
 
@@ -232,14 +248,16 @@ def company_identity(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     company = ctx.key["accounts"]["company"]
-    evidence = _field(sheet, "company_name", company["company_name"], label="company name", label_zh="企业名称")
-    evidence += _field(sheet, "credit_code", company["credit_code"], label="credit code",
+    fields = ctx.params["fields"]
+    evidence = _field(sheet, fields["company_name"], company["company_name"], label="company name",
+                      label_zh="企业名称")
+    evidence += _field(sheet, fields["credit_code"], company["credit_code"], label="credit code",
                        label_zh="统一社会信用代码", number=True, valid=valid_credit_code)
     return all_or_nothing(evidence)
 
 
-@check("company_account", reads=(Reads("sheet", fields=("=bank", "=account_number", "=account_name")),), needs=("accounts.company.bank", "accounts.company.account_number",
-                                 "accounts.company.company_name"), params=("sheet",))
+@check("company_account", reads=(Reads("sheet", fields=("fields.bank", "fields.account_number", "fields.account_name")),), needs=("accounts.company.bank", "accounts.company.account_number",
+                                 "accounts.company.company_name"), params=("sheet", "fields"))
 def company_account(ctx: CheckContext) -> Outcome:
     """The company payment account: bank, account number and account name (= company name)
     equal the materials'.
@@ -250,9 +268,10 @@ def company_account(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     company = ctx.key["accounts"]["company"]
-    evidence = _field(sheet, "bank", company["bank"], label="bank", label_zh="开户银行")
-    evidence += _field(sheet, "account_number", company["account_number"], label="account number",
+    fields = ctx.params["fields"]
+    evidence = _field(sheet, fields["bank"], company["bank"], label="bank", label_zh="开户银行")
+    evidence += _field(sheet, fields["account_number"], company["account_number"], label="account number",
                        label_zh="对公账号", number=True)
-    evidence += _field(sheet, "account_name", company["company_name"], label="account name",
+    evidence += _field(sheet, fields["account_name"], company["company_name"], label="account name",
                        label_zh="账户名称")
     return all_or_nothing(evidence)

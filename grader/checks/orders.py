@@ -33,9 +33,10 @@ def key_orders(ctx: CheckContext) -> dict[str, dict[str, str]]:
     return {nfkc(o["order_id"]).upper(): o for o in ctx.key["orders"]}
 
 
-@check("order_list", reads=(Reads("sheet", columns=("=order_id",)),), needs=("orders.order_id",), params=("sheet",))
+@check("order_list", reads=(Reads("sheet", columns=("id_column",)),), needs=("orders.order_id",),
+       params=("sheet", "id_column"))
 def order_list(ctx: CheckContext) -> Outcome:
-    """The list holds every order id of the key exactly once and no unknown id.
+    """The list (its ``id_column``) holds every order id of the key exactly once and no unknown id.
 
     Fails: an order left out, an order listed twice, an id the materials do not have.
     """
@@ -43,19 +44,20 @@ def order_list(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     orders = key_orders(ctx)
-    first, repeats = first_rows(sheet, "order_id")
+    id_column = ctx.params["id_column"]
+    first, repeats = first_rows(sheet, id_column)
     evidence = []
     for ident in orders:
         if ident not in first:
             evidence.append(Evidence(f"order {ident} is not in the list", f"订单 {ident} 缺失",
                                      file=sheet.file, sheet=sheet.name, expected=ident, found="(missing)"))
     for row in repeats:
-        cell = row["order_id"]
+        cell = row[id_column]
         evidence.append(at(sheet, cell, f"order {shown(cell.value)} listed again (row {row.number})",
                            f"订单 {shown(cell.value)} 重复（第 {row.number} 行）", expected="each order once"))
     for ident, row in first.items():
         if ident not in orders:
-            evidence.append(at(sheet, row["order_id"], f"order {ident} is not an order of the materials",
+            evidence.append(at(sheet, row[id_column], f"order {ident} is not an order of the materials",
                                f"订单 {ident} 不在材料中", expected="an order id of the materials"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))
@@ -64,17 +66,23 @@ def order_list(ctx: CheckContext) -> Outcome:
 
 
 def label_of(value: object, labels: dict[str, list[str]]) -> str | None:
-    """The canonical label a cell's text stands for ('已发货' → 'shipped'), or None."""
+    """The key's value a cell's text stands for ('已发货' → 'shipped'), or None.
+
+    Only the labels the rubric lists count (convention 3: equal after trimming, NFKC and case):
+    the key's own value names (``out_of_stock``) are not labels a candidate is shown.
+    """
     text = equal_text(value)
     for canonical, names in labels.items():
-        if text == equal_text(canonical) or any(text == equal_text(n) for n in names):
+        if any(text == equal_text(n) for n in names):
             return canonical
     return None
 
 
-@check("order_field", reads=(Reads("sheet", columns=("=order_id", "column")),), needs=("orders.order_id", "orders.{column}"), params=("sheet", "column", "labels"))
+@check("order_field", reads=(Reads("sheet", columns=("id_column", "column")),),
+       needs=("orders.order_id", "orders.{column}"), params=("sheet", "id_column", "column", "labels"))
 def order_field(ctx: CheckContext) -> Outcome:
-    """A column (audit or status) equals the key's value — an equal share per order of the key.
+    """The ``column`` of each order's row (found by ``id_column``) equals the key's column of that
+    name, read through ``labels`` — an equal share per order of the key.
 
     Okay: ``已发货`` or ``Shipped`` where the key says shipped. Fails: another label, an empty
     cell, an unknown word, the order missing.
@@ -84,7 +92,7 @@ def order_field(ctx: CheckContext) -> Outcome:
     if sheet is None:
         return missing
     orders = key_orders(ctx)
-    first, _ = first_rows(sheet, "order_id")
+    first, _ = first_rows(sheet, p["id_column"])
     column = p["column"]
     share = Fraction(1, len(orders))
     earned, evidence = Fraction(0), []
