@@ -121,7 +121,7 @@ def test_2026b_candidates_write_the_rubrics_own_names():
     orders = load_workbook(ks01 / "u6_order_review.xlsx", read_only=True)
     assert orders.sheetnames == ["order list"]
     assert [c.value for c in next(orders["order list"].iter_rows(max_row=1))] == [
-        "order no", "audit result", "order status", "remark"]
+        "order number", "audit result", "order status", "remark"]
     logistics = load_workbook(ks01 / "u7_shipping.xlsx", read_only=True)
     assert logistics.sheetnames == ["运费测算", "入库单", "出库单", "库存结余", "发货登记"]
     assert [c.value for c in next(logistics["运费测算"].iter_rows(max_row=1))] == [

@@ -119,18 +119,18 @@ def share(n: int) -> Fraction:
 
 @fails("usernames")
 def _usernames(paper, c):
-    sheet = c.params["sheets"][0]
+    sheet, name = c.params["sheets"][0], c.params.get("field", "username")
     return Failure("username-starts-with-digit", f"the {sheet} username starts with a digit",
-                   set_field(book_of(paper, c), sheet, "username", lambda rows: "1" + field_value(rows, "username")[1:]),
+                   set_field(book_of(paper, c), sheet, name, lambda rows: "1" + field_value(rows, name)[1:]),
                    share(len(c.params["sheets"])))
 
 
 @fails("emails")
 def _emails(paper, c):
-    sheet = c.params["sheets"][-1]
+    sheet, name = c.params["sheets"][-1], c.params.get("field", "email")
     return Failure("email-without-domain", f"the {sheet} email has no top-level domain",
-                   set_field(book_of(paper, c), sheet, "email",
-                             lambda rows: field_value(rows, "email").rsplit(".", 1)[0]), Fraction(1))
+                   set_field(book_of(paper, c), sheet, name,
+                             lambda rows: field_value(rows, name).rsplit(".", 1)[0]), Fraction(1))
 
 
 @fails("person_identity")
@@ -144,21 +144,26 @@ def _person_identity(paper, c):
 @fails("bank_card")
 def _bank_card(paper, c):
     return Failure("card-holder-other", "the card holder is not the real name",
-                   set_field(book_of(paper, c), c.params["sheet"], "card_holder", "王小明"), Fraction(1))
+                   set_field(book_of(paper, c), c.params["sheet"], c.params.get("fields", {}).get("card_holder", "card_holder"),
+                             "王小明"), Fraction(1))
 
 
 @fails("company_identity")
 def _company_identity(paper, c):
+    name = c.params.get("fields", {}).get("credit_code", "credit_code")
     return Failure("credit-code-check", "the credit code with a wrong check character",
-                   set_field(book_of(paper, c), c.params["sheet"], "credit_code",
-                             lambda rows: flip_last(str(field_value(rows, "credit_code")))), Fraction(1))
+                   set_field(book_of(paper, c), c.params["sheet"], name,
+                             lambda rows: flip_last(str(field_value(rows, name)))), Fraction(1))
 
 
 @fails("company_account")
 def _company_account(paper, c):
     return Failure("account-name-person", "the company account in the legal representative's name",
-                   set_field(book_of(paper, c), c.params["sheet"], "account_name",
-                             lambda rows: field_value(rows, "legal_rep")), Fraction(1))
+                   set_field(book_of(paper, c), c.params["sheet"],
+                             c.params.get("fields", {}).get("account_name", "account_name"),
+                             lambda rows: field_value(rows, units.account_fields(paper)["company"].get("legal_rep",
+                                                                                                     "legal_rep"))),
+                   Fraction(1))
 
 
 # ---------------------------------------------------------------- unit 2
@@ -560,7 +565,7 @@ def _order_list(paper, c):
     def apply(drafts: Drafts, key: Any) -> None:
         rows = drafts[book_of(paper, c)].sheets[c.params["sheet"]]
         extra = list(rows[1])
-        extra[rows[0].index("order_id")] = "XX00000000"
+        extra[rows[0].index(c.params.get("id_column", "order_id"))] = "XX00000000"
         rows.append(extra)
 
     return Failure("order-unknown", "an order id the materials do not have", apply, Fraction(1))

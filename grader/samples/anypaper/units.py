@@ -85,6 +85,22 @@ def usernames(paper: Any) -> dict[str, str]:
 # ---------------------------------------------------------------- unit 1
 
 
+def account_fields(paper: Any) -> dict[str, dict[str, str]]:
+    """Per sheet: role → the field the paper's criteria read it from (the role's own name otherwise)."""
+    names: dict[str, dict[str, str]] = {"personal": {}, "company": {}}
+    for c in paper.criteria():
+        p = c.params
+        if c.check in ("usernames", "emails") and "field" in p:
+            for sheet in p.get("sheets", ()):
+                names.setdefault(sheet, {})["username" if c.check == "usernames" else "email"] = p["field"]
+        elif c.check in ("bank_card", "company_identity", "company_account"):
+            names.setdefault(p.get("sheet", ""), {}).update(p.get("fields", {}))
+        elif c.check == "person_identity":
+            roles = ("real_name", "id_number") if p["sheet"] == "personal" else ("legal_rep", "legal_rep_id")
+            names.setdefault(p["sheet"], {}).update(zip(roles, (p["name_field"], p["id_field"])))
+    return names
+
+
 def unit_accounts(paper: Any) -> Drafts:
     name = unit_deliverable(paper, {"usernames", "emails", "person_identity", "company_identity",
                                     "bank_card", "company_account"})
@@ -102,7 +118,10 @@ def unit_accounts(paper: Any) -> Drafts:
                     "legal_rep_id": company["legal_rep_id"], "bank": company.get("bank", ""),
                     "account_number": company.get("account_number", ""), "account_name": company["company_name"]},
     }
-    sheets = {s.name: field_rows(s, values.get(s.name, {})) for s in spec.sheets}
+    fields = account_fields(paper)
+    named = {sheet: {fields.get(sheet, {}).get(role, role): value for role, value in roles.items()}
+             for sheet, roles in values.items()}
+    sheets = {s.name: field_rows(s, named.get(s.name, {})) for s in spec.sheets}
     return {name: workbook(spec, sheets)}
 
 
@@ -489,8 +508,9 @@ def unit_orders(paper: Any) -> Drafts:
     if name is None:
         return {}
     spec = spec_of(paper, name)
-    sheet = next(s for s in spec.sheets if "order_id" in s.columns)
-    rows = [{"order_id": o["order_id"], "audit": order_label(paper, "audit", o["audit"]),
+    ident = params_of(paper, "order_list", {"id_column": "order_id"}).get("id_column", "order_id")
+    sheet = next(s for s in spec.sheets if ident in s.columns)
+    rows = [{ident: o["order_id"], "audit": order_label(paper, "audit", o["audit"]),
              "status": order_label(paper, "status", o["status"]), "note": ""} for o in paper.key["orders"]]
     return {name: workbook(spec, {sheet.name: table_rows(sheet, rows)})}
 
