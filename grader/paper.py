@@ -443,12 +443,16 @@ def _validate(rubric_path: Path, units: tuple[Unit, ...], key: Key, registry: di
                 if lacking:
                     raise PaperError(f"{where}: criterion {criterion.id} needs {need!r}, "
                                      f"which the key ({key.root}) lacks{lacking}")
+            settings = {}
             for setting in check.settings:
-                if setting not in spec.options:
+                # "images:naming": a setting of the deliverable the `images` parameter names (a `uses`)
+                param, _, name = setting.rpartition(":")
+                source = deliverables[criterion.params[param]] if param else spec
+                if name not in source.options:
                     raise PaperError(f"{where}: criterion {criterion.id}'s check {check.name!r} judges by the "
-                                     f"{setting!r} setting, which [deliverables.{spec.name}] lacks")
+                                     f"{name!r} setting, which [deliverables.{source.name}] lacks")
+                settings[setting] = source.options[name]
             if check.validate is not None:
-                settings = {s: spec.options[s] for s in check.settings}
                 problems = (check.validate(key, criterion.params, settings) if check.settings
                             else check.validate(key, criterion.params))
                 if problems:

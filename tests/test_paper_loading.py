@@ -241,3 +241,17 @@ def test_a_key_column_a_check_reads_is_required(paper_copy, file, old, new, says
     with pytest.raises(PaperError) as refused:
         load_paper(paper_copy)
     assert str(refused.value) == "2026A.toml: " + says.format(key=key.resolve())
+
+
+@pytest.mark.parametrize("old, new, reason", [
+    ('slot = "MAIN"', 'slot = "Main"',
+     ("key fails U2-06's guarantee: slot 'Main' is not a code of the images' naming (MAIN, PT01, PT02, PT03, PT04, "
+     "PT05, PT06, PT07, PT08)")),
+    ('slot = "MAIN", extensions = ["jpg", "jpeg", "png"]', 'slot = "MAIN", extensions = ["jpg", "webp"]',
+     "key fails U2-06's guarantee: extension 'webp' is not one of the images' naming (jpg, jpeg, png)"),
+])
+def test_unit_2s_image_rule_follows_the_images_naming(paper_copy, old, new, reason):
+    edit(paper_copy, old, new)
+    with pytest.raises(PaperError) as refused:
+        load_paper(paper_copy)
+    assert str(refused.value) == f"2026A.toml: {reason}"

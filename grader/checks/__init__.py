@@ -17,7 +17,8 @@ field would otherwise cost every candidate the criterion without a flag).
 ``needs`` lists the dotted key paths the check reads; a paper whose key lacks one is
 refused when it is loaded. ``settings`` lists the settings of its unit's deliverable spec that
 the check judges by (the image reader's ``frame``, ``hash``): a spec lacking one is refused when
-the paper loads. ``validate(key, params)`` may add paper-specific guarantees (convention 21) and
+the paper loads; ``"images:naming"`` names a setting of the deliverable that the ``uses``
+parameter ``images`` names. ``validate(key, params)`` may add paper-specific guarantees (convention 21) and
 returns a list of problems; a check with ``settings`` is validated as ``validate(key, params,
 settings)``, the spec's values of those settings by name.
 

@@ -557,6 +557,21 @@ def stock_and_weight(ctx: CheckContext) -> Outcome:
 # ---------------------------------------------------------------- U2-06
 
 
+def _image_rule_problems(key: Key, params: dict[str, Any], settings: dict[str, Any]) -> list[str]:
+    """The image-name rule follows the image deliverable's naming: its slot is one of the naming's
+    codes and its extensions are the naming's (else a name U4 grades would be refused here, or the
+    reverse); then the unit's key guarantees."""
+    naming = settings["images:naming"]
+    codes = [naming.get("main"), *naming.get("pt", ())] if isinstance(naming, dict) else []
+    if params["slot"] not in codes:
+        return [f"slot {params['slot']!r} is not a code of the images' naming ({', '.join(map(str, codes))})"]
+    allowed = [str(e).lower() for e in naming.get("extensions", ())]
+    stray = [e for e in params["extensions"] if str(e).lower() not in allowed]
+    if stray:
+        return [f"extension {stray[0]!r} is not one of the images' naming ({', '.join(allowed)})"]
+    return key_problems(key, params)
+
+
 def image_files(ctx: CheckContext) -> tuple[set[str], set[str]]:
     """Names of the files in the candidate's image folder (at the top or one level down), and the
     folder's accepted names. From the folder's listing: no image is opened."""
@@ -582,7 +597,7 @@ def _named_file(value: object, folders: set[str]) -> str:
 
 @check("main_images", reads=(Reads("board", columns=("id_column",)), Reads("sheet", columns=("id_column", "sku_column", "image_column"))),
        needs=(POOL, SELECTION), params=(*LAYOUT, "sheet", "sku_column", "image_column", "slot", "extensions"),
-       uses=("images",), validate=key_problems)
+       uses=("images",), settings=("images:naming",), validate=_image_rule_problems)
 def main_images(ctx: CheckContext) -> Outcome:
     """Each chosen product's image cell (``image_column``) names a file of the candidate's image
     folder, or is ``<sku>.<slot>.<extension>`` (one of ``extensions``) for the row's own sku
