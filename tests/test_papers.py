@@ -115,3 +115,16 @@ def test_sample_refuses_a_paper_it_cannot_make_in_one_line(tmp_path):
     assert outcome.exit_code == 1, outcome.output
     assert outcome.output == "Error: paper 2026B: 4 photos besides the main one, 5 PT images needed\n"
     assert not (tmp_path / "demo").exists()
+
+
+def test_the_generator_writes_the_same_bytes_every_time(loaded, tmp_path):
+    """Same paper, same candidate: every file of the perfect candidate byte for byte."""
+    import hashlib
+
+    def written(folder):
+        write_candidate(folder, anypaper.perfect(loaded))
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    first = written(tmp_path / "a")
+    assert first and first == written(tmp_path / "b")
