@@ -516,13 +516,15 @@ def overrides_template() -> None:
               help="Paper whose key the disc is made from. Default: the default paper (see `grade papers`).")
 @papers_option
 def sample(out: Path, paper: str, papers: tuple[Path, ...]) -> None:
-    """Write a demo disc made from the key: a perfect candidate, one candidate per group of
-    injected defects, an empty folder, a corrupt workbook, an absent and an unrostered candidate,
-    and expected.json with the points each criterion must get.
+    """Write a demo disc made from the paper's key: a perfect candidate, one candidate per group of
+    injected defects (each check's declared way to fail), an empty folder, a corrupt workbook, an
+    absent and an unrostered candidate, and expected.json with the points each criterion must get.
+    A paper it cannot make a candidate of is refused in one line, before anything is written.
 
     \b
     Example:
       grade sample /tmp/demo && grade /tmp/demo --out /tmp/demo-reports
+      grade sample /tmp/demo-b --paper 2026B
     """
     from grader.paper import load_paper
     from grader.samples import write_demo_disc

@@ -1,10 +1,11 @@
-"""Shared fixtures: the default paper, loaded once; a demo disc generated once per session."""
+"""Shared fixtures: the default paper, loaded once; a demo disc generated once per session; the
+papers of rubrics/ for the paper-generic tests. Helpers that are not fixtures live in helpers.py."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from helpers import result as load_result  # noqa: F401 - the name tests import from here
 
 from grader.paper import load_paper
 from grader.samples import write_demo_disc
@@ -43,5 +44,10 @@ def results_copy(demo_results, tmp_path) -> Path:
     return copy
 
 
-def load_result(out: Path, user: str) -> dict:
-    return json.loads((out / "candidates" / f"{user}.json").read_text(encoding="utf-8"))
+PAPERS = tuple(sorted((REPO / "rubrics").glob("*.toml")))
+
+
+def pytest_generate_tests(metafunc):
+    """A test that takes ``each_rubric`` runs once for every paper in rubrics/."""
+    if "each_rubric" in metafunc.fixturenames:
+        metafunc.parametrize("each_rubric", PAPERS, ids=[p.stem for p in PAPERS], scope="module")

@@ -21,6 +21,18 @@ def make_candidate(folder: Path, paper, defects=(), only=CORE, edit=None) -> dic
     return drafts
 
 
+def grade_small_disc(disc: Path, paper, tmp_path: Path, *, similarity: bool = True, **kw):
+    """(out, run) of grading ``disc`` with jobs=1 into ``tmp_path/out``; with ``similarity=False``
+    the similarity stage is turned off by an exam.toml (when the disc has none), for small classes
+    that hand in identical files."""
+    from grader.pipeline import grade_disc
+
+    if not similarity and not (disc / "exam.toml").exists():
+        (disc / "exam.toml").write_text("similarity = false\n", encoding="utf-8")
+    out = tmp_path / "out"
+    return out, grade_disc(disc, paper, out, jobs=1, **kw)
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """sha256 and mtime of every file and the list of every folder, to prove a tree was not touched."""
     state = {}
@@ -103,3 +115,8 @@ def grade_sheets(paper, criterion_id: str, sheets: dict[str, list[list]], key=No
     """(points, outcome) of one criterion on its unit's workbook given as sheets of rows."""
     unit = next(u for u in paper.units if any(c.id == criterion_id for c in u.criteria))
     return run_check(paper, criterion_id, workbook_of(paper, unit.deliverable, sheets, file), key)
+
+
+def sheet_points(paper, criterion_id: str, sheets: dict[str, list[list]], key=None, file: str = ""):
+    """The points of one criterion on its unit's workbook given as sheets of rows."""
+    return grade_sheets(paper, criterion_id, sheets, key, file)[0]

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import make_candidate
+from helpers import grade_small_disc, make_candidate
 
 from grader.cli import main
 from grader.errors import GraderError, OverridesError
 from grader.intake import scan_disc
 from grader.names import result_stem
 from grader.paper import load_paper
-from grader.pipeline import deliverable_names, grade_disc
+from grader.pipeline import deliverable_names
 from grader.report.explain import explain
 from grader.verify import verify
 
@@ -38,10 +38,7 @@ def roster(disc: Path, users: list[str]) -> None:
 def grade(disc: Path, paper, tmp_path: Path, similarity: bool = False, **kw):
     """Grade with jobs=1; the similarity stage off unless asked (these small classes hand in
     identical files)."""
-    if not similarity and not (disc / "exam.toml").exists():
-        (disc / "exam.toml").write_text("similarity = false\n", encoding="utf-8")
-    out = tmp_path / "out"
-    return out, grade_disc(disc, paper, out, jobs=1, **kw)
+    return grade_small_disc(disc, paper, tmp_path, similarity=similarity, **kw)
 
 
 def results(out: Path) -> dict[str, dict]:

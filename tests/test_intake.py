@@ -7,21 +7,16 @@ import shutil
 
 import pytest
 from helpers import flag_codes, make_candidate, result, unit_points
+from helpers import grade_small_disc as grade
 
 from grader.errors import DiscError
 from grader.intake import scan_disc
-from grader.pipeline import deliverable_names, grade_disc
+from grader.pipeline import deliverable_names
 
 
 def roster(disc, users, encoding="utf-8", header="用户名,准考证号,姓名"):
     lines = [header] + [f"{u},2026A{i:04d},考生{i}" for i, u in enumerate(users, 1)]
     (disc / "roster.csv").write_bytes(("\n".join(lines) + "\n").encode(encoding))
-
-
-def grade(disc, paper, tmp_path, **kw):
-    out = tmp_path / "out"
-    run = grade_disc(disc, paper, out, jobs=1, **kw)
-    return out, run
 
 
 def test_candidates_at_the_root_and_one_level_down(tmp_path, paper):

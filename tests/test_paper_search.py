@@ -38,36 +38,37 @@ def no_papers_variable(monkeypatch):
 
 def test_installed_papers_finds_2026A_beside_its_key():
     found = installed_papers()
-    assert list(found) == ["2026A"]
+    assert list(found) == ["2026A", "2026B"]
     assert found["2026A"] == REPO / "rubrics" / "2026A.toml"
     assert load_paper("2026A").key.root == REPO / "answer_keys" / "2026A"
 
 
 def test_a_paper_in_a_papers_folder_is_found(tmp_path):
-    extra = papers_folder(tmp_path / "extra", "2026B")
-    paper = load_paper("2026B", papers=[extra])
-    assert paper.id == "2026B"
-    assert paper.rubric_path == extra / "rubrics" / "2026B.toml"
-    assert paper.key.root == extra / "answer_keys" / "2026B"
-    assert installed_papers([extra]) == {"2026B": extra / "rubrics" / "2026B.toml",
-                                         "2026A": REPO / "rubrics" / "2026A.toml"}
+    extra = papers_folder(tmp_path / "extra", "2026X")
+    paper = load_paper("2026X", papers=[extra])
+    assert paper.id == "2026X"
+    assert paper.rubric_path == extra / "rubrics" / "2026X.toml"
+    assert paper.key.root == extra / "answer_keys" / "2026X"
+    assert installed_papers([extra]) == {"2026X": extra / "rubrics" / "2026X.toml",
+                                         "2026A": REPO / "rubrics" / "2026A.toml",
+                                         "2026B": REPO / "rubrics" / "2026B.toml"}
 
 
 def test_a_relative_papers_folder_is_taken_from_the_working_folder_of_the_call(tmp_path, monkeypatch):
-    papers_folder(tmp_path / "extra", "2026B")
+    papers_folder(tmp_path / "extra", "2026X")
     monkeypatch.chdir(tmp_path)
-    assert load_paper("2026B", papers=["extra"]).rubric_path == tmp_path / "extra" / "rubrics" / "2026B.toml"
+    assert load_paper("2026X", papers=["extra"]).rubric_path == tmp_path / "extra" / "rubrics" / "2026X.toml"
 
 
 def test_the_variable_is_read_at_each_lookup_and_its_first_folder_wins(tmp_path, monkeypatch):
-    first = papers_folder(tmp_path / "first", "2026B", title="first")
-    second = papers_folder(tmp_path / "second", "2026B", title="second")
-    with pytest.raises(PaperError, match="no rubric for paper '2026B'"):
-        load_paper("2026B")
+    first = papers_folder(tmp_path / "first", "2026X", title="first")
+    second = papers_folder(tmp_path / "second", "2026X", title="second")
+    with pytest.raises(PaperError, match="no rubric for paper '2026X'"):
+        load_paper("2026X")
     monkeypatch.setenv("GRADER_PAPERS", os.pathsep.join([str(first), str(second)]))
-    assert load_paper("2026B").title == "first"
+    assert load_paper("2026X").title == "first"
     monkeypatch.setenv("GRADER_PAPERS", str(second))
-    assert load_paper("2026B").title == "second"
+    assert load_paper("2026X").title == "second"
 
 
 def test_papers_folders_come_before_the_variable_and_the_installed_papers(tmp_path, monkeypatch):
@@ -88,40 +89,40 @@ def test_the_working_folder_is_not_searched(tmp_path, monkeypatch):
 
 
 def test_an_unknown_id_names_the_papers_available_and_where_it_looked(tmp_path, monkeypatch):
-    extra = papers_folder(tmp_path / "extra", "2026B")
+    extra = papers_folder(tmp_path / "extra", "2026X")
     monkeypatch.setenv("GRADER_PAPERS", str(tmp_path / "missing"))
     with pytest.raises(PaperError) as caught:
         load_paper("nosuch", papers=[extra])
     assert str(caught.value) == (
-        "no rubric for paper 'nosuch': papers available: 2026B, 2026A; looked for rubrics/nosuch.toml in "
+        "no rubric for paper 'nosuch': papers available: 2026X, 2026A, 2026B; looked for rubrics/nosuch.toml in "
         f"{extra}, {tmp_path / 'missing'}, {PACKAGE / 'papers'}, {REPO} "
         "(add a folder with --papers or GRADER_PAPERS)")
 
 
 def test_papers_option_reaches_sample_run_and_verify(tmp_path, demo_disc, demo_results):
-    extra = papers_folder(tmp_path / "extra", "2026B")
+    extra = papers_folder(tmp_path / "extra", "2026X")
     runner = CliRunner()
     disc, out = tmp_path / "disc", tmp_path / "out"
-    result = runner.invoke(main, ["sample", str(disc), "--paper", "2026B", "--papers", str(extra)])
+    result = runner.invoke(main, ["sample", str(disc), "--paper", "2026X", "--papers", str(extra)])
     assert result.exit_code == 0, result.output
     assert (disc / "expected.json").is_file()
 
-    result = runner.invoke(main, [str(disc), "--paper", "2026B", "--out", str(out)])
+    result = runner.invoke(main, [str(disc), "--paper", "2026X", "--out", str(out)])
     assert result.exit_code == 1
-    assert result.output.startswith("Error: no rubric for paper '2026B': papers available: 2026A;")
+    assert result.output.startswith("Error: no rubric for paper '2026X': papers available: 2026A, 2026B;")
     assert len(result.output.splitlines()) == 1
 
-    result = runner.invoke(main, [str(disc), "--paper", "2026B", "--papers", str(tmp_path / "nowhere"),
+    result = runner.invoke(main, [str(disc), "--paper", "2026X", "--papers", str(tmp_path / "nowhere"),
                                   "--papers", str(extra), "--out", str(out), "--only", "ks01", "--quiet"])
     assert "does not exist" in result.output and result.exit_code == 2
 
-    result = runner.invoke(main, [str(disc), "--paper", "2026B", "--papers", str(extra),
+    result = runner.invoke(main, [str(disc), "--paper", "2026X", "--papers", str(extra),
                                   "--out", str(out), "--only", "ks01", "--quiet", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert (out / "candidates" / "ks01.json").is_file()
 
-    result = runner.invoke(main, ["verify", str(demo_disc), str(demo_results), "--paper", "2026B",
+    result = runner.invoke(main, ["verify", str(demo_disc), str(demo_results), "--paper", "2026X",
                                   "--papers", str(extra)])
-    assert f"✓ key: {extra / 'answer_keys' / '2026B'} unchanged" in result.output
-    assert f"✗ rubric: {extra / 'rubrics' / '2026B.toml'} differs" in result.output
+    assert f"✓ key: {extra / 'answer_keys' / '2026X'} unchanged" in result.output
+    assert f"✗ rubric: {extra / 'rubrics' / '2026X.toml'} differs" in result.output
     assert result.exit_code == 1

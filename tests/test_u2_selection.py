@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers import reading_of, run_check
+from helpers import failing, reading_of, run_check
 
 import grader.checks.selection
 from grader.checks.selection import key_problems, smallest_ending
@@ -61,10 +61,6 @@ def row_of(sheets, title, product_id):
 
 def put(sheets, title, product_id, header, value):
     row_of(sheets, title, product_id)[HEADERS[title].index(header)] = value
-
-
-def failing(outcome):
-    return [e for e in outcome.evidence if not e.ok]
 
 
 def key_with(paper, pool_edits=None, selection_edits=None) -> Key:

@@ -12,7 +12,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers import failing, run_check
+from helpers import failing
+from helpers import grade_sheets as grade
+from helpers import sheet_points as points
 from rapidfuzz import fuzz
 
 from grader.checks import REGISTRY, CheckContext
@@ -34,18 +36,6 @@ def sheets(paper):
     return copy.deepcopy(u3.perfect(paper.key)["u3_listing"].sheets)
 
 
-def workbook(paper, sheets):
-    grid = [(title, [[(v, False) for v in row] for row in rows]) for title, rows in sheets.items()]
-    return build_workbook("u3_listing.xlsx", grid, list(paper.deliverables["u3_listing"].sheets))
-
-
-def grade(paper, criterion_id, sheets, *, key=None):
-    """(points, outcome) of one criterion on the given sheets."""
-    return run_check(paper, criterion_id, workbook(paper, sheets), key)
-
-
-def points(paper, criterion_id, sheets, **kwargs):
-    return grade(paper, criterion_id, sheets, **kwargs)[0]
 
 
 def put(sheets, label, value):

@@ -13,7 +13,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers import failing, run_check
+from helpers import failing, workbook_of
+from helpers import grade_sheets as grade
+from helpers import sheet_points as points
 
 from grader.checks import REGISTRY, CheckContext
 from grader.checks import optimisation as O
@@ -61,18 +63,6 @@ def key_with(paper, skus=None, **changes) -> Key:
     return Key(paper.key.root, {**sections, "optimization": optimization}, {})
 
 
-def workbook(paper, sheets):
-    grid = [(title, [[(v, isinstance(v, dt.date)) for v in row] for row in rows]) for title, rows in sheets.items()]
-    return build_workbook("u5_optimization.xlsx", grid, list(paper.deliverables["u5_optimization"].sheets))
-
-
-def grade(paper, criterion_id, sheets, *, key=None):
-    """(points, outcome) of one criterion on the given sheets."""
-    return run_check(paper, criterion_id, workbook(paper, sheets), key)
-
-
-def points(paper, criterion_id, sheets, **kwargs):
-    return grade(paper, criterion_id, sheets, **kwargs)[0]
 
 
 def put(sheets, label, value):
@@ -153,7 +143,7 @@ def test_u5_01_evidence_names_the_rules_as_the_paper_numbers_them(paper, sheets)
     criterion = paper.criterion("U5-01")
     params = {**criterion.params, "same_rules_as": ["T-1", "T-3", "T-4"]}
     put(sheets, "新标题", None)
-    ctx = CheckContext("U5-01", workbook(paper, sheets), paper.key, params)
+    ctx = CheckContext("U5-01", workbook_of(paper, "u5_optimization", sheets), paper.key, params)
     outcome = REGISTRY["new_title_rules"].func(ctx)
     assert [e.message.split(":")[0] for e in outcome.evidence] == [
         "title length and brand (T-1)", "title form (T-3)", "title banned words (T-4)"]

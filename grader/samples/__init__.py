@@ -1,9 +1,12 @@
 """A deterministic generator of demo discs from a paper's key, with the points each must get.
 
-Each unit has a module here (``u1.py``, ``u6.py``, …) with ``UNIT``, ``perfect(key)`` and
-``DEFECTS``. The demo disc holds a perfect candidate, then candidates that each carry the
-n-th defect of every unit, then the special cases of §1 (empty folder, corrupt workbook,
-absent, not on the roster). ``expected.json`` at the disc's root gives every candidate's
+Any paper: ``anypaper`` makes the perfect candidate from the rubric and key alone and takes the
+defects from each check's declared way to fail (``anypaper/failures.py``). The paper the
+hand-written modules were written for (``HANDWRITTEN``) has its own: each unit has a module here
+(``u1.py``, ``u6.py``, …) with ``UNIT``, ``perfect(key)`` and ``DEFECTS``, a candidate's own words
+and defects chosen on that paper's data. The demo disc holds a perfect candidate, then candidates
+that each carry the n-th defect of every unit, then the special cases of §1 (empty folder, corrupt
+workbook, absent, not on the roster). ``expected.json`` at the disc's root gives every candidate's
 points per criterion, status and flag codes; tests grade the disc and compare.
 
     python -m grader.samples sample_submissions/2026A-demo
@@ -24,9 +27,19 @@ from grader.errors import OutputError
 from grader.model import fraction_text
 from grader.outfolder import output_problem
 from grader.paper import Paper
+from grader.samples import anypaper
+from grader.samples.anypaper.layout import SampleError
 from grader.samples.drafts import Defect, Drafts
 
 PERFECT_USER = "ks01"
+# The paper the hand-written unit modules (u1.py … u8.py: model answers in a candidate's own words and
+# defects chosen on that paper's data) were written for; its demo disc is made from them. Every
+# other paper's demo is made from its rubric and key alone (``anypaper``).
+HANDWRITTEN = "2026A"
+
+
+def handwritten(paper: Paper) -> bool:
+    return paper.id == HANDWRITTEN
 
 
 def unit_modules() -> list[ModuleType]:
@@ -39,6 +52,8 @@ def unit_modules() -> list[ModuleType]:
 
 
 def perfect_drafts(paper: Paper) -> Drafts:
+    if not handwritten(paper):
+        return anypaper.perfect(paper)
     drafts: Drafts = {}
     for module in unit_modules():
         drafts.update(module.perfect(paper.key))
@@ -69,7 +84,11 @@ def paper_check(paper: Paper, criterion_id: str) -> str:
 def candidate_drafts(paper: Paper, defects: list[Defect]) -> Drafts:
     drafts = copy.deepcopy(perfect_drafts(paper))
     for defect in defects:
-        defect.apply(drafts, paper.key)
+        try:
+            defect.apply(drafts, paper.key)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise SampleError(f"paper {paper.id}: the demo generator cannot apply the defect {defect.name} "
+                              f"({type(exc).__name__}: {exc})") from None
     return drafts
 
 
@@ -79,9 +98,13 @@ def write_candidate(folder: Path, drafts: Drafts) -> None:
         draft.write(folder)
 
 
-def defect_rounds() -> list[list[Defect]]:
-    """Round n holds the n-th defect of every unit that has one."""
-    lists = [module.DEFECTS for module in unit_modules()]
+def defect_rounds(paper: Paper | None = None) -> list[list[Defect]]:
+    """Round n holds the n-th defect of every unit that has one (the hand-written paper's without
+    ``paper``)."""
+    if paper is None or handwritten(paper):
+        lists = [module.DEFECTS for module in unit_modules()]
+    else:
+        lists = list(anypaper.failures(paper).values())
     rounds = max((len(d) for d in lists), default=0)
     return [[d[n] for d in lists if n < len(d)] for n in range(rounds)]
 
@@ -100,6 +123,9 @@ def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
     empty, or a demo disc written here before (then it is replaced); anything else is refused,
     so no one's folder is deleted."""
     out = Path(out)
+    rounds = defect_rounds(paper)
+    for defects in [[], *rounds]:  # a paper the generator cannot make is refused before anything is written
+        candidate_drafts(paper, defects)
     try:
         if out.exists() and not out.is_dir():
             raise OutputError(f"{out} is a file, not a folder: choose a new or empty folder for the demo disc")
@@ -133,14 +159,14 @@ def write_demo_disc(out: Path | str, paper: Paper) -> dict[str, Any]:
     write_candidate(out / PERFECT_USER, candidate_drafts(paper, []))
     add(PERFECT_USER, "满分考生", full_points(paper), base_flags, status_for(base_flags), [])
 
-    for n, defects in enumerate(defect_rounds(), start=2):
+    for n, defects in enumerate(rounds, start=2):
         user = f"ks{n:02d}"
         write_candidate(out / user, candidate_drafts(paper, defects))
         flags = base_flags + [f for d in defects for f in d.flags]
         add(user, f"考生{n:02d}", expected_points(paper, defects), flags, status_for(flags),
             [f"{d.unit}:{d.name}" for d in defects])
 
-    n = len(defect_rounds()) + 2
+    n = len(rounds) + 2
     empty = f"ks{n:02d}"
     (out / empty).mkdir()
     # only Windows' thumbnail cache, which intake ignores; it also keeps the folder in git

@@ -21,6 +21,9 @@ class WorkbookDraft:
     stem: str
     sheets: dict[str, list[list[Any]]]
     fmt: str = "xlsx"
+    # when given: sheets are keyed, and headed, by the rubric's names, written as these labels
+    # (per sheet: "" its title, each column or field its header, ":field"/":value" the header row)
+    labels: dict[str, dict[str, str]] | None = None
 
     @property
     def file_name(self) -> str:
@@ -32,15 +35,35 @@ class WorkbookDraft:
         path.write_bytes(self.to_bytes())
         return path
 
+    def rendered(self) -> dict[str, list[list[Any]]]:
+        """The sheets as the file shows them: titles, headers and field labels of the template."""
+        if self.labels is None:
+            return self.sheets
+        out = {}
+        for name, rows in self.sheets.items():
+            names = self.labels.get(name, {})
+            if not rows:
+                out[names.get("", name)] = []
+                continue
+            header = [names.get(c, c) if isinstance(c, str) else c for c in rows[0]]
+            body = [list(r) for r in rows[1:]]
+            if rows[0][:1] == [":field"]:
+                for row in body:
+                    if row and isinstance(row[0], str):
+                        row[0] = names.get(row[0], row[0])
+            out[names.get("", name)] = [header] + body
+        return out
+
     def to_bytes(self) -> bytes:
+        sheets = self.rendered()
         if self.fmt in ("xlsx", "xlsm"):
-            return _xlsx_bytes(self.sheets)
+            return _xlsx_bytes(sheets)
         if self.fmt == "xls":
-            return _xls_bytes(self.sheets)
+            return _xls_bytes(sheets)
         if self.fmt == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
-            for row in next(iter(self.sheets.values())):
+            for row in next(iter(sheets.values())):
                 writer.writerow(["" if v is None else v for v in row])
             return buffer.getvalue().encode("utf-8-sig")
         raise ValueError(f"unknown workbook format {self.fmt}")
