@@ -385,7 +385,13 @@ def image_files(paper: Any) -> dict[str, bytes]:
             files[f"{s['identifier']}.{slot}.jpg"] = jpeg(longest_side(photo(paper, name), s["pt_side"]))
         return files
 
-    return paper.key.memo("samples.anypaper.images", make)
+    where = (paper.id, str(paper.key.root))  # the demo generator's own cache: grading never reads it
+    if where not in _IMAGE_FILES:
+        _IMAGE_FILES[where] = make()
+    return _IMAGE_FILES[where]
+
+
+_IMAGE_FILES: dict[tuple[str, str], dict[str, bytes]] = {}
 
 
 def unit_images(paper: Any) -> Drafts:
