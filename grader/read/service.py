@@ -233,8 +233,8 @@ class _SlotReader:
         relative = self.submission.relative(path)
         warnings: list[str] = []
         try:
-            self.submission.record(path)
-            grid = read_grid(path, self.submission.limits, warnings)
+            data = self.submission.record(path)  # read once: the reader parses these bytes
+            grid = read_grid(path, self.submission.limits, warnings, data)
         except MemoryError:
             raise  # the worker's memory cap: the supervisor flags `memory-limit`
         except Exception as exc:  # noqa: BLE001 - one file's failure is its own slot's, never the folder's
