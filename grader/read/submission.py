@@ -64,6 +64,8 @@ class Submission:
         self._state: dict[str, str] = {}
         self._located: dict[str, str] = {}  # where each deliverable was found, relative
         self._closed = False  # a candidate folder linking out of the disc: nothing in it is read
+        self._shown: dict[str, str] = {}  # each path's relative form, worked out once (by its exact text)
+        self._places: dict[tuple[Any, ...], str | None] = {}  # each path's place against a home, once
         self._files = self._listing()
 
     # ------------------------------------------------------------ listing
@@ -109,7 +111,10 @@ class Submission:
         return found
 
     def relative(self, path: Path) -> str:
-        return display_path(path.relative_to(self.folder).as_posix())
+        shown = self._shown.get(str(path))
+        if shown is None:
+            shown = self._shown[str(path)] = display_path(path.relative_to(self.folder).as_posix())
+        return shown
 
     def flag(self, code: str, reason: str, path: Path | str = "", unit: str = "") -> None:
         file = self.relative(path) if isinstance(path, Path) else path
@@ -188,8 +193,12 @@ class Submission:
 
     def place(self, path: Path, home: Home = TOP) -> str | None:
         """Where a file (or a unit's folder) of the candidate's folder lies against ``home``: the
-        candidate's folder itself unless told (``grader.read.places``)."""
-        return home.place(path.relative_to(self.folder).parts[:-1])
+        candidate's folder itself unless told (``grader.read.places``). Asked again and again while
+        the deliverables are located: worked out once for each path and home."""
+        key = (str(path), home.unit, home.inside, home.key)
+        if key not in self._places:
+            self._places[key] = home.place(path.relative_to(self.folder).parts[:-1])
+        return self._places[key]
 
     def _dirs(self) -> list[str]:
         out: list[str] = []
