@@ -66,6 +66,7 @@ class Submission:
         self._closed = False  # a candidate folder linking out of the disc: nothing in it is read
         self._shown: dict[str, str] = {}  # each path's relative form, worked out once (by its exact text)
         self._places: dict[tuple[Any, ...], str | None] = {}  # each path's place against a home, once
+        self._folders: list[str] | None = None  # the folders two levels down, once asked for
         self._files = self._listing()
 
     # ------------------------------------------------------------ listing
@@ -201,6 +202,13 @@ class Submission:
         return self._places[key]
 
     def _dirs(self) -> list[str]:
+        """The folders two levels down (for a unit's folder that holds no file), listed once: each
+        unit's folder is located against the same listing."""
+        if self._folders is None:
+            self._folders = self._list_dirs()
+        return list(self._folders)
+
+    def _list_dirs(self) -> list[str]:
         out: list[str] = []
         if self._closed:
             return out
