@@ -213,7 +213,7 @@ def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | No
     if head.startswith(b"PK"):
         return _grid_xlsx(path, limits, warnings, data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if _is_encrypted_ooxml(path):
+        if _is_encrypted_ooxml(path, data):
             raise ReadError(N_("password-protected workbook"))
         return _grid_xls(path)
     if suffix == ".csv":
@@ -222,11 +222,13 @@ def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | No
         suffix=suffix or "file", head=repr(head[:4])))
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
-    """An OLE2 container holding an EncryptedPackage stream: a password-protected xlsx."""
-    with path.open("rb") as handle:
-        data = handle.read(1 << 20)
-    return "EncryptedPackage".encode("utf-16-le") in data
+def _is_encrypted_ooxml(path: Path, data: bytes | None = None) -> bool:
+    """An OLE2 container holding an EncryptedPackage stream: a password-protected xlsx (its first
+    MiB looked at: ``data``'s when the bytes are read already)."""
+    if data is None:
+        with path.open("rb") as handle:
+            data = handle.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]
 
 
 # ---------------------------------------------------------------- sheet specs
