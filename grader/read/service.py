@@ -209,14 +209,16 @@ def _unit_of(submission: Submission, deliverable: str) -> str:
 
 
 def _find(submission: Submission, files: list[Path], names: list[str], suffixes: tuple[str, ...],
-          home: Home) -> list[Path]:
+          home: Home, stems: dict[Path, tuple[str, str]] | None = None) -> list[Path]:
     """The files standing for one slot, best first: at home, then the English name before the
-    Chinese one, then the suffix's order (convention 5); misplaced ones as §1 allows."""
+    Chinese one, then the suffix's order (convention 5); misplaced ones as §1 allows. ``stems``:
+    each file's (lower-case suffix, header key of its stem), when worked out already."""
     keys = [header_key(n) for n in names]
-    hits = [p for p in files if p.suffix.lower() in suffixes and header_key(p.stem) in keys
+    named = stems or {p: (p.suffix.lower(), header_key(p.stem)) for p in files}
+    hits = [p for p in files if named[p][0] in suffixes and named[p][1] in keys
             and submission.place(p, home) is not None]
-    return sorted(hits, key=lambda p: (submission.place(p, home) != HOME, keys.index(header_key(p.stem)),
-                                       suffixes.index(p.suffix.lower()), submission.relative(p)))
+    return sorted(hits, key=lambda p: (submission.place(p, home) != HOME, keys.index(named[p][1]),
+                                       suffixes.index(named[p][0]), submission.relative(p)))
 
 
 class _SlotReader:
@@ -230,11 +232,13 @@ class _SlotReader:
         self.folders = located.path.relative_to(submission.folder).parts
         # the folder's files, and those beside it (a mailbox saved one folder up)
         self.files = [p for p in submission.files if self.root in p.parents or p.parent == self.root.parent]
+        # each file's suffix and name key, once for all the slots looked for among them
+        self.stems = {p: (p.suffix.lower(), header_key(p.stem)) for p in self.files}
 
     def locate(self, label: str, names: list[str], suffixes: tuple[str, ...],
                homes: list[str] | None) -> Path | None:
         home = Home(self.folders, (tuple(homes),) if homes else (), key=header_key)
-        hits = _find(self.submission, self.files, names, suffixes, home)
+        hits = _find(self.submission, self.files, names, suffixes, home, self.stems)
         if not hits:
             return None
         chosen = hits[0]
@@ -257,8 +261,8 @@ class _SlotReader:
         relative = self.submission.relative(path)
         warnings: list[str] = []
         try:
-            self.submission.record(path)
-            grid = read_grid(path, self.submission.limits, warnings)
+            data = self.submission.record(path)  # read once: the reader parses these bytes
+            grid = read_grid(path, self.submission.limits, warnings, data)
         except MemoryError:
             raise  # the worker's memory cap: the supervisor flags `memory-limit`
         except Exception as exc:  # noqa: BLE001 - one file's failure is its own slot's, never the folder's

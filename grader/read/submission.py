@@ -64,6 +64,9 @@ class Submission:
         self._state: dict[str, str] = {}
         self._located: dict[str, str] = {}  # where each deliverable was found, relative
         self._closed = False  # a candidate folder linking out of the disc: nothing in it is read
+        self._shown: dict[str, str] = {}  # each path's relative form, worked out once (by its exact text)
+        self._places: dict[tuple[Any, ...], str | None] = {}  # each path's place against a home, once
+        self._folders: list[str] | None = None  # the folders two levels down, once asked for
         self._files = self._listing()
 
     # ------------------------------------------------------------ listing
@@ -109,7 +112,10 @@ class Submission:
         return found
 
     def relative(self, path: Path) -> str:
-        return display_path(path.relative_to(self.folder).as_posix())
+        shown = self._shown.get(str(path))
+        if shown is None:
+            shown = self._shown[str(path)] = display_path(path.relative_to(self.folder).as_posix())
+        return shown
 
     def flag(self, code: str, reason: str, path: Path | str = "", unit: str = "") -> None:
         file = self.relative(path) if isinstance(path, Path) else path
@@ -188,10 +194,21 @@ class Submission:
 
     def place(self, path: Path, home: Home = TOP) -> str | None:
         """Where a file (or a unit's folder) of the candidate's folder lies against ``home``: the
-        candidate's folder itself unless told (``grader.read.places``)."""
-        return home.place(path.relative_to(self.folder).parts[:-1])
+        candidate's folder itself unless told (``grader.read.places``). Asked again and again while
+        the deliverables are located: worked out once for each path and home."""
+        key = (str(path), home.unit, home.inside, home.key)
+        if key not in self._places:
+            self._places[key] = home.place(path.relative_to(self.folder).parts[:-1])
+        return self._places[key]
 
     def _dirs(self) -> list[str]:
+        """The folders two levels down (for a unit's folder that holds no file), listed once: each
+        unit's folder is located against the same listing."""
+        if self._folders is None:
+            self._folders = self._list_dirs()
+        return list(self._folders)
+
+    def _list_dirs(self) -> list[str]:
         out: list[str] = []
         if self._closed:
             return out

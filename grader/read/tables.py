@@ -33,9 +33,10 @@ RawCell = tuple[Any, bool]  # (value, is_date)
 RawSheet = tuple[str, list[list[RawCell]]]
 
 
-def check_zip(path: Path, limits: Limits, what: str = "zip container") -> tuple[list[str], list[str]]:
+def check_zip(path: Path | bytes, limits: Limits, what: str = "zip container") -> tuple[list[str], list[str]]:
     """Refuse a zip container (xlsx) over the caps (``ooxml.checked_zip``); return its part names and,
-    from the same opening, the worksheets holding formulas without cached values."""
+    from the same opening, the worksheets holding formulas without cached values. ``path`` may be
+    the file's bytes, already read: the file is then not opened again."""
     with checked_zip(path, limits, what) as archive:
         names = archive.namelist()
         return names, formulas_without_values(archive, names)
@@ -50,10 +51,11 @@ def formulas_without_values(archive: Any, parts: list[str]) -> list[str]:
             and _FORMULA_WITHOUT_VALUE.search(archive.read(name))]
 
 
-def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet]:
+def _grid_xlsx(path: Path, limits: Limits, warnings: list[str], data: bytes | None = None) -> list[RawSheet]:
+    """``data``: the file's bytes when they are already read (every parser then reads them, not the file)."""
     import openpyxl  # defusedxml, when installed, makes openpyxl parse the XML safely
 
-    parts, formulas = check_zip(path, limits, N_("xlsx workbook"))
+    parts, formulas = check_zip(path if data is None else data, limits, N_("xlsx workbook"))
     if "EncryptedPackage" in parts:
         raise ReadError(N_("password-protected workbook"))
     if "xl/workbook.xml" not in parts:
@@ -61,10 +63,10 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
     if formulas:
         warnings.append(N_("formulas without cached values (saved by a program that does not calculate); "
                            "those cells are read as empty"))
-    fast = _grid_calamine(path)
+    fast = _grid_calamine(path, data)
     if fast is not None:
         return fast
-    handle = path.open("rb")  # a file object: openpyxl then judges by content, not by the extension
+    handle = path.open("rb") if data is None else io.BytesIO(data)  # a file object: openpyxl then judges by content, not by the extension
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except MemoryError:
@@ -89,7 +91,7 @@ def _grid_xlsx(path: Path, limits: Limits, warnings: list[str]) -> list[RawSheet
         handle.close()
 
 
-def _grid_calamine(path: Path) -> list[RawSheet] | None:
+def _grid_calamine(path: Path, data: bytes | None = None) -> list[RawSheet] | None:
     """The sheets read by python-calamine (Rust, several times faster than openpyxl), or None
     when it cannot read the file, which then goes to openpyxl for a reading or a clear error."""
     import datetime as dt
@@ -97,7 +99,10 @@ def _grid_calamine(path: Path) -> list[RawSheet] | None:
     try:
         from python_calamine import CalamineWorkbook
 
-        book = CalamineWorkbook.from_path(str(path))
+        # from bytes calamine tries every format, from a path it goes by the extension: the bytes
+        # are handed over only where the extension already names the reader they get
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None and \
+            path.suffix.lower() in (".xlsx", ".xlsm") else CalamineWorkbook.from_path(str(path))
         sheets = []
         for name in book.sheet_names:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -164,8 +169,8 @@ def decode_csv(data: bytes) -> str:
         raise ReadError(N_("CSV is neither UTF-8 nor GBK/GB18030 text")) from exc
 
 
-def _grid_csv(path: Path) -> list[RawSheet]:
-    text = decode_csv(path.read_bytes())
+def _grid_csv(path: Path, data: bytes | None = None) -> list[RawSheet]:
+    text = decode_csv(path.read_bytes() if data is None else data)
     if "\x00" in text:
         raise ReadError(N_("CSV holds binary data"))
     try:
@@ -182,40 +187,48 @@ def _grid_csv(path: Path) -> list[RawSheet]:
     return [(path.stem, rows)]
 
 
-def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | None = None) -> list[RawSheet]:
+def read_grid(path: Path, limits: Limits | None = None, warnings: list[str] | None = None,
+              data: bytes | None = None) -> list[RawSheet]:
     """Every sheet of a spreadsheet file as rows of (value, is_date), by the real format.
 
     The format comes from the bytes, not the name: a .xls renamed .xlsx is read as .xls.
     ``warnings`` collects what the reader noticed but could still read (formulas without values).
+    ``data``: the file's bytes when the caller has read them already (``Submission.record``), so
+    that the file is read once; ``path`` then only names it.
     """
     limits = limits or Limits()
     warnings = warnings if warnings is not None else []
-    size = path.stat().st_size
+    size = path.stat().st_size if data is None else len(data)
     if size == 0:
         raise ReadError(N_("empty file (0 bytes)"))
     if size > limits.max_file_bytes:
         raise ReadError(N_("file of {size:,} bytes is over the cap of {cap:,}; not read").format(
             size=size, cap=limits.max_file_bytes))
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    if data is None:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    else:
+        head = data[:8]
     suffix = path.suffix.lower()
     if head.startswith(b"PK"):
-        return _grid_xlsx(path, limits, warnings)
+        return _grid_xlsx(path, limits, warnings, data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if _is_encrypted_ooxml(path):
+        if _is_encrypted_ooxml(path, data):
             raise ReadError(N_("password-protected workbook"))
         return _grid_xls(path)
     if suffix == ".csv":
-        return _grid_csv(path)
+        return _grid_csv(path, data)
     raise ReadError(N_("{suffix} does not hold a spreadsheet (its first bytes are {head})").format(
         suffix=suffix or "file", head=repr(head[:4])))
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
-    """An OLE2 container holding an EncryptedPackage stream: a password-protected xlsx."""
-    with path.open("rb") as handle:
-        data = handle.read(1 << 20)
-    return "EncryptedPackage".encode("utf-16-le") in data
+def _is_encrypted_ooxml(path: Path, data: bytes | None = None) -> bool:
+    """An OLE2 container holding an EncryptedPackage stream: a password-protected xlsx (its first
+    MiB looked at: ``data``'s when the bytes are read already)."""
+    if data is None:
+        with path.open("rb") as handle:
+            data = handle.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]
 
 
 # ---------------------------------------------------------------- sheet specs

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 @reader("workbook")
 def read_workbook(submission: Submission, spec: DeliverableSpec, located: Located) -> Workbook:
-    submission.record(located.path)
+    data = submission.record(located.path)  # read once: the reader parses these bytes
     warnings: list[str] = []
-    grid = read_grid(located.path, submission.limits, warnings)
+    grid = read_grid(located.path, submission.limits, warnings, data)
     for warning in warnings:
         submission.flag("formula-without-value", warning, located.path)
     # a .csv is one sheet; build_workbook gives it to the sheet whose headers it holds (convention 5)
