@@ -2,6 +2,7 @@
 papers of rubrics/ for the paper-generic tests. Helpers that are not fixtures live in helpers.py."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -35,10 +36,18 @@ def demo_results(tmp_path_factory, demo_disc, paper) -> Path:
 
 
 @pytest.fixture
+def paper_copy(tmp_path) -> Path:
+    """A copy of paper 2026A (rubric and key) that a test may break: the rubric's path."""
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copytree(repo / "answer_keys" / "2026A", tmp_path / "answer_keys" / "2026A")
+    (tmp_path / "rubrics").mkdir()
+    shutil.copy(repo / "rubrics" / "2026A.toml", tmp_path / "rubrics" / "2026A.toml")
+    return tmp_path / "rubrics" / "2026A.toml"
+
+
+@pytest.fixture
 def results_copy(demo_results, tmp_path) -> Path:
     """A copy of the demo disc's results, for a test that records decisions in it."""
-    import shutil
-
     copy = tmp_path / "out"
     shutil.copytree(demo_results, copy)
     return copy

@@ -120,3 +120,10 @@ def grade_sheets(paper, criterion_id: str, sheets: dict[str, list[list]], key=No
 def sheet_points(paper, criterion_id: str, sheets: dict[str, list[list]], key=None, file: str = ""):
     """The points of one criterion on its unit's workbook given as sheets of rows."""
     return grade_sheets(paper, criterion_id, sheets, key, file)[0]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a text file by ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

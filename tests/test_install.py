@@ -74,7 +74,7 @@ def test_an_installed_grader_finds_its_papers_inside_the_package(wheel, tmp_path
                            env=own_environment(PYTHONPATH=str(target)), check=True).stdout.splitlines()
     papers = target / "grader" / "papers"
     assert shown == [str(target / "grader" / "__init__.py"),
-                     str({"2026A": papers / "rubrics" / "2026A.toml"}),
+                     str({paper: papers / "rubrics" / f"{paper}.toml" for paper in ("2026A", "2026B")}),
                      str(papers / "answer_keys" / "2026A")]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,6 @@ REPO = Path(__file__).resolve().parent.parent
 EMAIL = "emails/email_02.eml"
 
 
-@pytest.fixture
-def paper_copy(tmp_path) -> Path:
-    shutil.copytree(REPO / "answer_keys" / "2026A", tmp_path / "answer_keys" / "2026A")
-    (tmp_path / "rubrics").mkdir()
-    shutil.copy(REPO / "rubrics" / "2026A.toml", tmp_path / "rubrics" / "2026A.toml")
-    return tmp_path / "rubrics" / "2026A.toml"
 
 
 def test_every_material_is_parsed_at_load_and_grading_changes_nothing(tmp_path):

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import edit
 
 from grader.errors import PaperError
 from grader.paper import load_paper
@@ -13,19 +14,8 @@ from grader.paper import load_paper
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def paper_copy(tmp_path) -> Path:
-    """A copy of paper 2026A (rubric and key) that a test may break."""
-    shutil.copytree(REPO / "answer_keys" / "2026A", tmp_path / "answer_keys" / "2026A")
-    (tmp_path / "rubrics").mkdir()
-    shutil.copy(REPO / "rubrics" / "2026A.toml", tmp_path / "rubrics" / "2026A.toml")
-    return tmp_path / "rubrics" / "2026A.toml"
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_default_paper_loads(paper):

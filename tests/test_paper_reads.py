@@ -3,10 +3,10 @@ against the deliverable spec when the paper loads, and a name the spec lacks is 
 line naming the file, the table and the name."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers import edit
 
 from grader.checks import REGISTRY
 from grader.errors import PaperError
@@ -20,17 +20,10 @@ DISC = REPO / "sample_submissions" / "2026A-demo"
 
 
 @pytest.fixture
-def rubric(tmp_path) -> Path:
-    shutil.copytree(REPO / "answer_keys" / "2026A", tmp_path / "answer_keys" / "2026A")
-    (tmp_path / "rubrics").mkdir()
-    shutil.copy(REPO / "rubrics" / "2026A.toml", tmp_path / "rubrics" / "2026A.toml")
-    return tmp_path / "rubrics" / "2026A.toml"
+def rubric(paper_copy) -> Path:
+    return paper_copy
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) >= 1, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize("old, new, reason", [
