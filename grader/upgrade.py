@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import tomllib
 from collections.abc import MutableMapping
 from pathlib import Path
@@ -125,7 +126,8 @@ def upgraded_text(text: str) -> tuple[str, list[str]]:
     if schema_of(document) == SCHEMA:
         return text, []
     changes = _to_2(document)
-    written = tomlkit.dumps(document)
+    # a key taken out of the front of an inline table leaves its spacing: `params = {  min_pt = 3 }`
+    written = re.sub(r"^(params = \{) {2,}", r"\1 ", tomlkit.dumps(document), flags=re.MULTILINE)
     return _schema_line(written), changes
 
 

@@ -161,6 +161,7 @@ def test_upgrade_paper_write_makes_the_shipped_rubric_keeping_comments(old_rubri
     written, shipped = tomllib.loads(text), tomllib.loads((REPO / "rubrics" / "2026A.toml").read_text("utf-8"))
     assert {**written, "key": ""} == {**shipped, "key": ""}
     assert text.startswith("# Rubric of paper 2026A in schema 1") and "\nschema = 2\npaper = " in text
+    assert "params = { min_pt = 3, image_extensions = " in text and "{  " not in text  # spacing kept
     again = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric), "--write"])
     assert again.exit_code == 0 and again.output == f"{old_rubric} is already schema 2 无需升级\n"
     assert upgrade_file(old_rubric) == []
