@@ -255,15 +255,7 @@ def test_a_reply_that_cannot_be_opened_costs_its_share_only(tmp_path, paper, mon
 
     load_all()
     make_candidate(tmp_path / "ks01", paper, only=("u8_service",))
-    denied = tmp_path / "ks01" / REPLY
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self == denied:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    deny_reading(monkeypatch, tmp_path / "ks01" / REPLY)
     submission = Submission(tmp_path / "ks01", paper, disc_root=tmp_path)
     service = submission.get("u8_service", "U8")
     shares = {}
@@ -359,15 +351,7 @@ def test_a_file_that_cannot_be_opened_costs_what_reads_it_only(tmp_path, paper, 
 
     load_all()
     make_candidate(tmp_path / "ks01", paper, only=None)
-    denied = tmp_path / "ks01" / file
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self == denied:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    deny_reading(monkeypatch, tmp_path / "ks01" / file)
     reading = read_submission(tmp_path / "ks01", paper, disc_root=tmp_path)
     entry = CandidateEntry("ks01", folder=tmp_path / "ks01", relative="ks01", result_id="ks01")
     result = grade_reading(entry, reading, paper)
@@ -376,3 +360,16 @@ def test_a_file_that_cannot_be_opened_costs_what_reads_it_only(tmp_path, paper, 
     assert result.total == 100 - sum(c.points for c in paper.criteria() if c.id in lost)
     assert [(f.code, f.file, f.reason) for f in result.flags] == [
         ("unreadable-file", file, "cannot be opened (Permission denied)")]
+
+
+def deny_reading(monkeypatch, denied: Path) -> None:
+    """Reading ``denied`` fails as an unreadable file does (the tests run as root, so a file's
+    mode cannot stop them)."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == denied:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
