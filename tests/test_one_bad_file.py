@@ -286,13 +286,20 @@ READ_BOMB = textwrap.dedent("""
 """)
 
 
+def read_in_a_child(script: str, folder: Path) -> tuple[str, str]:
+    """Run a reading script on a candidate folder in a fresh process: what it printed (the
+    problem found) and the child's peak resident memory in KiB."""
+    done = subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    problem, peak_kib = done.stdout.strip().splitlines()
+    return problem, peak_kib
+
+
 def test_a_docx_bomb_is_refused_before_parsing_in_little_memory(graded):
     disc, _ = graded
     folder = disc / USERS["docx-bomb"]
     assert (folder / "u8_service/templates/return.docx").stat().st_size < 400 * 1024
-    done = subprocess.run([sys.executable, "-c", READ_BOMB, str(folder)], capture_output=True, text=True,
-                          timeout=120, check=True)
-    problem, peak_kib = done.stdout.strip().splitlines()
+    problem, peak_kib = read_in_a_child(READ_BOMB, folder)
     assert problem.startswith("unreadable: parts expand to 314,57") and "over the cap of 268,435,456" in problem
     assert int(peak_kib) * 1024 < 300 * MB, f"peak RSS {int(peak_kib) / 1024:.0f} MiB"
 
@@ -309,9 +316,7 @@ def test_a_workbook_bomb_is_refused_before_parsing_in_little_memory(graded):
     disc, _ = graded
     folder = disc / USERS["xlsx-bomb"]
     assert (folder / "u7_logistics.xlsx").stat().st_size < 400 * 1024
-    done = subprocess.run([sys.executable, "-c", READ_WORKBOOK_BOMB, str(folder)], capture_output=True, text=True,
-                          timeout=120, check=True)
-    problem, peak_kib = done.stdout.strip().splitlines()
+    problem, peak_kib = read_in_a_child(READ_WORKBOOK_BOMB, folder)
     assert problem.startswith("None parts expand to 314,5") and "over the cap of 268,435,456" in problem
     assert int(peak_kib) * 1024 < 300 * MB, f"peak RSS {int(peak_kib) / 1024:.0f} MiB"
 
