@@ -234,6 +234,7 @@ class Paper:
     rubric_sha256: str
     pass_mark: Fraction
     places: int
+    typo_min_letters: int  # the typo rule (convention 12): a word of this many letters or more may carry one
     units: tuple[Unit, ...]
     deliverables: dict[str, DeliverableSpec]
     key: Key
@@ -373,6 +374,7 @@ def load_paper(paper: str | Path | None = None, *, papers: Iterable[str | Path] 
         rubric_sha256=hashlib.sha256(raw).hexdigest(),
         pass_mark=Fraction(str(rubric.get("pass_mark", 60))),
         places=int(rubric.get("display_places", 2)),
+        typo_min_letters=_typo_min_letters(rubric_path.name, rubric),
         units=units,
         deliverables=deliverables,
         key=key,
@@ -394,7 +396,8 @@ def _upgrade_warnings(rubric_path: Path, changes: list[str]) -> tuple[str, ...]:
 
 
 # The rubric's fixed names, table by table; anything else is a mistake the paper is refused for
-RUBRIC_KEYS = ("schema", "paper", "title", "key", "pass_mark", "display_places", "similarity", "units", "deliverables")
+RUBRIC_KEYS = ("schema", "paper", "title", "key", "pass_mark", "display_places", "typo_min_letters", "similarity",
+               "units", "deliverables")
 UNIT_KEYS = ("id", "title", "title_en", "weight", "deliverable", "criteria")
 CRITERION_KEYS = ("id", "points", "title", "title_en", "check", "params")
 SIMILARITY_KEYS = tuple(SIMILARITY)
@@ -583,6 +586,19 @@ def _check_reads(where: str, criterion: Criterion, reads: Any, spec: Deliverable
 def _given(entry: str) -> str:
     """Where a name read came from, for the refusal: the parameter, or the check itself."""
     return " (fixed by its check)" if entry.startswith("=") else f" (its {entry} parameter)"
+
+
+def _typo_min_letters(where: str, rubric: dict[str, Any]) -> int:
+    """The rubric's ``typo_min_letters``: a whole number of letters, at least 1 (the upgrade of an
+    earlier schema writes it; a current rubric must state it)."""
+    value = rubric.get("typo_min_letters")
+    if value is None:
+        raise PaperError(f"{where}: typo_min_letters missing at the top of the rubric (the shortest word "
+                         "that may carry one typo, convention 12; 6 reads \"a word longer than 5 letters\")")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PaperError(f"{where}: typo_min_letters = {value!r} is not a number of letters (a whole number, "
+                         "at least 1)")
+    return value
 
 
 def _validate_settings(where: str, deliverables: dict[str, DeliverableSpec], key: Key) -> None:

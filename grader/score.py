@@ -53,7 +53,7 @@ def context(criterion: Criterion, unit: Unit, reading: Reading, paper: Paper) ->
     uses = {param: reading.record(criterion.params[param]) for param in check.uses}
     referred = {param: paper.criterion(criterion.params[param]).params for param in check.refers}
     return CheckContext(criterion.id, reading.parsed(unit.deliverable), paper.key, criterion.params, uses,
-                        referred, criterion.points, reading.files)
+                        referred, criterion.points, reading.files, paper.typo_min_letters)
 
 
 def run_criterion(criterion: Criterion, unit: Unit, reading: Reading, paper: Paper,

@@ -8,19 +8,26 @@ centre can make it in its file (``grade upgrade-paper RUBRIC --write`` makes the
 
 Schema 2 differs from schema 1 in:
 
-- ``schema = 2`` at the top;
+- ``schema = 2`` at the top (now ``schema = 3``);
 - the image reader's settings stand in the images deliverable's spec (``[deliverables.<name>]``:
   ``naming``, ``frame``, ``hash``), no longer in the parameters of the criteria that score
   them (schema 1 kept them in the image-naming, white-frame and derived-image criteria);
 - parameters schema 1 implied are written (``IMPLIED``: check name → parameter → the value
   schema 1 graded by).
 
+Schema 3 differs from schema 2 in:
+
+- ``typo_min_letters`` at the top of the rubric: the shortest word of a phrase that may carry one
+  typo (convention 12). Schemas 1 and 2 implied 6, "a word longer than 5 letters" (``TYPO_MIN``).
+
 >>> rubric = {"units": [{"id": "U4", "deliverable": "pics", "criteria": [
 ...     {"id": "U4-04", "params": {"frame": "0.02", "white_level": 250}}]}],
 ...     "deliverables": {"pics": {"kind": "images"}}}
 >>> upgraded, changes = upgrade(rubric)
 >>> upgraded["schema"], upgraded["deliverables"]["pics"]["frame"], upgraded["units"][0]["criteria"][0]["params"]
-(2, '0.02', {'white_level': 250})
+(3, '0.02', {'white_level': 250})
+>>> upgraded["typo_min_letters"], changes[0], changes[-1]
+(6, 'add schema = 3 at the top of the rubric', 'add typo_min_letters = 6 at the top of the rubric')
 >>> changes[1]
 'move frame from the parameters of criterion U4-04 to [deliverables.pics]'
 
@@ -39,7 +46,8 @@ from typing import Any
 
 from grader.errors import PaperError
 
-SCHEMA = 2  # the schema this grader reads; an earlier one is upgraded, a later one refused
+SCHEMA = 3  # the schema this grader reads; an earlier one is upgraded, a later one refused
+TYPO_MIN = 6  # what schemas 1 and 2 implied for typo_min_letters: "a word longer than 5 letters"
 IMAGE_SETTINGS = ("naming", "frame", "hash")  # schema 1 kept these in criteria parameters
 # What schema 1 implied, by check: the values a schema-1 paper was graded by, now parameters.
 _UNIT_2 = {"board": "board", "id_column": "product_id",
@@ -110,9 +118,11 @@ def upgrade(rubric: MutableMapping[str, Any]) -> tuple[MutableMapping[str, Any],
     each change made, in words. A rubric already current comes back equal, with no change."""
     schema = schema_of(rubric)
     upgraded = copy.deepcopy(rubric)
-    changes: list[str] = []
+    changes = _schema_change(schema)
     if schema < 2:
         changes += _to_2(upgraded)
+    if schema < 3:
+        changes += _to_3(upgraded)
     upgraded["schema"] = SCHEMA
     return upgraded, changes
 
@@ -123,25 +133,45 @@ def upgraded_text(text: str) -> tuple[str, list[str]]:
     import tomlkit
 
     document = tomlkit.parse(text)
-    if schema_of(document) == SCHEMA:
+    schema = schema_of(document)
+    if schema == SCHEMA:
         return text, []
-    changes = _to_2(document)
+    changes = _schema_change(schema)
+    if schema < 2:
+        changes += _to_2(document)
+    typo = _to_3(document)
+    if typo:  # written below the schema line by hand: tomlkit would put it after the comments above the first table
+        del document["typo_min_letters"]
+    changes += typo
     # a key taken out of the front of an inline table leaves its spacing: `params = {  min_pt = 3 }`
     written = re.sub(r"^(params = \{) {2,}", r"\1 ", tomlkit.dumps(document), flags=re.MULTILINE)
-    return _schema_line(written), changes
+    extra = [f"typo_min_letters = {TYPO_MIN}  # convention 12: a word of {TYPO_MIN} letters or more may carry one typo"
+             ] if typo else []
+    return _schema_line(written, replace="schema" in document, after=extra), changes
 
 
-def _schema_line(text: str) -> str:
-    """``schema = 2`` on its own line before the rubric's first key (after its header comment)."""
+def _schema_change(schema: int) -> list[str]:
+    """The change of the ``schema`` key itself (made by the caller: where it stands matters in a file)."""
+    if schema == SCHEMA:
+        return []
+    return [f"add schema = {SCHEMA} at the top of the rubric" if schema == 1 else f"set schema = {SCHEMA}"]
+
+
+def _schema_line(text: str, *, replace: bool = False, after: tuple[str, ...] | list[str] = ()) -> str:
+    """``schema = N`` on its own line before the rubric's first key (after its header comment), or,
+    when ``replace``, in the file's own ``schema`` line (its comment kept); the lines of ``after``
+    follow it."""
     lines = text.splitlines(keepends=True)
-    first = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")),
+    first = next((i for i, line in enumerate(lines) if (re.match(r"schema\s*=", line) if replace else
+                                                         line.strip() and not line.lstrip().startswith("#"))),
                  len(lines))
-    return "".join([*lines[:first], f"schema = {SCHEMA}\n", *lines[first:]])
+    line = re.sub(r"^schema\s*=\s*\d+", f"schema = {SCHEMA}", lines[first]) if replace else f"schema = {SCHEMA}\n"
+    return "".join([*lines[:first], line, *(f"{extra}\n" for extra in after), *lines[first + replace:]])
 
 
 def _to_2(rubric: MutableMapping[str, Any]) -> list[str]:
-    """Schema 1 → 2; ``schema = 2`` itself is set by the caller (where the key stands matters in a file)."""
-    changes = ["add schema = 2 at the top of the rubric"]
+    """Schema 1 → 2 (the ``schema`` key itself is set by the caller)."""
+    changes = []
     deliverables = rubric.get("deliverables")
     units = rubric.get("units")
     if isinstance(deliverables, MutableMapping) and isinstance(units, list):
@@ -151,6 +181,14 @@ def _to_2(rubric: MutableMapping[str, Any]) -> list[str]:
     if isinstance(units, list):
         changes += _implied(units)
     return changes
+
+
+def _to_3(rubric: MutableMapping[str, Any]) -> list[str]:
+    """Schema 2 → 3: the typo rule's word length, which the earlier schemas fixed at ``TYPO_MIN``."""
+    if "typo_min_letters" in rubric:
+        return []
+    rubric["typo_min_letters"] = TYPO_MIN
+    return [f"add typo_min_letters = {TYPO_MIN} at the top of the rubric"]
 
 
 def _implied(units: list[Any]) -> list[str]:

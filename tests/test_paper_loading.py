@@ -85,7 +85,7 @@ def test_every_registered_check_is_documented_and_every_criterion_names_one(pape
 @pytest.mark.parametrize("old, new, says", [
     ("pass_mark = 60", "passmark = 80",
      ("2026A.toml: unknown key 'passmark' in the top (known: schema, paper, title, key, pass_mark, display_places, "
-     "similarity, units, deliverables); did you mean 'pass_mark'?")),
+     "typo_min_letters, similarity, units, deliverables); did you mean 'pass_mark'?")),
     ("[deliverables.u8_service]\nkind", "[similarity]\ntext_treshold = 80\n\n[deliverables.u8_service]\nkind",
      "unknown key 'text_treshold' in [similarity]"),
     ('max_pixels = 100000000', 'max_pixel = 100000000',

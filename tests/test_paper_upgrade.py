@@ -2,6 +2,7 @@
 the current rubric gives, and grades the demo disc the same; ``grade upgrade-paper`` writes it."""
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -38,7 +39,7 @@ UNIT_7 = [("U7-01", SHIPPING), ("U7-02", SHIPPING), ("U7-03", SHIPPING),
           ("U7-06", 'columns = { sku = "sku", quantity = "quantity", closing_stock = "closing_stock" }'),
           ("U7-07", 'columns = { order_id = "order_id", method = "method", tracking_no = "tracking_no" }')]
 CHANGES = [
-    "add schema = 2 at the top of the rubric",
+    "add schema = 3 at the top of the rubric",
     "move naming from the parameters of criterion U4-01 to [deliverables.u4_images]",
     "move frame from the parameters of criterion U4-04 to [deliverables.u4_images]",
     "move hash from the parameters of criterion U4-05 to [deliverables.u4_images]",
@@ -63,12 +64,14 @@ CHANGES = [
     '"no_prohibited"] to the parameters of criterion U8-04'),
     'add placeholders = ["buyer_name", "order_id"] to the parameters of criterion U8-04',
     "add digit_run = 7 to the parameters of criterion U8-04",
+    "add typo_min_letters = 6 at the top of the rubric",
 ]
 
 
 def as_data(paper) -> dict:
     """Everything a paper grades by, apart from where its files are."""
     return {"id": paper.id, "title": paper.title, "pass_mark": paper.pass_mark, "places": paper.places,
+            "typo_min_letters": paper.typo_min_letters,
             "units": paper.units, "deliverables": paper.deliverables, "similarity": paper.similarity,
             "key": paper.key.root, "key_sha256": paper.key_sha256}
 
@@ -80,7 +83,7 @@ def old_paper():
 
 def test_the_shipped_rubric_is_the_current_schema(paper):
     rubric = tomllib.loads(paper.rubric_path.read_text(encoding="utf-8"))
-    assert rubric["schema"] == SCHEMA == 2
+    assert rubric["schema"] == SCHEMA == 3
     assert paper.warnings == ()
 
 
@@ -93,7 +96,7 @@ def test_a_schema_1_rubric_loads_as_the_same_paper(paper, old_paper):
 def test_loading_a_schema_1_rubric_warns_with_what_to_change(old_paper):
     assert old_paper.upgrade == tuple(CHANGES)
     (warning,) = old_paper.warnings
-    assert warning == ("2026A.toml is written for an earlier schema of the rubric format; read as schema 2 after "
+    assert warning == ("2026A.toml is written for an earlier schema of the rubric format; read as schema 3 after "
                        f"{len(CHANGES)} changes ({'; '.join(CHANGES[:3])}; …): grade upgrade-paper {SCHEMA_1} lists "
                        "them all, and with --write makes them in the file")
 
@@ -121,9 +124,9 @@ def test_a_schema_1_paper_grades_the_demo_disc_as_the_current_one(tmp_path, demo
 
 
 @pytest.mark.parametrize("line, reason", [
-    ("schema = 3", "2026A.toml: written for schema 3, newer than this grader reads (2): install a newer grader"),
-    ('schema = "2"', "2026A.toml: schema = '2' is not a schema number (1 to 2)"),
-    ("schema = 0", "2026A.toml: schema = 0 is not a schema number (1 to 2)"),
+    ("schema = 4", "2026A.toml: written for schema 4, newer than this grader reads (3): install a newer grader"),
+    ('schema = "2"', "2026A.toml: schema = '2' is not a schema number (1 to 3)"),
+    ("schema = 0", "2026A.toml: schema = 0 is not a schema number (1 to 3)"),
 ])
 def test_a_schema_this_grader_cannot_read_is_refused(tmp_path, line, reason):
     rubric = tmp_path / "2026A.toml"
@@ -149,21 +152,21 @@ def test_upgrade_paper_lists_the_changes_and_writes_nothing_without_write(old_ru
     result = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [*(f"  {c}" for c in CHANGES),
-                                          f"{len(CHANGES)} changes to schema 2; run again with --write to make them 加 --write 写入"]
+                                          f"{len(CHANGES)} changes to schema 3; run again with --write to make them 加 --write 写入"]
     assert old_rubric.read_bytes() == before
 
 
 def test_upgrade_paper_write_makes_the_shipped_rubric_keeping_comments(old_rubric):
     result = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric), "--write"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == f"{old_rubric} upgraded to schema 2 已升级"
+    assert result.output.splitlines()[-1] == f"{old_rubric} upgraded to schema 3 已升级"
     text = old_rubric.read_text(encoding="utf-8")
     written, shipped = tomllib.loads(text), tomllib.loads((REPO / "rubrics" / "2026A.toml").read_text("utf-8"))
     assert {**written, "key": ""} == {**shipped, "key": ""}
-    assert text.startswith("# Rubric of paper 2026A in schema 1") and "\nschema = 2\npaper = " in text
+    assert text.startswith("# Rubric of paper 2026A in schema 1") and "\nschema = 3\ntypo_min_letters = 6  # convention 12" in text
     assert "params = { min_pt = 3, image_extensions = " in text and "{  " not in text  # spacing kept
     again = CliRunner().invoke(main, ["upgrade-paper", str(old_rubric), "--write"])
-    assert again.exit_code == 0 and again.output == f"{old_rubric} is already schema 2 无需升级\n"
+    assert again.exit_code == 0 and again.output == f"{old_rubric} is already schema 3 无需升级\n"
     assert upgrade_file(old_rubric) == []
 
 
@@ -173,3 +176,55 @@ def test_upgrade_paper_refuses_a_file_that_is_not_toml(tmp_path):
     result = CliRunner().invoke(main, ["upgrade-paper", str(bad)])
     assert result.exit_code == 1 and result.output.startswith("Error: bad.toml: not valid TOML (")
     assert len(result.output.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- schema 2: the typo rule's word length
+
+
+def schema_2(tmp_path) -> Path:
+    """The shipped 2026A rubric as schema 2 wrote it: no typo_min_letters (6 was implied)."""
+    shipped = (REPO / "rubrics" / "2026A.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^typo_min_letters = .*\n", "", shipped, flags=re.MULTILINE)
+    text = re.sub(r"^schema = 3 .*$", "schema = 2  # the rubric format", text, flags=re.MULTILINE)
+    text = text.replace('key = "../answer_keys/2026A"', f'key = "{(REPO / "answer_keys" / "2026A").as_posix()}"')
+    assert text != shipped and "typo_min_letters" not in text
+    rubric = tmp_path / "2026A.toml"
+    rubric.write_text(text, encoding="utf-8")
+    return rubric
+
+
+def test_a_schema_2_rubric_gets_the_typo_rule_it_implied(tmp_path, paper):
+    old = load_paper(schema_2(tmp_path))
+    assert old.upgrade == ("set schema = 3", "add typo_min_letters = 6 at the top of the rubric")
+    assert old.typo_min_letters == 6 and as_data(old) == as_data(paper)
+
+
+def test_upgrade_paper_writes_a_schema_2_rubric_in_place(tmp_path):
+    rubric = schema_2(tmp_path)
+    result = CliRunner().invoke(main, ["upgrade-paper", str(rubric), "--write"])
+    assert result.exit_code == 0, result.output
+    text = rubric.read_text(encoding="utf-8")
+    assert ("\nschema = 3  # the rubric format\ntypo_min_letters = 6  # convention 12: a word of 6 letters or more "
+            "may carry one typo\npaper = " in text)
+    assert load_paper(rubric).upgrade == ()
+
+
+NOT_LETTERS = "is not a number of letters (a whole number, at least 1)"
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("", ("2026A.toml: typo_min_letters missing at the top of the rubric (the shortest word that may carry one "
+          'typo, convention 12; 6 reads "a word longer than 5 letters")')),
+    ("typo_min_letters = 0\n", f"2026A.toml: typo_min_letters = 0 {NOT_LETTERS}"),
+    ('typo_min_letters = "6"\n', f"2026A.toml: typo_min_letters = '6' {NOT_LETTERS}"),
+    ("typo_min_letters = true\n", f"2026A.toml: typo_min_letters = True {NOT_LETTERS}"),
+])
+def test_a_current_rubric_without_a_good_typo_rule_is_refused(tmp_path, line, reason):
+    rubric = tmp_path / "2026A.toml"
+    text = (REPO / "rubrics" / "2026A.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^typo_min_letters = .*\n", line, text, flags=re.MULTILINE)
+    rubric.write_text(text.replace('key = "../answer_keys/2026A"',
+                                   f'key = "{(REPO / "answer_keys" / "2026A").as_posix()}"'), encoding="utf-8")
+    with pytest.raises(PaperError) as refused:
+        load_paper(rubric)
+    assert str(refused.value) == reason

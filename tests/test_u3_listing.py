@@ -8,6 +8,7 @@ sides of every boundary of the paper are tested: 80/200 characters, 249 bytes, 9
 from __future__ import annotations
 
 import copy
+import dataclasses
 from fractions import Fraction
 from pathlib import Path
 
@@ -157,12 +158,27 @@ def test_u3_02_typo_in_six_letter_bottle_still_counts(paper, sheets):
     assert "4 library keywords" in outcome.evidence[0].message
 
 
+@pytest.mark.parametrize("typo_min_letters, flask, expected", [
+    (7, "Vacum Flask", 0),  # "vacuum" has 6 letters: under a paper's 7, its typo is not accepted
+    (6, "Vacum Flask", 2),
+    (5, "Vacuum Flsk", 2),  # under a paper's 5, the 5-letter "flask" may carry one
+    (5, "Vacuum Fsk", 0),  # still one typo only
+])
+def test_u3_02_typo_rule_is_the_papers(paper, sheets, typo_min_letters, flask, expected):
+    title = f"HydroKeep Insulated Water Bottle 500ml with Leak Proof Lid, {flask} for Gym and Office Use"
+    put(sheets, "标题", title)
+    assert points(dataclasses.replace(paper, typo_min_letters=typo_min_letters), "U3-02", sheets) == expected
+
+
 def test_keyword_matching_rules():
-    assert L.keywords_in_title("Water Botles", ["water bottle"]) == ["water bottle"]  # typo and plural
-    assert L.keywords_in_title("Bottle Water", ["water bottle"]) == []  # contiguous, in order
-    assert L.keywords_in_title("Hot-Cold Bottle", ["hot cold bottle"]) == ["hot cold bottle"]
-    assert L.keywords_in_title("Kid Water Bottle", ["kids water bottle"]) == ["kids water bottle"]
-    assert L.keywords_in_search_terms("bottle water kids", ["kids water bottle"]) == ["kids water bottle"]
+    assert L.keywords_in_title("Water Botles", ["water bottle"], 6) == ["water bottle"]  # typo and plural
+    assert L.keywords_in_title("Water Botles", ["water bottle"], 7) == []
+    assert L.keywords_in_title("Water Botles", ["water bottle"], None) == []  # no typo rule: exact words
+    assert L.keywords_in_title("Bottle Water", ["water bottle"], 6) == []  # contiguous, in order
+    assert L.keywords_in_title("Hot-Cold Bottle", ["hot cold bottle"], 6) == ["hot cold bottle"]
+    assert L.keywords_in_title("Kid Water Bottle", ["kids water bottle"], 6) == ["kids water bottle"]
+    assert L.keywords_in_search_terms("bottle water kids", ["kids water bottle"], 6) == ["kids water bottle"]
+    assert L.phrase_equals("vacuum flask", "vacum flask", 6) and not L.phrase_equals("vacuum flask", "vacum flask", 7)
 
 
 # ---------------------------------------------------------------- U3-03
@@ -518,7 +534,8 @@ def test_real_xlsx_round_trip(paper, tmp_path):
     path = drafts["u3_listing"].write(tmp_path)
     book = build_workbook(path.name, read_grid(path), list(paper.deliverables["u3_listing"].sheets))
     for criterion in paper.unit("U3").criteria:
-        outcome = REGISTRY[criterion.check].func(CheckContext(criterion.id, book, paper.key, criterion.params))
+        outcome = REGISTRY[criterion.check].func(CheckContext(criterion.id, book, paper.key, criterion.params,
+                                                              typo_min_letters=paper.typo_min_letters))
         assert outcome.share == 1, criterion.id
 
 

@@ -7,6 +7,7 @@ reader. Price and date edges use a one-SKU copy of the key whose floor is exactl
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import shutil
 from fractions import Fraction
@@ -100,7 +101,8 @@ def test_real_xlsx_with_date_cells_iso_text_and_serials(paper, tmp_path):
     assert pricing.rows[6]["promo_start"].value == "2026-11-25"
     assert pricing.rows[7]["promo_start"].value == 46351 and not pricing.rows[7]["promo_start"].is_date
     for criterion in paper.unit("U5").criteria:
-        outcome = REGISTRY[criterion.check].func(CheckContext(criterion.id, book, paper.key, criterion.params))
+        outcome = REGISTRY[criterion.check].func(CheckContext(criterion.id, book, paper.key, criterion.params,
+                                                              typo_min_letters=paper.typo_min_letters))
         assert outcome.share == 1, criterion.id
 
 
@@ -173,6 +175,13 @@ def test_u5_02_top_three_keywords_each_two_thirds(paper, sheets, edit, expected)
     got, outcome = grade(paper, "U5-02", sheets)
     assert got == expected
     assert len(outcome.evidence) == 3
+
+
+@pytest.mark.parametrize("typo_min_letters, expected", [(6, 2), (7, Fraction(4, 3))])
+def test_u5_02_typo_rule_is_the_papers(paper, sheets, typo_min_letters, expected):
+    put(sheets, "新标题", TITLE.replace("Water Bottle, 18/8", "Water Botle, 18/8"))  # 6-letter "bottle": one keyword
+    got, _ = grade(dataclasses.replace(paper, typo_min_letters=typo_min_letters), "U5-02", sheets)
+    assert got == expected
 
 
 # ---------------------------------------------------------------- U5-03

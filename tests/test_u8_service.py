@@ -6,6 +6,7 @@ reading files (encodings, .docx, names) is in ``test_text_reading.py`` and at th
 from __future__ import annotations
 
 import copy
+import dataclasses
 from fractions import Fraction
 
 import pytest
@@ -376,7 +377,7 @@ PROHIBITED = [
 @pytest.mark.parametrize("sentence, kind, found", PROHIBITED, ids=[p[0] for p in PROHIBITED])
 def test_each_prohibited_form_is_found(paper, sentence, kind, found):
     sk = service_key(paper.key)
-    items = prohibited(f"Dear Emily, about SO26110006: {sentence}. Best regards, Lin", sk, 7)
+    items = prohibited(f"Dear Emily, about SO26110006: {sentence}. Best regards, Lin", sk, 7, paper.typo_min_letters)
     assert (kind, found) in [(f.kind, f.text) for f in items]
 
 
@@ -386,7 +387,8 @@ def test_each_prohibited_form_is_found(paper, sentence, kind, found):
     "$12.99", "thank you for your feedback", "in exchange for the wrong item", "the file readme.txt",
     "Mr. Carter.Thanks", "we'll ship at 09:30"])
 def test_allowed_text_is_not_prohibited(paper, sentence):
-    assert prohibited(f"Dear Emily, {sentence}. Best regards, Lin", service_key(paper.key), 7) == []
+    assert prohibited(f"Dear Emily, {sentence}. Best regards, Lin", service_key(paper.key), 7,
+                      paper.typo_min_letters) == []
 
 
 def test_prohibited_items_are_each_evidence(paper):
@@ -538,6 +540,16 @@ def test_the_digit_run_is_the_papers(paper):
     assert "reply_01: prohibited run of 5 or more digits (a number of 5 digits): “12345”" in failing(outcome)
 
 
+@pytest.mark.parametrize("typo_min_letters, share", [(7, 1), (8, Fraction(NINE - REPLY, NINE))])
+def test_the_typo_rule_is_the_papers(paper, typo_min_letters, share):
+    """"regards" has 7 letters: its typo is tolerated under a paper's 7, not under its 8."""
+    text = reply(paper, "reply_02").replace("regards", "regrds")
+    assert "regrds" in text
+    papered = dataclasses.replace(paper, typo_min_letters=typo_min_letters)
+    outcome = run(papered, "U8-03", folder(paper, {"reply_02": text}))
+    assert outcome.share == share
+
+
 @pytest.mark.parametrize("criterion, params, problem", [
     ("U8-03", {"elements": ["greets_by_name", "placeholders"]},
      "element 'placeholders' is not one a text can be scored on"),
@@ -561,5 +573,6 @@ def test_element_lists_that_cannot_score_are_refused(paper, criterion, params, p
     ("call +86 571 8888 1234", "7 位以上数字（电话号码）"),
 ])
 def test_a_digit_run_is_labelled_by_what_it_is_in_chinese_too(paper, sentence, kind_zh):
-    items = prohibited(f"Dear Emily, about SO26110006: {sentence}. Best regards, Lin", service_key(paper.key), 7)
+    items = prohibited(f"Dear Emily, about SO26110006: {sentence}. Best regards, Lin", service_key(paper.key), 7,
+                       paper.typo_min_letters)
     assert [f.kind_zh for f in items] == [kind_zh]

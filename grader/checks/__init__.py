@@ -51,6 +51,7 @@ class CheckContext:
     referred: dict[str, dict[str, Any]] = field(default_factory=dict)  # by parameter name: a criterion's params
     points: Fraction | None = None  # the criterion's points (None when a test runs a check alone)
     files: tuple[str, ...] = ()  # the candidate folder's listing (relative paths): names only, no file opened
+    typo_min_letters: int | None = None  # the paper's: the shortest word that may carry one typo (None: none)
 
 
 @dataclass(frozen=True)

@@ -124,16 +124,17 @@ def percent(value: Fraction) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def keywords_in_title(title: object, keywords: Iterable[str]) -> list[str]:
-    """Keywords the title holds as contiguous phrases (convention 12)."""
+def keywords_in_title(title: object, keywords: Iterable[str], typos: int | None) -> list[str]:
+    """Keywords the title holds as contiguous phrases (convention 12; ``typos``: the paper's
+    ``typo_min_letters``)."""
     text = nfkc(title)
-    return [k for k in keywords if en.find_phrase(k, text) is not None]
+    return [k for k in keywords if en.find_phrase(k, text, typos=typos) is not None]
 
 
-def keywords_in_search_terms(terms: object, keywords: Iterable[str]) -> list[str]:
+def keywords_in_search_terms(terms: object, keywords: Iterable[str], typos: int | None) -> list[str]:
     """Keywords all of whose words appear anywhere in the search terms (convention 12)."""
     text = nfkc(terms)
-    return [k for k in keywords if en.has_all_words(k, text)]
+    return [k for k in keywords if en.has_all_words(k, text, typos=typos)]
 
 
 def repeated_words(value: object) -> list[str]:
@@ -149,27 +150,27 @@ def split_tags(value: object, separators: Iterable[str]) -> list[str]:
     return [nfkc(t) for t in re.split(pattern, raw) if nfkc(t)]
 
 
-def phrase_equals(keyword: str, text: str) -> bool:
+def phrase_equals(keyword: str, text: str, typos: int | None) -> bool:
     """``text`` is ``keyword`` itself (case, number, hyphens aside) with at most one typo in all,
-    and that typo in a word longer than 5 letters (conventions 11 and 12)."""
+    and that typo in a word of at least ``typos`` letters (conventions 11 and 12)."""
     wanted = [t.key for t in en.tokens(keyword)]
     have = en.tokens(text)
     if not wanted or len(wanted) != len(have):
         return False
-    typos = 0
+    typed = 0  # words typed with a typo
     for word, found in zip(wanted, have):
-        if en.same_word(word, found.text, typos=False):
+        if en.same_word(word, found.text):
             continue
-        if not en.same_word(word, found.text):
+        if not en.same_word(word, found.text, typos=typos):
             return False
-        typos += 1
-    return typos <= 1
+        typed += 1
+    return typed <= 1
 
 
-def missing_facts(value: object, facts: dict[str, list[str]]) -> list[str]:
+def missing_facts(value: object, facts: dict[str, list[str]], typos: int | None) -> list[str]:
     """Names of the facts the text does not state by any of their phrases."""
     text = nfkc(value)
-    return [name for name, phrases in facts.items() if en.find_any(phrases, text) is None]
+    return [name for name, phrases in facts.items() if en.find_any(phrases, text, typos=typos) is None]
 
 
 # ---------------------------------------------------------------- Chinese absolute words
@@ -310,14 +311,14 @@ def keyword_count_problem(found: list[str], minimum: int, what: str, what_zh: st
 
 
 def description_problems(value: object, facts: dict[str, list[str]], min_length: int,
-                         max_length: int) -> list[Problem]:
+                         max_length: int, typos: int | None) -> list[Problem]:
     """U3-08 and U5-05: 200–2000 characters, stating every fact."""
     problems = []
     n = length(value)
     if not min_length <= n <= max_length:
         problems.append(Problem(f"{n} characters, not {min_length}–{max_length}",
                                 f"{n} 个字符，应为 {min_length}–{max_length}"))
-    missing = missing_facts(value, facts)
+    missing = missing_facts(value, facts, typos)
     if missing:
         problems.append(Problem(f"does not state the {' and '.join(missing)}",
                                 f"未说明{'、'.join(FACT_ZH.get(m, m) for m in missing)}"))
@@ -425,13 +426,14 @@ def title_keywords(ctx: CheckContext) -> Outcome:
     (plural/singular, case and hyphens aside; the typo rule of convention 12).
 
     Okay: ``… Insulated Water Botle, Vacuum Flasks …`` (insulated water bottle, water bottle,
-    vacuum flask). Fails: two keywords only; ``Vacum Flsk`` (a typo in the 5-letter ``flask``).
+    vacuum flask; with ``typo_min_letters = 6``). Fails: two keywords only; ``Vacum Flsk`` (a typo
+    in ``flask``, shorter than ``typo_min_letters``).
     """
     p = ctx.params
     sheet, cell, missing = _field(ctx, p["field"])
     if missing:
         return missing
-    found = keywords_in_title(cell.value, library(ctx.key))
+    found = keywords_in_title(cell.value, library(ctx.key), ctx.typo_min_letters)
     problems = keyword_count_problem(found, p["min_keywords"], "library keywords", "词库关键词")
     return field_outcome(sheet, cell, "title", "标题", problems,
                          expected=f"at least {p['min_keywords']} library keywords",
@@ -544,8 +546,9 @@ def search_terms(ctx: CheckContext) -> Outcome:
     if missing:
         return missing
     title = sheet.field(p["title_field"]).value
-    in_title = set(keywords_in_title(title, library(ctx.key)))
-    found = [k for k in keywords_in_search_terms(cell.value, library(ctx.key)) if k not in in_title]
+    in_title = set(keywords_in_title(title, library(ctx.key), ctx.typo_min_letters))
+    found = [k for k in keywords_in_search_terms(cell.value, library(ctx.key), ctx.typo_min_letters)
+             if k not in in_title]
     problems = search_terms_form_problems(cell.value, p["max_bytes"])
     problems += keyword_count_problem(found, p["min_keywords"], "library keywords not in the title",
                                       "标题之外的词库关键词")
@@ -562,7 +565,8 @@ def search_terms(ctx: CheckContext) -> Outcome:
        validate=_library_present)
 def tags(ctx: CheckContext) -> Outcome:
     """``min_tags``–``max_tags`` tags (split on ``separators``), each a library keyword or within one
-    typo of one (case, plural/singular and hyphens aside).
+    typo of one in a word of at least ``typo_min_letters`` letters (case, plural/singular and
+    hyphens aside).
 
     Okay: ``insulated water bottle, Vacuum Flasks; travel-mug``. Fails: two tags; eleven tags;
     ``blue bottle`` (not a keyword); ``vacum flsk`` (two typos).
@@ -577,7 +581,7 @@ def tags(ctx: CheckContext) -> Outcome:
     if not p["min_tags"] <= len(found) <= p["max_tags"]:
         problems.append(Problem(f"{len(found)} tags, not {p['min_tags']}–{p['max_tags']}",
                                 f"{len(found)} 个标签，应为 {p['min_tags']}–{p['max_tags']} 个"))
-    strangers = [t for t in found if not any(phrase_equals(k, t) for k in keywords)]
+    strangers = [t for t in found if not any(phrase_equals(k, t, ctx.typo_min_letters) for k in keywords)]
     if strangers:
         problems.append(Problem(f"not library keywords: {', '.join(strangers)}",
                                 f"非词库关键词：{', '.join(strangers)}"))
@@ -596,14 +600,14 @@ def description_facts(ctx: CheckContext) -> Outcome:
     of each fact's phrases in the key, with the typo rule of convention 12).
 
     Okay: ``… made of 18/8 stainless steel … holds 500 ml …``. Fails: 199 or 2001 characters; no
-    size phrase; ``stainles stel`` (a typo in the 5-letter ``steel``).
+    size phrase; ``stainles stel`` (a typo in ``steel``, shorter than ``typo_min_letters = 6``).
     """
     p = ctx.params
     sheet, cell, missing = _field(ctx, p["field"])
     if missing:
         return missing
     facts = fact_phrases(ctx.key, p["facts"])
-    problems = description_problems(cell.value, facts, p["min_length"], p["max_length"])
+    problems = description_problems(cell.value, facts, p["min_length"], p["max_length"], ctx.typo_min_letters)
     return field_outcome(sheet, cell, "description", "商品描述", problems,
                          expected=f"{p['min_length']}–{p['max_length']} characters stating {', '.join(facts)}",
                          ok=f"{length(cell.value)} characters, states {', '.join(facts)}",

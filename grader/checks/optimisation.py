@@ -224,7 +224,7 @@ def top_keywords_in_title(ctx: CheckContext) -> Outcome:
     top = top_keywords(ctx.key, p["top"])
     evidence = []
     for keyword in top:
-        match = en.find_phrase(keyword, nfkc(cell.value))
+        match = en.find_phrase(keyword, nfkc(cell.value), typos=ctx.typo_min_letters)
         if match:
             evidence.append(at(sheet, cell, f"title holds {keyword!r} as {match.text!r}", f"标题含关键词 {keyword}",
                                expected=keyword, found=match.text, ok=True))
@@ -271,7 +271,7 @@ def optimised_search_terms(ctx: CheckContext) -> Outcome:
     sheet, cell, missing = _field(ctx)
     if missing:
         return missing
-    found = keywords_in_search_terms(cell.value, report_keywords(ctx.key))
+    found = keywords_in_search_terms(cell.value, report_keywords(ctx.key), ctx.typo_min_letters)
     problems = search_terms_form_problems(cell.value, p["max_bytes"])
     problems += keyword_count_problem(found, p["min_keywords"], "report keywords", "报告关键词")
     problems += banned_problems(cell.value, ctx.key)
@@ -297,7 +297,7 @@ def optimised_description(ctx: CheckContext) -> Outcome:
         return missing
     facts = fact_phrases(ctx.key, p["facts"])
     problems = banned_problems(cell.value, ctx.key)
-    problems += description_problems(cell.value, facts, p["min_length"], p["max_length"])
+    problems += description_problems(cell.value, facts, p["min_length"], p["max_length"], ctx.typo_min_letters)
     return field_outcome(sheet, cell, "description", "商品描述", problems,
                          ok=f"{length(cell.value)} characters, states {', '.join(facts)}, no banned word",
                          ok_zh=f"{length(cell.value)} 个字符，说明了材质与尺寸，无违禁词")

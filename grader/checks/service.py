@@ -2,10 +2,10 @@
 
 Every element is found by the key's phrase lists (``answer_keys/<paper>/service.toml``) with the
 phrase matching of ``grader.text``: contiguous words, case and plural/singular aside, a hyphen
-equal to a space, one typo in a word longer than 5 letters (conventions 11, 12 and 16). Texts are
-read after Unicode NFKC (convention 3: full-width and half-width alike). The evidence quotes the
-sentence that met each element, names each element that is missing, and lists every prohibited
-item with its text.
+equal to a space, one typo in a word of at least the paper's ``typo_min_letters`` letters
+(conventions 11, 12 and 16). Texts are read after Unicode NFKC (convention 3: full-width and
+half-width alike). The evidence quotes the sentence that met each element, names each element
+that is missing, and lists every prohibited item with its text.
 
 Scenario data comes from the materials' ``.eml`` files: the buyer's name is the From display name,
 the order id the ``orders.csv`` id the email quotes; ``service.toml`` states both too, and the key
@@ -272,13 +272,13 @@ def quote(text: str, start: int, end: int) -> tuple[str, int]:
     return sentence, text.count("\n", 0, start) + 1
 
 
-def _words_match(name: str, toks: list, at_: int, text: str) -> int | None:
+def _words_match(name: str, toks: list, at_: int, text: str, typos: int | None) -> int | None:
     """If the name's words stand at token ``at_`` (joined by spaces or hyphens), the next token index."""
     wanted = [t.key for t in tokens(name)]
     if not wanted or at_ + len(wanted) > len(toks):
         return None
     for j, w in enumerate(wanted):
-        if not same_word(w, toks[at_ + j].text):
+        if not same_word(w, toks[at_ + j].text, typos=typos):
             return None
         if j and not re.fullmatch(r"[\s\-]+", text[toks[at_ + j - 1].end:toks[at_ + j].start]):
             return None
@@ -286,32 +286,32 @@ def _words_match(name: str, toks: list, at_: int, text: str) -> int | None:
 
 
 def greeting_by_name(text: str, scenario: Scenario, greetings: tuple[str, ...],
-                     titles: tuple[str, ...]) -> Match | None:
+                     titles: tuple[str, ...], typos: int | None) -> Match | None:
     """A greeting word followed directly (a comma aside) by the first name, the full name, or a title
     and the last name (convention 16); a title before the first name is accepted too."""
     toks = tokens(text)
     for greeting in greetings:
-        for g in find_all(greeting, text):
+        for g in find_all(greeting, text, typos=typos):
             k = next((i for i, t in enumerate(toks) if t.start >= g.end), len(toks))
             if k >= len(toks) or not re.fullmatch(r"\s*,?\s*", text[g.end:toks[k].start]):
                 continue
-            titled = any(same_word(t, toks[k].text, typos=False) for t in titles)
+            titled = any(same_word(t, toks[k].text) for t in titles)
             if titled and k + 1 < len(toks) and re.fullmatch(r"\.?\s+|\.", text[toks[k].end:toks[k + 1].start]):
                 after_title = k + 1
             else:
                 titled, after_title = False, k
             for name, start in ((scenario.first_name, after_title),
                                 (scenario.last_name, after_title if titled else -1)):
-                end = _words_match(name, toks, start, text) if start >= 0 else None
+                end = _words_match(name, toks, start, text, typos) if start >= 0 else None
                 if end is not None:
                     return Match(greeting, text[g.start:toks[end - 1].end], g.start, toks[end - 1].end)
     return None
 
 
-def closing_signed(text: str, closings: tuple[str, ...]) -> Match | None:
+def closing_signed(text: str, closings: tuple[str, ...], typos: int | None) -> Match | None:
     """A closing phrase followed by at least one word (the signature, convention 29)."""
     for closing in closings:
-        for m in find_all(closing, text):
+        for m in find_all(closing, text, typos=typos):
             signature = words(text[m.end:])
             if signature:
                 end = text.index(signature[0], m.end) + len(signature[0])
@@ -433,9 +433,10 @@ def _is_order_form(text: str, start: int, end: int, order_ids: tuple[str, ...]) 
     return (prefix.group().upper(), end - start) in forms
 
 
-def prohibited(text: str, sk: ServiceKey, digit_run: int) -> list[Finding]:
-    """Every prohibited item of the text, in text order (convention 17 and the key's phrase lists);
-    a run of ``digit_run`` or more digits is one of them."""
+def prohibited(text: str, sk: ServiceKey, digit_run: int, typos: int | None) -> list[Finding]:
+    """Every prohibited item of the text, in text order (convention 17 and the key's phrase lists,
+    each phrase with the typo rule of ``typos`` letters); a run of ``digit_run`` or more digits is
+    one of them."""
     clean = materials_removed(text, sk)
     found: list[Finding] = []
 
@@ -462,7 +463,7 @@ def prohibited(text: str, sk: ServiceKey, digit_run: int) -> list[Finding]:
                                 ("incentive", "incentive for a review", "以利益换取评价"),
                                 ("off_platform", "payment or contact outside the platform", "引导站外交易或联系")):
         for phrase in sk.phrases[name]:
-            for m in find_all(phrase, clean):
+            for m in find_all(phrase, clean, typos=typos):
                 if not any(f.kind == kind and f.start < m.end and m.start < f.end for f in found):
                     found.append(Finding(kind, kind_zh, text[m.start:m.end], m.start, m.end))
     return sorted(found, key=lambda f: (f.start, f.kind))
@@ -487,8 +488,9 @@ class Element:
     findings: tuple[Finding, ...] = ()  # the prohibited items, for the element that looks for them
 
 
-def _phrase_element(number: int, name: str, name_zh: str, phrases: tuple[str, ...], text: str) -> Element:
-    match = find_any(phrases, text)
+def _phrase_element(number: int, name: str, name_zh: str, phrases: tuple[str, ...], text: str,
+                    typos: int | None) -> Element:
+    match = find_any(phrases, text, typos=typos)
     sample = ", ".join(f"“{p}”" for p in phrases[:4]) + (", …" if len(phrases) > 4 else "")
     if match is None:
         return Element(number, name, name_zh, False, "(not found)", f"a phrase such as {sample}")
@@ -519,7 +521,7 @@ def _word_count(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
 
 
 def _no_prohibited(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
-    items = prohibited(text, sk, params["digit_run"])
+    items = prohibited(text, sk, params["digit_run"], params[TYPOS])
     return Element(0, "no prohibited content", "无违规内容", not items,
                    "; ".join(f"{f.kind}: “{f.text}”" for f in items) or "(none)",
                    "no link, other address, phone number, review request, incentive or off-platform request",
@@ -527,21 +529,26 @@ def _no_prohibited(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element
                    detail_zh=f"{len(items)} 处违规内容", findings=tuple(items))
 
 
-# Elements both kinds of text may be scored on: text, key, the criterion's parameters → the element.
+# The element functions' settings are the criterion's parameters and, under TYPOS, the paper's
+# ``typo_min_letters`` (the shortest word whose phrases tolerate one typo; convention 12).
+TYPOS = "typo_min_letters"
+# Elements both kinds of text may be scored on: text, key, settings → the element.
 COMMON_ELEMENTS: dict[str, Callable[[str, ServiceKey, dict[str, Any]], Element]] = {
     "english": _english,
     "word_count": _word_count,
     "no_prohibited": _no_prohibited,
-    "greeting": lambda text, sk, p: _phrase_element(0, "greeting", "问候语", sk.phrases["greeting"], text),
-    "apology": lambda text, sk, p: _phrase_element(0, "apology", "致歉", sk.phrases["apology"], text),
-    "closing": lambda text, sk, p: _phrase_element(0, "polite closing", "礼貌结束语", sk.phrases["closing"], text),
+    "greeting": lambda text, sk, p: _phrase_element(0, "greeting", "问候语", sk.phrases["greeting"], text, p[TYPOS]),
+    "apology": lambda text, sk, p: _phrase_element(0, "apology", "致歉", sk.phrases["apology"], text, p[TYPOS]),
+    "closing": lambda text, sk, p: _phrase_element(0, "polite closing", "礼貌结束语", sk.phrases["closing"], text,
+                                                   p[TYPOS]),
 }
 
 
 def _greets_by_name(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
     names = f"{scenario.first_name}, {scenario.buyer_name} or a title and {scenario.last_name}"
     return [_match_element(0, "greets the buyer by name", "称呼买家姓名",
-                           greeting_by_name(text, scenario, sk.phrases["greeting"], sk.phrases["titles"]), text,
+                           greeting_by_name(text, scenario, sk.phrases["greeting"], sk.phrases["titles"],
+                                            params[TYPOS]), text,
                            f"a greeting word followed by {names}")]
 
 
@@ -554,17 +561,19 @@ def _cites_order(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str
 
 def _addresses_case(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
     return [_phrase_element(0, f"addresses the case ({scenario.case_name})", f"回应问题（{scenario.case_name_zh}）",
-                            scenario.case, text)]
+                            scenario.case, text, params[TYPOS])]
 
 
 def _offers_resolution(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
     return [_phrase_element(0, f"offers a concrete resolution ({scenario.resolution_name})",
-                            f"提出具体解决方案（{scenario.resolution_name_zh}）", scenario.resolution, text)]
+                            f"提出具体解决方案（{scenario.resolution_name_zh}）", scenario.resolution, text,
+                            params[TYPOS])]
 
 
 def _closes_signed(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
     return [_match_element(0, "closes politely with a signature", "礼貌结束语并署名",
-                           closing_signed(text, sk.phrases["closing"]), text, "a closing phrase followed by a signature")]
+                           closing_signed(text, sk.phrases["closing"], params[TYPOS]), text,
+                           "a closing phrase followed by a signature")]
 
 
 def _placeholders(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
@@ -584,7 +593,7 @@ def _placeholders(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[st
 
 
 def _template_own(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
-    return [_phrase_element(0, e.name, e.name_zh, e.phrases, text) for e in spec.elements]
+    return [_phrase_element(0, e.name, e.name_zh, e.phrases, text, params[TYPOS]) for e in spec.elements]
 
 
 def _common(name: str) -> Callable[[str, Any, ServiceKey, dict[str, Any]], list[Element]]:
@@ -839,7 +848,7 @@ def service_replies(ctx: CheckContext) -> Outcome:
     sk = service_key(ctx.key)
     folder: ServiceFolder = ctx.deliverable
     jobs = [(folder.replies.get(s.reply) or TextFile(s.reply, problem="not found"), s) for s in sk.scenarios]
-    return grade_texts(jobs, REPLY_ELEMENTS, sk, ctx.params, ctx.points)
+    return grade_texts(jobs, REPLY_ELEMENTS, sk, {**ctx.params, TYPOS: ctx.typo_min_letters}, ctx.points)
 
 
 @check("service_templates", needs=("service.templates", "orders.order_id", "logistics.methods"),
@@ -859,4 +868,4 @@ def service_templates(ctx: CheckContext) -> Outcome:
     sk = service_key(ctx.key)
     folder: ServiceFolder = ctx.deliverable
     jobs = [(folder.templates.get(t.slot) or TextFile(t.slot, problem="not found"), t) for t in sk.templates]
-    return grade_texts(jobs, TEMPLATE_ELEMENTS, sk, ctx.params, ctx.points)
+    return grade_texts(jobs, TEMPLATE_ELEMENTS, sk, {**ctx.params, TYPOS: ctx.typo_min_letters}, ctx.points)
