@@ -239,7 +239,7 @@ def banned_found(value: object, key: Key) -> list[str]:
 
 
 def title_length_problems(title: object, brand: str, min_length: int, max_length: int) -> list[Problem]:
-    """U3-01: 80–200 characters and starts with the brand."""
+    """The title rule of ``title_length_brand``: ``min_length``–``max_length`` characters, starting with the brand."""
     problems = []
     n = length(title)
     if not min_length <= n <= max_length:
@@ -251,7 +251,8 @@ def title_length_problems(title: object, brand: str, min_length: int, max_length
 
 
 def title_form_problems(title: object, params: dict[str, Any]) -> list[Problem]:
-    """U3-03: forbidden characters, words repeated, all-caps words, capitalisation, Han characters."""
+    """The rules of ``title_form``: forbidden characters, words repeated, all-caps words, capitalisation, Han
+    characters."""
     text = nfkc(title)
     words = en.words(text)
     problems = []
@@ -291,7 +292,7 @@ def banned_problems(value: object, key: Key) -> list[Problem]:
 
 
 def search_terms_form_problems(terms: object, max_bytes: int) -> list[Problem]:
-    """Bytes in UTF-8 and words repeated (U3-06 and U5-04)."""
+    """Bytes in UTF-8 and words repeated (``search_terms`` and ``optimised_search_terms``)."""
     problems = []
     size = utf8_bytes(terms)
     if size > max_bytes:
@@ -312,7 +313,8 @@ def keyword_count_problem(found: list[str], minimum: int, what: str, what_zh: st
 
 def description_problems(value: object, facts: dict[str, list[str]], min_length: int,
                          max_length: int, typos: int | None) -> list[Problem]:
-    """U3-08 and U5-05: 200–2000 characters, stating every fact."""
+    """``min_length``–``max_length`` characters, stating every fact (``description_facts`` and
+    ``optimised_description``)."""
     problems = []
     n = length(value)
     if not min_length <= n <= max_length:

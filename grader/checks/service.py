@@ -1,4 +1,4 @@
-"""Unit 8 checks: the service mailbox (U8-01, U8-02), the three replies (U8-03), the four templates (U8-04).
+"""Unit 8 checks: the service mailbox and the store username, the replies, the templates (as many as the key gives).
 
 Every element is found by the key's phrase lists (``answer_keys/<paper>/service.toml``) with the
 phrase matching of ``grader.text``: contiguous words, case and plural/singular aside, a hyphen
