@@ -8,7 +8,7 @@ from grader.checks import CheckContext
 from grader.locale import N_, Said, say
 from grader.model import Evidence, Outcome
 from grader.records.tables import Cell, Sheet, Workbook
-from grader.values import shown
+from grader.values import shown, shown_zh
 
 Problem = Said  # one broken rule, said in English and Chinese with the measured values
 
@@ -16,6 +16,11 @@ Problem = Said  # one broken rule, said in English and Chinese with the measured
 def joined(problems: list[Said] | tuple[Said, ...], en: str = "; ", zh: str = "；") -> Said:
     """Several problems said as one, each language with its own separator."""
     return Said(en.join(p.en for p in problems), zh.join(p.zh for p in problems))
+
+
+def shown_both(value: object) -> Said:
+    """A cell's value as each language shows it (an empty cell: ``(empty)``, 空白)."""
+    return Said(shown(value), shown_zh(value))
 
 
 def at(sheet: Sheet | None, cell: Cell | None, message: str, message_zh: str, *, expected: Any = "",
