@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.locale import Said, fields, match, messages, quoted, say, zh
+from grader.locale import EVIDENCE, Said, fields, match, messages, quoted, say, zh
 from grader.similarity import Pair
 from grader.sources import member_problem
 
@@ -27,14 +27,29 @@ def catalogue():
 def test_every_message_marked_in_the_code_has_its_chinese(catalogue):
     marked = tool.extracted()
     assert len(marked) >= 70
-    untranslated = [m for m in marked if not catalogue.get(m) or not catalogue.get(m).string]
+    untranslated = [key for key in marked if not catalogue.get(key[1], context=key[0])
+                    or not catalogue.get(key[1], context=key[0]).string]
     assert untranslated == []
     fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
     assert fuzzy == []
 
 
 def test_the_catalogue_holds_no_message_the_code_no_longer_raises(catalogue):
-    assert sorted(m.id for m in catalogue if m.id) == sorted(tool.extracted())
+    def held(key):
+        return key[1], key[0] or ""
+
+    assert sorted(((m.context, m.id) for m in catalogue if m.id), key=held) == sorted(tool.extracted(), key=held)
+
+
+def test_an_evidence_message_is_held_with_its_context_and_a_reason_without(catalogue):
+    """Each message marked inside a ``say`` call is an evidence message, looked up by its text;
+    every other one a flag's reason, matched against a reason's English. An evidence message with
+    few words of its own (``{label}: {problems}``) is never taken for a reason or a part of one."""
+    evidence = {m.id for m in catalogue if m.context == EVIDENCE}
+    assert evidence == {msgid for _, _, msgid in tool.said()}
+    assert {m.context for m in catalogue if m.id} == {None, EVIDENCE}
+    assert not evidence & {m.msgid for m in messages()}
+    assert zh("order JY001: status shipped") == "order JY001: status shipped"
 
 
 def test_each_translation_uses_only_fields_of_its_message(catalogue):
@@ -60,7 +75,7 @@ def test_no_message_is_only_fields(catalogue):
 
 def test_the_compiled_catalogue_is_the_one_the_po_makes(catalogue):
     assert tool.MO.read_bytes() == tool.compiled(catalogue)
-    assert len(messages()) == len([m for m in catalogue if m.id])
+    assert len(messages()) == len([m for m in catalogue if m.id and m.context is None])
 
 
 @pytest.mark.parametrize(("english", "chinese"), [

@@ -14,7 +14,8 @@ makes is returned as it is. The flag record keeps one text, the English one, so 
 recorded by an examiner names the same flag on every run and every results folder.
 
 An evidence message is said in both languages where it is made: ``say`` fills a message's English
-and its Chinese from the catalogue with the same values, and a value that is itself said in both
+and its Chinese from the catalogue with the same values (an evidence message is held with the
+context ``evidence``, looked up by its exact text, never matched against a flag's reason), and a value that is itself said in both
 (a ``Said``: a problem found inside the message) gives its English to the English and its Chinese
 to the Chinese. A translation may leave out fields of its message (a shorter Chinese); a message
 the catalogue does not hold, or a translation that cannot be filled, is said in English twice.
@@ -43,6 +44,8 @@ from typing import NamedTuple
 
 DOMAIN = "grader"
 LOCALE = "zh_CN"
+EVIDENCE = "evidence"  # the context of an evidence message in the catalogue
+CONTEXT = "\x04"  # what separates a message's context from its msgid in a compiled catalogue
 DEPTH = 3  # messages inside messages inside messages: as deep as the grader nests reasons
 LONGEST = 4000  # characters: a longer reason (a runaway exception text) is not matched, only shown
 
@@ -111,11 +114,17 @@ def mo_path() -> resources.abc.Traversable:
 
 
 @lru_cache(maxsize=1)
+def catalogue() -> dict[str, str]:
+    """The compiled catalogue: each msgid (an evidence message's behind its context) and its Chinese."""
+    return read_mo(mo_path().read_bytes())
+
+
+@lru_cache(maxsize=1)
 def messages() -> tuple[Message, ...]:
-    """The catalogue's messages, the most specific first (the most literal text), so that a message
-    whose fields could swallow another's words is tried after it."""
-    catalogue = read_mo(mo_path().read_bytes())
-    found = [Message(msgid, msgstr, pattern_of(msgid)) for msgid, msgstr in sorted(catalogue.items()) if msgstr]
+    """The catalogue's flag reasons, the most specific first (the most literal text), so that a
+    message whose fields could swallow another's words is tried after it."""
+    found = [Message(msgid, msgstr, pattern_of(msgid)) for msgid, msgstr in sorted(catalogue().items())
+             if msgstr and CONTEXT not in msgid]
     return tuple(sorted(found, key=lambda m: -m.literal_length()))
 
 
@@ -135,17 +144,11 @@ class Said(NamedTuple):
     zh: str
 
 
-@lru_cache(maxsize=1)
-def translations() -> dict[str, str]:
-    """Each message of the catalogue and its Chinese."""
-    return {message.msgid: message.msgstr for message in messages()}
-
-
 def say(msgid: str, /, **values: object) -> Said:
     """The message ``msgid`` (marked ``N_`` where it is written) in English and in Chinese, each
     filled with ``values``; a ``Said`` value fills each language with its own text."""
     english = msgid.format(**{name: v.en if isinstance(v, Said) else v for name, v in values.items()})
-    msgstr = translations().get(msgid)
+    msgstr = catalogue().get(EVIDENCE + CONTEXT + msgid)
     if not msgstr:
         return Said(english, english)
     try:
