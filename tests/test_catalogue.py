@@ -212,6 +212,23 @@ def test_no_evidence_message_writes_its_chinese_in_the_checks():
     assert [found for path in files for found in chinese_literals(path)] == []
 
 
+def test_every_say_is_given_a_marked_message():
+    """``say`` is given its message as ``N_("...")`` itself, where the catalogue tool finds it and
+    knows it for an evidence message; a message held in a variable would be said in English twice."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "grader"
+    unmarked = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and tool.name_of(node.func) == "say":
+                first = node.args[0] if node.args else None
+                if not (isinstance(first, ast.Call) and tool.name_of(first.func) == "N_" and len(first.args) == 1
+                        and isinstance(first.args[0], ast.Constant)):
+                    unmarked.append(f"{path.relative_to(package).as_posix()}:{node.lineno}")
+    assert unmarked == []
+
+
 def test_an_evidence_message_is_said_in_both_languages_with_the_problems_inside_it():
     problems = [say("does not start with a letter"), say("contains the platform name {platform!r}", platform="ebay")]
     inner = Said("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
