@@ -1,5 +1,6 @@
-"""The message catalogue: every flag reason the code can raise has its Chinese, with the same
-fields, and the compiled catalogue the grader reads is the one the .po makes."""
+"""The message catalogue: every flag reason and evidence message the code can make has its
+Chinese, with its fields or fewer of them, no evidence message writes its Chinese in the code,
+and the compiled catalogue the grader reads is the one the .po makes."""
 from __future__ import annotations
 
 import importlib.util
@@ -26,7 +27,8 @@ def catalogue():
 
 def test_every_message_marked_in_the_code_has_its_chinese(catalogue):
     marked = tool.extracted()
-    assert len(marked) >= 70
+    assert len([key for key in marked if key[0] is None]) >= 70
+    assert len([key for key in marked if key[0] == EVIDENCE]) >= 270
     untranslated = [key for key in marked if not catalogue.get(key[1], context=key[0])
                     or not catalogue.get(key[1], context=key[0]).string]
     assert untranslated == []
@@ -186,9 +188,11 @@ CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\u
 # Chinese that is data, not a message:
 # - the separators the Chinese of several problems, or of a list, is joined with;
 # - the brackets a key's value is shown in beside the label a candidate's template gives it (通过（pass）);
-# - the sentence ends a reply's quote is cut at, Chinese full stops among them.
+# - the sentence ends a reply's quote is cut at, Chinese full stops among them;
+# - the currency signs and words a typed price may carry.
 CHINESE_DATA = {"common.py": {"；"}, "listing.py": {"、"}, "orders.py": {"（", "）"},
-                "service.py": {"、", r"[.!?。！？]+(?=\s)|\n"}}
+                "service.py": {"、", r"[.!?。！？]+(?=\s)|\n"}, "freight.py": {"；"},
+                "values.py": {r"^(?:\$|¥|￥|usd|cny|rmb|元)\s*|\s*(?:\$|¥|￥|usd|cny|rmb|元)$"}}
 
 
 def chinese_literals(path: Path) -> list[str]:
@@ -204,11 +208,13 @@ def chinese_literals(path: Path) -> list[str]:
             and CJK.search(node.value) and node.value not in CHINESE_DATA.get(path.name, set())]
 
 
-def test_no_evidence_message_writes_its_chinese_in_the_checks():
-    """The checks say each evidence message with ``say`` from the catalogue, so a centre can correct
-    or retranslate it in the .po; no Chinese is left in their code."""
+def test_no_evidence_message_writes_its_chinese_in_the_code():
+    """The checks, and the scoring, freight, exhibit and value helpers whose texts evidence shows,
+    say each evidence message with ``say`` from the catalogue, so a centre can correct or
+    retranslate it in the .po; no Chinese is left in their code."""
     package = Path(__file__).resolve().parent.parent / "grader"
-    files = sorted((package / "checks").glob("*.py"))
+    files = [*sorted((package / "checks").glob("*.py")),
+             *(package / name for name in ("score.py", "freight.py", "values.py", "read/exhibits.py"))]
     assert [found for path in files for found in chinese_literals(path)] == []
 
 
