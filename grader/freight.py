@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from grader.locale import N_, Said, say
+
 CHEAPEST, URGENT = "cheapest", "urgent"
 PER_KG, STEPS = "per_kg", "steps"
 ZERO = Decimal(0)
@@ -213,7 +215,7 @@ class Quote:
 
     method: str
     eligible: bool
-    problems: tuple[tuple[str, str], ...]  # why not eligible: (English, Chinese)
+    problems: tuple[Said, ...]  # why not eligible, in English and Chinese
     chargeable_kg: Decimal
     exact_cny: Decimal | None  # None when the destination has no zone
     freight_cny: Decimal | None  # rounded once
@@ -227,23 +229,22 @@ class Quote:
         return "；".join(zh for _, zh in self.problems)
 
 
-def limit_problems(method: Method, parcel: Parcel) -> list[tuple[str, str]]:
+def limit_problems(method: Method, parcel: Parcel) -> list[Said]:
     """Why the method cannot carry the parcel (weight, size, destination); empty when it can."""
     problems = []
     if method.max_weight_kg is not None and parcel.weight_kg > method.max_weight_kg:
-        problems.append((f"weight {parcel.weight_kg} kg > {method.max_weight_kg} kg",
-                         f"重量 {parcel.weight_kg} kg 超过 {method.max_weight_kg} kg"))
+        problems.append(say(N_("weight {weight} kg > {limit} kg"), weight=parcel.weight_kg,
+                            limit=method.max_weight_kg))
     total = sum(parcel.sides, ZERO)
     if method.max_sum_of_sides_cm is not None and total > method.max_sum_of_sides_cm:
-        problems.append((f"length + width + height {total} cm > {method.max_sum_of_sides_cm} cm",
-                         f"长+宽+高 {total} cm 超过 {method.max_sum_of_sides_cm} cm"))
+        problems.append(say(N_("length + width + height {total} cm > {limit} cm"), total=total,
+                            limit=method.max_sum_of_sides_cm))
     longest = max(parcel.sides)
     if method.max_longest_side_cm is not None and longest > method.max_longest_side_cm:
-        problems.append((f"longest side {longest} cm > {method.max_longest_side_cm} cm",
-                         f"最长边 {longest} cm 超过 {method.max_longest_side_cm} cm"))
+        problems.append(say(N_("longest side {longest} cm > {limit} cm"), longest=longest,
+                            limit=method.max_longest_side_cm))
     if parcel.destination not in method.zones:
-        problems.append((f"{parcel.destination} is not in its zone table",
-                         f"目的地 {parcel.destination} 不在其分区表中"))
+        problems.append(say(N_("{destination} is not in its zone table"), destination=parcel.destination))
     return problems
 
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from grader.checks import REGISTRY, CheckContext
 from grader.intake import CandidateEntry
-from grader.locale import N_
+from grader.locale import N_, say
 from grader.model import (
     ABSENT,
     GRADED,
@@ -41,8 +41,8 @@ def missing_evidence(reading: Reading, paper: Paper, unit: Unit) -> Evidence:
     spec = paper.deliverables[unit.deliverable]
     name = spec.names[0]
     if reading.state(unit.deliverable) == UNREADABLE_FILE:
-        return Evidence(f"{name} could not be read", f"{name} 无法读取", file=name, found="unreadable")
-    return Evidence(f"{name} not found in the candidate folder", f"未找到 {name}", file=name,
+        return Evidence(*say(N_("{name} could not be read"), name=name), file=name, found="unreadable")
+    return Evidence(*say(N_("{name} not found in the candidate folder"), name=name), file=name,
                     expected=name, found="(missing)")
 
 
@@ -75,7 +75,7 @@ def run_criterion(criterion: Criterion, unit: Unit, reading: Reading, paper: Pap
             criterion=criterion.id, check=check.name, error=f"{type(exc).__name__}: {exc}",
             place=f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}")
         flags.append(Flag("check-error", reason, "", unit.id))
-        evidence = (Evidence("the check could not finish; see flags", "评分检查未能完成，见标记"),)
+        evidence = (Evidence(*say(N_("the check could not finish; see flags"))),)
         return CriterionResult(criterion.id, unit.id, title, Fraction(0), criterion.points, evidence)
     flags.extend(Flag(f.code, f.reason, f.file, f.unit or unit.id) for f in outcome.flags)
     if check.name == "pending":
@@ -130,14 +130,13 @@ def zero_units(paper: Paper, evidence: Evidence) -> tuple[UnitResult, ...]:
 
 
 def absent_result(entry: CandidateEntry, paper: Paper) -> CandidateResult:
-    return finish(entry, zero_units(paper, Evidence("absent", "缺考")), [], paper)
+    return finish(entry, zero_units(paper, Evidence(*say(N_("absent")))), [], paper)
 
 
 def stopped_result(entry: CandidateEntry, paper: Paper, flag: Flag,
                    reading: Reading | None = None) -> CandidateResult:
     """A candidate whose grading was stopped (time or memory limit, a dead worker, a grader bug):
     0 points everywhere, the flag saying why, and whatever the reading had flagged before."""
-    evidence = Evidence(f"not graded: grading was stopped ({flag.code}); see flags",
-                        f"未评分：评分中止（{flag.code}），见标记")
+    evidence = Evidence(*say(N_("not graded: grading was stopped ({code}); see flags"), code=flag.code))
     flags = [flag] + (list(reading.flags) if reading is not None else [])
     return finish(entry, zero_units(paper, evidence), flags, paper, reading)

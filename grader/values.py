@@ -12,6 +12,8 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from grader.locale import N_, say
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -183,7 +185,7 @@ def shown(value: object) -> str:
 
 def shown_zh(value: object) -> str:
     """``shown`` for a Chinese message: an empty cell is 空白, not the English ``(empty)``."""
-    return "空白" if value is None or value == "" else shown(value)
+    return say(N_("an empty cell")).zh if value is None or value == "" else shown(value)
 
 
 def shown_date(value: object, *, is_date_cell: bool = False) -> str:

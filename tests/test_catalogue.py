@@ -1,15 +1,17 @@
-"""The message catalogue: every flag reason the code can raise has its Chinese, with the same
-fields, and the compiled catalogue the grader reads is the one the .po makes."""
+"""The message catalogue: every flag reason and evidence message the code can make has its
+Chinese, with its fields or fewer of them, no evidence message writes its Chinese in the code,
+and the compiled catalogue the grader reads is the one the .po makes."""
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import string
 from pathlib import Path
 
 import pytest
 
-from grader.locale import fields, match, messages, quoted, zh
+from grader.locale import EVIDENCE, Said, fields, match, messages, quoted, say, zh
 from grader.similarity import Pair
 from grader.sources import member_problem
 
@@ -25,20 +27,45 @@ def catalogue():
 
 def test_every_message_marked_in_the_code_has_its_chinese(catalogue):
     marked = tool.extracted()
-    assert len(marked) >= 70
-    untranslated = [m for m in marked if not catalogue.get(m) or not catalogue.get(m).string]
+    assert len([key for key in marked if key[0] is None]) >= 70
+    assert len([key for key in marked if key[0] == EVIDENCE]) >= 270
+    untranslated = [key for key in marked if not catalogue.get(key[1], context=key[0])
+                    or not catalogue.get(key[1], context=key[0]).string]
     assert untranslated == []
     fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
     assert fuzzy == []
 
 
 def test_the_catalogue_holds_no_message_the_code_no_longer_raises(catalogue):
-    assert sorted(m.id for m in catalogue if m.id) == sorted(tool.extracted())
+    def held(key):
+        return key[1], key[0] or ""
+
+    assert sorted(((m.context, m.id) for m in catalogue if m.id), key=held) == sorted(tool.extracted(), key=held)
 
 
-def test_each_translation_uses_the_fields_of_its_message(catalogue):
-    wrong = [(m.id, m.string) for m in catalogue if m.id and sorted(set(fields(m.id))) != sorted(set(fields(m.string)))]
+def test_an_evidence_message_is_held_with_its_context_and_a_reason_without(catalogue):
+    """Each message marked inside a ``say`` call is an evidence message, looked up by its text;
+    every other one a flag's reason, matched against a reason's English. An evidence message with
+    few words of its own (``{label}: {problems}``) is never taken for a reason or a part of one."""
+    evidence = {m.id for m in catalogue if m.context == EVIDENCE}
+    assert evidence == {msgid for _, _, msgid in tool.said()}
+    assert {m.context for m in catalogue if m.id} == {None, EVIDENCE}
+    assert not evidence & {m.msgid for m in messages()}
+    assert zh("order JY001: status shipped") == "order JY001: status shipped"
+
+
+def test_each_translation_uses_only_fields_of_its_message(catalogue):
+    """A translation may leave a field out (a shorter Chinese), never name one its message lacks."""
+    wrong = [(m.id, m.string) for m in catalogue if m.id and not set(fields(m.string)) <= set(fields(m.id))]
     assert wrong == []
+
+
+def test_each_translation_can_be_filled(catalogue):
+    """Every field of a translation is a plain name with a format spec and conversion Python reads."""
+    for m in catalogue:
+        if m.id:
+            values = {name: 1 for name in fields(m.id)}
+            assert isinstance(m.string.format(**values), str), m.id
 
 
 def test_no_message_is_only_fields(catalogue):
@@ -50,7 +77,7 @@ def test_no_message_is_only_fields(catalogue):
 
 def test_the_compiled_catalogue_is_the_one_the_po_makes(catalogue):
     assert tool.MO.read_bytes() == tool.compiled(catalogue)
-    assert len(messages()) == len([m for m in catalogue if m.id])
+    assert len(messages()) == len([m for m in catalogue if m.id and m.context is None])
 
 
 @pytest.mark.parametrize(("english", "chinese"), [
@@ -155,3 +182,66 @@ def test_no_reason_is_raised_as_bare_text_outside_the_checks():
     files = [p for p in sorted(package.rglob("*.py"))
              if not {"checks", "samples"} & set(p.relative_to(package).parts)]
     assert [where for path in files for where in unmarked_reasons(path)] == []
+
+
+CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Chinese that is data, not a message:
+# - the separators the Chinese of several problems, or of a list, is joined with;
+# - the brackets a key's value is shown in beside the label a candidate's template gives it (通过（pass）);
+# - the sentence ends a reply's quote is cut at, Chinese full stops among them;
+# - the currency signs and words a typed price may carry.
+CHINESE_DATA = {"common.py": {"；"}, "listing.py": {"、"}, "orders.py": {"（", "）"},
+                "service.py": {"、", r"[.!?。！？]+(?=\s)|\n"}, "freight.py": {"；"},
+                "values.py": {r"^(?:\$|¥|￥|usd|cny|rmb|元)\s*|\s*(?:\$|¥|￥|usd|cny|rmb|元)$"}}
+
+
+def chinese_literals(path: Path) -> list[str]:
+    """The string literals of a module that hold Chinese, docstrings left out."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [f"{path.name}:{node.lineno}: {node.value}" for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            and CJK.search(node.value) and node.value not in CHINESE_DATA.get(path.name, set())]
+
+
+def test_no_evidence_message_writes_its_chinese_in_the_code():
+    """The checks, and the scoring, freight, exhibit and value helpers whose texts evidence shows,
+    say each evidence message with ``say`` from the catalogue, so a centre can correct or
+    retranslate it in the .po; no Chinese is left in their code."""
+    package = Path(__file__).resolve().parent.parent / "grader"
+    files = [*sorted((package / "checks").glob("*.py")),
+             *(package / name for name in ("score.py", "freight.py", "values.py", "read/exhibits.py"))]
+    assert [found for path in files for found in chinese_literals(path)] == []
+
+
+def test_every_say_is_given_a_marked_message():
+    """``say`` is given its message as ``N_("...")`` itself, where the catalogue tool finds it and
+    knows it for an evidence message; a message held in a variable would be said in English twice."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "grader"
+    unmarked = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and tool.name_of(node.func) == "say":
+                first = node.args[0] if node.args else None
+                if not (isinstance(first, ast.Call) and tool.name_of(first.func) == "N_" and len(first.args) == 1
+                        and isinstance(first.args[0], ast.Constant)):
+                    unmarked.append(f"{path.relative_to(package).as_posix()}:{node.lineno}")
+    assert unmarked == []
+
+
+def test_an_evidence_message_is_said_in_both_languages_with_the_problems_inside_it():
+    problems = [say("does not start with a letter"), say("contains the platform name {platform!r}", platform="ebay")]
+    inner = Said("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
+    assert say("{name} username: {problems}", name="个人账户", problems=inner) == Said(
+        "个人账户 username: does not start with a letter; contains the platform name 'ebay'",
+        "个人账户 用户名不符合规则：不以英文字母开头；含平台名称 'ebay'")
+    assert say("{name} email is not valid: {why}", name="企业账户", why="no @") == Said(
+        "企业账户 email is not valid: no @", "企业账户 邮箱格式无效")
+    assert say("a message the catalogue does not hold: {n}", n=3) == Said(
+        "a message the catalogue does not hold: 3", "a message the catalogue does not hold: 3")

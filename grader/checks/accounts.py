@@ -18,7 +18,8 @@ from stdnum.cn import uscc
 from stdnum.iso7064 import mod_11_2
 
 from grader.checks import CheckContext, Reads, check
-from grader.checks.common import Problem, all_or_nothing, at, sheet_or_outcome
+from grader.checks.common import Problem, all_or_nothing, at, joined, sheet_or_outcome
+from grader.locale import N_, Said, say
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.records.tables import Sheet
@@ -72,19 +73,19 @@ def valid_card(value: object) -> bool:
     return _valid(luhn.validate, compact(value)) and compact(value).isdigit()
 
 
-def _field(sheet: Sheet, name: str, expected: object, *, label: str, label_zh: str,
+def _field(sheet: Sheet, name: str, expected: object, *, label: Said,
            number: bool = False, valid: Callable[[object], bool] | None = None) -> list[Evidence]:
     """Evidence that a field equals the materials' (and, for a number, passes its check)."""
     cell = sheet.field(name)
     same = compact(cell.value) == compact(expected) if number else texts_equal(cell.value, expected)
-    evidence = [at(sheet, cell,
-                   f"{label} {'equals' if same else 'differs from'} the materials'",
-                   f"{label_zh}{'与材料一致' if same else '与材料不一致'}",
-                   expected=expected, ok=same and not cell.empty)]
+    said = say(N_("{label} equals the materials'"), label=label) if same else \
+        say(N_("{label} differs from the materials'"), label=label)
+    evidence = [at(sheet, cell, *said, expected=expected, ok=same and not cell.empty)]
     if valid is not None:
         ok = valid(cell.value)
-        evidence.append(at(sheet, cell, f"{label} {'passes' if ok else 'fails'} its check digit",
-                           f"{label_zh}{'校验通过' if ok else '校验位错误'}", expected="a valid number", ok=ok))
+        said = say(N_("{label} passes its check digit"), label=label) if ok else \
+            say(N_("{label} fails its check digit"), label=label)
+        evidence.append(at(sheet, cell, *said, expected="a valid number", ok=ok))
     return evidence
 
 
@@ -96,16 +97,16 @@ def username_problems(value: object, min_length: int, max_length: int, platforms
     text = "" if value is None else str(value).strip()
     problems = []
     if not min_length <= len(text) <= max_length:
-        problems.append(Problem(f"{len(text)} characters, not {min_length}–{max_length}",
-                                f"{len(text)} 个字符，应为 {min_length}–{max_length} 个"))
+        problems.append(say(N_("{count} characters, not {low}–{high}"), count=len(text), low=min_length,
+                            high=max_length))
     if not text[:1].isascii() or not text[:1].isalpha():
-        problems.append(Problem("does not start with a letter", "不以英文字母开头"))
+        problems.append(say(N_("does not start with a letter")))
     if not re.fullmatch(r"[A-Za-z0-9_]*", text):
-        problems.append(Problem("holds characters other than letters, digits and _", "含字母、数字和 _ 以外的字符"))
+        problems.append(say(N_("holds characters other than letters, digits and _")))
     lowered = text.casefold()
     named = [p for p in platforms if p.casefold() in lowered]
     if named:
-        problems.append(Problem(f"contains the platform name {named[0]!r}", f"含平台名称 {named[0]!r}"))
+        problems.append(say(N_("contains the platform name {platform!r}"), platform=named[0]))
     return problems
 
 
@@ -136,10 +137,10 @@ def usernames(ctx: CheckContext) -> Outcome:
         problems = username_problems(cell.value, p["min_length"], p["max_length"], p["platforms"])
         if not problems:
             earned += share
-            evidence.append(at(sheet, cell, f"{name} username meets the rule", f"{name} 用户名符合规则", ok=True))
+            evidence.append(at(sheet, cell, *say(N_("{name} username meets the rule"), name=name), ok=True))
         else:
-            evidence.append(at(sheet, cell, f"{name} username: {'; '.join(p.en for p in problems)}",
-                               f"{name} 用户名不符合规则：{'；'.join(p.zh for p in problems)}",
+            evidence.append(at(sheet, cell, *say(N_("{name} username: {problems}"), name=name,
+                                                 problems=joined(problems)),
                                expected=username_rule(p["min_length"], p["max_length"])))
     return Outcome(earned, tuple(evidence))
 
@@ -167,9 +168,10 @@ def emails(ctx: CheckContext) -> Outcome:
             valid, why = True, ""
         except EmailNotValidError as exc:
             valid, why = False, str(exc)
-        evidence.append(at(sheet, cell, f"{name} email {'is valid' if valid else 'is not valid: ' + why}",
-                           f"{name} 邮箱{'格式有效' if valid else '格式无效'}", expected="a valid address", ok=valid))
-        evidence.extend(_field(sheet, ctx.params["field"], expected, label=f"{name} email", label_zh=f"{name} 邮箱"))
+        said = say(N_("{name} email is valid"), name=name) if valid else \
+            say(N_("{name} email is not valid: {why}"), name=name, why=why)
+        evidence.append(at(sheet, cell, *said, expected="a valid address", ok=valid))
+        evidence.extend(_field(sheet, ctx.params["field"], expected, label=say(N_("{name} email"), name=name)))
     return all_or_nothing(evidence)
 
 
@@ -198,9 +200,9 @@ def person_identity(ctx: CheckContext) -> Outcome:
     sheet, missing = sheet_or_outcome(ctx, p["sheet"])
     if sheet is None:
         return missing
-    evidence = _field(sheet, p["name_field"], ctx.key.lookup(p["key_name"]), label="name", label_zh="姓名")
-    evidence += _field(sheet, p["id_field"], ctx.key.lookup(p["key_id"]), label="ID number",
-                       label_zh="身份证号", number=True, valid=valid_id)
+    evidence = _field(sheet, p["name_field"], ctx.key.lookup(p["key_name"]), label=say(N_("name")))
+    evidence += _field(sheet, p["id_field"], ctx.key.lookup(p["key_id"]), label=say(N_("ID number")),
+                       number=True, valid=valid_id)
     return all_or_nothing(evidence)
 
 
@@ -228,9 +230,9 @@ def bank_card(ctx: CheckContext) -> Outcome:
         return missing
     fields = ctx.params["fields"]
     evidence = _field(sheet, fields["card_number"], ctx.key.lookup("accounts.personal.card_number"),
-                      label="card number", label_zh="银行卡号", number=True, valid=valid_card)
+                      label=say(N_("card number")), number=True, valid=valid_card)
     evidence += _field(sheet, fields["card_holder"], ctx.key.lookup("accounts.personal.real_name"),
-                       label="card holder", label_zh="持卡人")
+                       label=say(N_("card holder")))
     return all_or_nothing(evidence)
 
 
@@ -249,10 +251,9 @@ def company_identity(ctx: CheckContext) -> Outcome:
         return missing
     company = ctx.key["accounts"]["company"]
     fields = ctx.params["fields"]
-    evidence = _field(sheet, fields["company_name"], company["company_name"], label="company name",
-                      label_zh="企业名称")
-    evidence += _field(sheet, fields["credit_code"], company["credit_code"], label="credit code",
-                       label_zh="统一社会信用代码", number=True, valid=valid_credit_code)
+    evidence = _field(sheet, fields["company_name"], company["company_name"], label=say(N_("company name")))
+    evidence += _field(sheet, fields["credit_code"], company["credit_code"], label=say(N_("credit code")),
+                       number=True, valid=valid_credit_code)
     return all_or_nothing(evidence)
 
 
@@ -269,9 +270,8 @@ def company_account(ctx: CheckContext) -> Outcome:
         return missing
     company = ctx.key["accounts"]["company"]
     fields = ctx.params["fields"]
-    evidence = _field(sheet, fields["bank"], company["bank"], label="bank", label_zh="开户银行")
-    evidence += _field(sheet, fields["account_number"], company["account_number"], label="account number",
-                       label_zh="对公账号", number=True)
-    evidence += _field(sheet, fields["account_name"], company["company_name"], label="account name",
-                       label_zh="账户名称")
+    evidence = _field(sheet, fields["bank"], company["bank"], label=say(N_("bank")))
+    evidence += _field(sheet, fields["account_number"], company["account_number"], label=say(N_("account number")),
+                       number=True)
+    evidence += _field(sheet, fields["account_name"], company["company_name"], label=say(N_("account name")))
     return all_or_nothing(evidence)

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any
 
 from grader.checks import CheckContext
+from grader.locale import N_, Said, say
 from grader.model import Evidence, Outcome
 from grader.records.tables import Cell, Sheet, Workbook
-from grader.values import shown
+from grader.values import shown, shown_zh
+
+Problem = Said  # one broken rule, said in English and Chinese with the measured values
 
 
-class Problem(NamedTuple):
-    """One broken rule, said in English and Chinese with the measured values."""
+def joined(problems: list[Said] | tuple[Said, ...], en: str = "; ", zh: str = "；") -> Said:
+    """Several problems said as one, each language with its own separator."""
+    return Said(en.join(p.en for p in problems), zh.join(p.zh for p in problems))
 
-    en: str
-    zh: str
+
+def shown_both(value: object) -> Said:
+    """A cell's value as each language shows it (an empty cell: ``(empty)``, 空白)."""
+    return Said(shown(value), shown_zh(value))
 
 
 def at(sheet: Sheet | None, cell: Cell | None, message: str, message_zh: str, *, expected: Any = "",
@@ -41,7 +47,7 @@ def sheet_or_outcome(ctx: CheckContext, name: str) -> tuple[Sheet | None, Outcom
     if sheet is not None:
         return sheet, None
     file = book.file if book is not None else ""
-    evidence = Evidence(f"sheet {name!r} not found in {file}", f"{file} 中缺少工作表 {name}",
+    evidence = Evidence(*say(N_("sheet {name!r} not found in {file}"), name=name, file=file),
                         file=file, sheet=name, expected=f"a sheet named {name}", found="(missing)")
     return None, Outcome(Fraction(0), (evidence,))
 

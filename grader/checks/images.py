@@ -15,6 +15,7 @@ from typing import Any
 
 from grader.checks import CheckContext, check
 from grader.checks.common import all_or_nothing
+from grader.locale import N_, Said, say
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.records.images import (
@@ -50,8 +51,8 @@ def size_text(size: tuple[int, int] | None) -> str:
 
 
 def no_slot_file(folder: ImageFolder) -> Evidence:
-    return at_file(None, folder, "no file fills a slot of the naming convention: nothing to grade",
-                   "没有符合命名规则的图片，无可评分", expected=_expected_names(folder), found="(none)")
+    return at_file(None, folder, *say(N_("no file fills a slot of the naming convention: nothing to grade")),
+                   expected=_expected_names(folder), found="(none)")
 
 
 def _expected_names(folder: ImageFolder) -> str:
@@ -118,33 +119,35 @@ def image_names(ctx: CheckContext) -> Outcome:
     for file in folder.files:
         if file.graded:
             lower = file.extension == file.extension.lower()
-            evidence.append(at_file(file, folder, f"{file.name} is named by the convention" if lower else
-                                    f"{file.name}: the extension .{file.extension} must be lower case",
-                                    f"{file.name} 命名规范" if lower else f"{file.name} 扩展名须小写",
+            said = say(N_("{file} is named by the convention"), file=file.name) if lower else \
+                say(N_("{file}: the extension .{extension} must be lower case"), file=file.name,
+                    extension=file.extension)
+            evidence.append(at_file(file, folder, *said,
                                     expected=f"{folder.naming.identifier}.{file.slot}.{file.extension.lower()}",
                                     found=file.name, ok=lower))
         elif file.slot is not None:
             other = graded[file.slot]
-            evidence.append(at_file(file, folder, f"{file.name} is a second file for {file.slot} "
-                                                  f"(graded: {other.name})",
-                                    f"{file.name} 与 {other.name} 重复占用 {file.slot}",
+            evidence.append(at_file(file, folder, *say(N_("{file} is a second file for {slot} (graded: {other})"),
+                                                       file=file.name, slot=file.slot, other=other.name),
                                     expected=f"one file for {file.slot}", found=file.name))
         elif is_image_file(file, p["image_extensions"]):
             hints = _name_hints(file, folder)
-            evidence.append(at_file(file, folder, f"{file.inner} is an image not named by the convention: "
-                                                  f"{'; '.join(hints)}",
-                                    f"{file.inner} 不符合图片命名规则", expected=_expected_names(folder),
+            evidence.append(at_file(file, folder, *say(N_("{file} is an image not named by the convention: {hints}"),
+                                                       file=file.inner, hints="; ".join(hints)),
+                                    expected=_expected_names(folder),
                                     found=file.inner))
     main = folder.main
-    evidence.append(at_file(main, folder, f"MAIN present: {main.name}" if main else
-                            f"no {folder.naming.identifier}.{folder.naming.main} image",
-                            "主图存在" if main else "缺少主图", expected=f"{folder.naming.identifier}."
+    said = say(N_("MAIN present: {file}"), file=main.name) if main else \
+        say(N_("no {identifier}.{main} image"), identifier=folder.naming.identifier, main=folder.naming.main)
+    evidence.append(at_file(main, folder, *said, expected=f"{folder.naming.identifier}."
                             f"{folder.naming.main}.jpg", found=main.name if main else "(missing)", ok=main is not None))
     pts = folder.pts
     enough = len(pts) >= p["min_pt"]
-    evidence.append(at_file(None, folder, f"{len(pts)} PT images ({', '.join(f.name for f in pts) or 'none'}), "
-                                          f"{'≥' if enough else '<'} {p['min_pt']}",
-                            f"附图 {len(pts)} 张，{'满足' if enough else '少于'} {p['min_pt']} 张",
+    names = ", ".join(f.name for f in pts) or "none"
+    said = say(N_("{count} PT images ({names}), ≥ {minimum}"), count=len(pts), names=names, minimum=p["min_pt"]) \
+        if enough else say(N_("{count} PT images ({names}), < {minimum}"), count=len(pts), names=names,
+                           minimum=p["min_pt"])
+    evidence.append(at_file(None, folder, *said,
                             expected=f"at least {p['min_pt']}", found=len(pts), ok=enough))
     return all_or_nothing(evidence)
 
@@ -202,10 +205,10 @@ def image_formats(ctx: CheckContext) -> Outcome:
         problems = _file_problems(file, folder, ctx.params)
         kind = " ".join(filter(None, (file.found.format or "not an image", file.found.mode)))
         found = f"{kind} {size_text(file.shown_size)}, {file.size:,} bytes"
-        evidence.append(at_file(file, folder, f"{file.name}: {'; '.join(problems)}" if problems else
-                                f"{file.name}: {file.found.format} {file.found.mode}, decodes fully, "
-                                f"{file.size:,} bytes",
-                                f"{file.name} 文件格式不合格" if problems else f"{file.name} 格式、色彩模式与大小合格",
+        said = say(N_("{file}: {problems}"), file=file.name, problems="; ".join(problems)) if problems else \
+            say(N_("{file}: {format} {mode}, decodes fully, {size:,} bytes"), file=file.name,
+                format=file.found.format, mode=file.found.mode, size=file.size)
+        evidence.append(at_file(file, folder, *said,
                                 expected=f"{file.extension.lower()} bytes, RGB, ≤ {ctx.params['max_bytes']:,} bytes",
                                 found=found, ok=not problems))
     return all_or_nothing(evidence)
@@ -240,7 +243,7 @@ def image_sizes(ctx: CheckContext) -> Outcome:
     evidence = []
     main = folder.main
     if main is None:
-        evidence.append(at_file(None, folder, f"no {folder.naming.main} image to measure", "缺少主图",
+        evidence.append(at_file(None, folder, *say(N_("no {main} image to measure"), main=folder.naming.main),
                                 expected=f"a square MAIN, {p['main_min']}–{p['main_max']} px", found="(missing)"))
     else:
         size = main.shown_size
@@ -254,19 +257,22 @@ def image_sizes(ctx: CheckContext) -> Outcome:
                                 f"{percent(tolerance)} of {max(width, height)}")
             if not (p["main_min"] <= width <= p["main_max"] and p["main_min"] <= height <= p["main_max"]):
                 problems.append(f"sides outside {p['main_min']}–{p['main_max']} px")
-        evidence.append(at_file(main, folder, f"{main.name} {size_text(size)}: {'; '.join(problems)}" if problems
-                                else f"{main.name} {size_text(size)} is square, sides {p['main_min']}–"
-                                     f"{p['main_max']} px",
-                                f"主图 {size_text(size)} 尺寸不合规" if problems else f"主图 {size_text(size)} 尺寸合规",
+        said = say(N_("{file} {size}: {problems}"), file=main.name, size=size_text(size),
+                   problems="; ".join(problems)) if problems else \
+            say(N_("{file} {size} is square, sides {low}–{high} px"), file=main.name, size=size_text(size),
+                low=p["main_min"], high=p["main_max"])
+        evidence.append(at_file(main, folder, *said,
                                 expected=f"square within {percent(tolerance)}, {p['main_min']}–{p['main_max']} px",
                                 found=size_text(size), ok=not problems))
     for file in folder.pts:
         size = file.shown_size
         longest = max(size) if size else 0
         ok = longest >= p["pt_min"]
-        evidence.append(at_file(file, folder, f"{file.name} {size_text(size)}: longest side {longest} "
-                                              f"{'≥' if ok else '<'} {p['pt_min']} px",
-                                f"{file.name} 最长边 {longest} 像素{'合格' if ok else '不足'}",
+        said = say(N_("{file} {size}: longest side {longest} ≥ {minimum} px"), file=file.name, size=size_text(size),
+                   longest=longest, minimum=p["pt_min"]) if ok else \
+            say(N_("{file} {size}: longest side {longest} < {minimum} px"), file=file.name, size=size_text(size),
+                longest=longest, minimum=p["pt_min"])
+        evidence.append(at_file(file, folder, *said,
                                 expected=f"longest side ≥ {p['pt_min']} px", found=size_text(size), ok=ok))
     return all_or_nothing(evidence)
 
@@ -301,21 +307,24 @@ def main_white_frame(ctx: CheckContext) -> Outcome:
     level, minimum = p["white_level"], Fraction(str(p["min_share"]))
     expected = f"≥ {percent(minimum)} of the frame ≥ {level} in every channel"
     if main is None:
-        return Outcome(Fraction(0), (at_file(None, folder, f"no {folder.naming.main} image to measure", "缺少主图",
+        return Outcome(Fraction(0), (at_file(None, folder, *say(N_("no {main} image to measure"),
+                                                                    main=folder.naming.main),
                                              expected=expected, found="(missing)"),))
     frame = main.found.frame
     if frame is None:
         why = main.found.problem or "its pixels could not be read"
-        return Outcome(Fraction(0), (at_file(main, folder, f"{main.name}: the frame cannot be measured ({why})",
-                                             f"{main.name} 无法测量白底", expected=expected, found=why),))
+        return Outcome(Fraction(0), (at_file(main, folder, *say(N_("{file}: the frame cannot be measured ({why})"),
+                                                                    file=main.name, why=why), expected=expected, found=why),))
     white, total = frame.white(level), frame.total
     share = Fraction(white, total)
     ok = share >= minimum
-    message = (f"{main.name} frame ({frame.columns} px left and right, {frame.rows} px top and bottom, {total:,} "
-               f"pixels): {white:,} white = {percent(share)} {'≥' if ok else '<'} {percent(minimum)}")
-    return Outcome(Fraction(1 if ok else 0), (at_file(main, folder, message,
-                                                      f"主图边框白色像素占 {percent(share)}，"
-                                                      f"{'达到' if ok else '低于'} {percent(minimum)}",
+    values = {"file": main.name, "columns": frame.columns, "rows": frame.rows, "total": total, "white": white,
+              "share": percent(share), "minimum": percent(minimum)}
+    said = say(N_("{file} frame ({columns} px left and right, {rows} px top and bottom, {total:,} pixels): "
+                  "{white:,} white = {share} ≥ {minimum}"), **values) if ok else \
+        say(N_("{file} frame ({columns} px left and right, {rows} px top and bottom, {total:,} pixels): "
+               "{white:,} white = {share} < {minimum}"), **values)
+    return Outcome(Fraction(1 if ok else 0), (at_file(main, folder, *said,
                                                       expected=expected, found=percent(share), ok=ok),))
 
 
@@ -401,8 +410,8 @@ def images_derived(ctx: CheckContext) -> Outcome:
         fingerprint = file.found.fingerprint
         if fingerprint is None:
             why = file.found.problem or "no picture"
-            evidence.append(at_file(file, folder, f"{file.name} cannot be compared with the photos ({why})",
-                                    f"{file.name} 无法与素材比对", expected="derived from a materials photo",
+            evidence.append(at_file(file, folder, *say(N_("{file} cannot be compared with the photos ({why})"),
+                                                       file=file.name, why=why), expected="derived from a materials photo",
                                     found=why))
             continue
         distances = {m.name: nearest(fingerprint, m.found.fingerprint) for m in photos}
@@ -413,33 +422,36 @@ def images_derived(ctx: CheckContext) -> Outcome:
         if file.slot == folder.naming.main:
             d = distances[main_photo]
             ok = d <= limit
-            message = (f"{file.name} derives from the main photo {main_photo}: distance {d} ≤ {limit}" if ok else
-                       f"{file.name} is not derived from the main photo {main_photo}: distance {d} > {limit} "
-                       f"(nearest {nearest_name} at {distances[nearest_name]})")
+            said = say(N_("{file} derives from the main photo {photo}: distance {distance} ≤ {limit}"),
+                       file=file.name, photo=main_photo, distance=d, limit=limit) if ok else \
+                say(N_("{file} is not derived from the main photo {photo}: distance {distance} > {limit} "
+                       "(nearest {nearest} at {nearest_distance})"), file=file.name, photo=main_photo, distance=d,
+                    limit=limit, nearest=nearest_name, nearest_distance=distances[nearest_name])
             expected = f"distance ≤ {limit} to {main_photo} ({method.describe()})"
         else:
             d = distances[nearest_name]
             ok = d <= limit
-            message = (f"{file.name} derives from {nearest_name}: distance {d} ≤ {limit}" if ok else
-                       f"{file.name} is not derived from any materials photo: nearest {nearest_name} at {d} > {limit}")
+            said = say(N_("{file} derives from {nearest}: distance {distance} ≤ {limit}"), file=file.name,
+                       nearest=nearest_name, distance=d, limit=limit) if ok else \
+                say(N_("{file} is not derived from any materials photo: nearest {nearest} at {distance} > {limit}"),
+                    file=file.name, nearest=nearest_name, distance=d, limit=limit)
             expected = f"distance ≤ {limit} to a materials photo ({method.describe()})"
-        evidence.append(at_file(file, folder, message, f"{file.name} {'源自素材' if ok else '并非源自素材'}"
-                                f"（距离 {d}）", expected=expected, found=listing, ok=ok))
+        evidence.append(at_file(file, folder, *said, expected=expected, found=listing, ok=ok))
     hashed = [f for f in graded.values() if f.found.fingerprint is not None]
     for i, a in enumerate(hashed):
         for b in hashed[i + 1:]:
             d = distance(a.found.fingerprint.hash, b.found.fingerprint.hash)
             (pa, da), (pb, db) = source.get(a.name, ("", 0)), source.get(b.name, ("", 0))
             if d <= limit:
-                message, message_zh = f"distance {d} ≤ {limit}", f"距离 {d}"
+                why = say(N_("distance {distance} ≤ {limit}"), distance=d, limit=limit)
             elif pa and pb and (pa == pb or same_picture_distance(by_name[pa], by_name[pb]) <= limit):
-                origin = f"{pa}" if pa == pb else f"{pa} and {pb}, the same picture"
-                message = f"both derive from {origin} (distances {da} and {db}; {d} apart)"
-                message_zh = f"均源自 {pa if pa == pb else pa + '、' + pb}"
+                origin = Said(pa, pa) if pa == pb else say(N_("{photo} and {other}, the same picture"), photo=pa, other=pb)
+                why = say(N_("both derive from {origin} (distances {distance} and {other_distance}; {apart} apart)"),
+                          origin=origin, distance=da, other_distance=db, apart=d)
             else:
                 continue
-            evidence.append(at_file(b, folder, f"{a.name} and {b.name} are the same picture: {message}",
-                                    f"{a.name} 与 {b.name} 为同一张图片（{message_zh}）",
+            evidence.append(at_file(b, folder, *say(N_("{file} and {other} are the same picture: {why}"), file=a.name,
+                                                    other=b.name, why=why),
                                     expected=f"distance > {limit} between two images, each from a photo of its own",
                                     found=d))
     return all_or_nothing(evidence)

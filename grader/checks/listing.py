@@ -26,12 +26,13 @@ from rapidfuzz.distance import Indel
 
 from grader import text as en
 from grader.checks import CheckContext, Reads, check
-from grader.checks.common import Problem, at, sheet_or_outcome
+from grader.checks.common import Problem, at, joined, sheet_or_outcome, shown_both
+from grader.locale import N_, Said, say
 from grader.model import Evidence, Outcome, round_half_up
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
 from grader.text import HAN
-from grader.values import equal_text, nfkc, shown, shown_zh, to_number, to_whole
+from grader.values import equal_text, nfkc, shown, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 
@@ -243,10 +244,9 @@ def title_length_problems(title: object, brand: str, min_length: int, max_length
     problems = []
     n = length(title)
     if not min_length <= n <= max_length:
-        problems.append(Problem(f"title {n} characters, not {min_length}–{max_length}",
-                                f"标题 {n} 个字符，应为 {min_length}–{max_length}"))
+        problems.append(say(N_("title {count} characters, not {low}–{high}"), count=n, low=min_length, high=max_length))
     if not starts_with_brand(title, brand):
-        problems.append(Problem(f"title does not start with the brand {brand}", f"标题未以品牌 {brand} 开头"))
+        problems.append(say(N_("title does not start with the brand {brand}"), brand=brand))
     return problems
 
 
@@ -258,24 +258,24 @@ def title_form_problems(title: object, params: dict[str, Any]) -> list[Problem]:
     problems = []
     bad = sorted({c for c in text if c in params["forbidden"]}, key=text.index)
     if bad:
-        problems.append(Problem(f"holds {' '.join(bad)}", f"含禁用符号 {' '.join(bad)}"))
+        problems.append(say(N_("holds {characters}"), characters=" ".join(bad)))
     exempt = {w.casefold() for w in params["repeat_exempt"]}
     counts = Counter(w.casefold() for w in words if w.casefold() not in exempt)
     for word, n in counts.items():
         if n > params["max_repeats"]:
-            problems.append(Problem(f"{word!r} {n} times (at most {params['max_repeats']})",
-                                    f"{word} 出现 {n} 次（最多 {params['max_repeats']} 次）"))
+            problems.append(say(N_("{word!r} {count} times (at most {most})"), word=word, count=n,
+                                most=params["max_repeats"]))
     caps = [w for w in words if len(_letters(w)) > params["caps_max_letters"] and _letters(w).isupper()]
     if caps:
-        problems.append(Problem(f"all-caps {', '.join(caps)} (more than {params['caps_max_letters']} letters)",
-                                f"全大写单词 {', '.join(caps)}"))
+        problems.append(say(N_("all-caps {words} (more than {letters} letters)"), words=", ".join(caps),
+                            letters=params["caps_max_letters"]))
     minor = {w.casefold() for w in params["minor_words"]}
     lower = [w for w in words if w[0].isalpha() and w.casefold() not in minor and not w[0].isupper()]
     if lower:
-        problems.append(Problem(f"not capitalised: {', '.join(lower)}", f"首字母未大写：{', '.join(lower)}"))
+        problems.append(say(N_("not capitalised: {words}"), words=", ".join(lower)))
     han = "".join(HAN.findall(text))
     if han:
-        problems.append(Problem(f"Chinese characters {han}", f"含中文字符 {han}"))
+        problems.append(say(N_("Chinese characters {han}"), han=han))
     return problems
 
 
@@ -288,7 +288,7 @@ def banned_problems(value: object, key: Key) -> list[Problem]:
     if not found:
         return []
     listed = ", ".join(repr(f) for f in found)
-    return [Problem(f"banned {listed}", f"含违禁词 {listed}")]
+    return [say(N_("banned {listed}"), listed=listed)]
 
 
 def search_terms_form_problems(terms: object, max_bytes: int) -> list[Problem]:
@@ -296,19 +296,19 @@ def search_terms_form_problems(terms: object, max_bytes: int) -> list[Problem]:
     problems = []
     size = utf8_bytes(terms)
     if size > max_bytes:
-        problems.append(Problem(f"{size} bytes > {max_bytes}", f"{size} 字节，超过 {max_bytes}"))
+        problems.append(say(N_("{size} bytes > {most}"), size=size, most=max_bytes))
     repeated = repeated_words(terms)
     if repeated:
-        problems.append(Problem(f"words repeated: {', '.join(repeated)}", f"重复的词：{', '.join(repeated)}"))
+        problems.append(say(N_("words repeated: {words}"), words=", ".join(repeated)))
     return problems
 
 
-def keyword_count_problem(found: list[str], minimum: int, what: str, what_zh: str) -> list[Problem]:
+def keyword_count_problem(found: list[str], minimum: int, what: Said) -> list[Problem]:
     if len(found) >= minimum:
         return []
     listed = ", ".join(found) or "none"
-    return [Problem(f"{len(found)} {what} ({listed}); at least {minimum} needed",
-                    f"仅 {len(found)} 个{what_zh}（{listed}），至少需要 {minimum} 个")]
+    return [say(N_("{count} {what} ({listed}); at least {minimum} needed"), count=len(found), what=what,
+                listed=listed, minimum=minimum)]
 
 
 def description_problems(value: object, facts: dict[str, list[str]], min_length: int,
@@ -318,35 +318,40 @@ def description_problems(value: object, facts: dict[str, list[str]], min_length:
     problems = []
     n = length(value)
     if not min_length <= n <= max_length:
-        problems.append(Problem(f"{n} characters, not {min_length}–{max_length}",
-                                f"{n} 个字符，应为 {min_length}–{max_length}"))
+        problems.append(say(N_("{n} characters, not {min_length}–{max_length}"), n=n, min_length=min_length,
+                            max_length=max_length))
     missing = missing_facts(value, facts, typos)
     if missing:
-        problems.append(Problem(f"does not state the {' and '.join(missing)}",
-                                f"未说明{'、'.join(FACT_ZH.get(m, m) for m in missing)}"))
+        problems.append(say(N_("does not state the {facts}"), facts=joined([fact(m) for m in missing], " and ", "、")))
     return problems
 
 
-FACT_ZH = {"material": "材质", "size": "尺寸"}
+def fact(name: str) -> Said:
+    """A fact of the key by its name, in words (the names the papers give their facts)."""
+    if name == "material":
+        return say(N_("material"))
+    if name == "size":
+        return say(N_("size"))
+    return Said(name, name)
 
 
 # ---------------------------------------------------------------- evidence
 
 
-def verdict(sheet: Sheet, cell: Cell, what: str, what_zh: str, problems: list[Problem], *,
-            expected: str = "", ok: str = "", ok_zh: str = "", found: str | None = None) -> Evidence:
+def verdict(sheet: Sheet, cell: Cell, what: Said, problems: list[Problem], *,
+            expected: str = "", ok: Said | None = None, found: str | None = None) -> Evidence:
     """One evidence item for a field: its problems, or that it meets the rule."""
     if problems:
-        return at(sheet, cell, f"{what}: {'; '.join(p.en for p in problems)}",
-                  f"{what_zh}：{'；'.join(p.zh for p in problems)}", expected=expected, found=found)
-    return at(sheet, cell, f"{what}: {ok or 'meets the rule'}", f"{what_zh}：{ok_zh or '符合要求'}",
+        return at(sheet, cell, *say(N_("{what}: {problems}"), what=what, problems=joined(problems)),
+                  expected=expected, found=found)
+    return at(sheet, cell, *say(N_("{what}: {ok}"), what=what, ok=ok or say(N_("meets the rule"))),
               expected=expected, found=found, ok=True)
 
 
-def field_outcome(sheet: Sheet, cell: Cell, what: str, what_zh: str, problems: list[Problem], *,
-                  expected: str = "", ok: str = "", ok_zh: str = "") -> Outcome:
+def field_outcome(sheet: Sheet, cell: Cell, what: Said, problems: list[Problem], *,
+                  expected: str = "", ok: Said | None = None) -> Outcome:
     """All or nothing on one field."""
-    evidence = verdict(sheet, cell, what, what_zh, problems, expected=expected, ok=ok, ok_zh=ok_zh)
+    evidence = verdict(sheet, cell, what, problems, expected=expected, ok=ok)
     return Outcome(Fraction(1 if evidence.ok else 0), (evidence,))
 
 
@@ -415,10 +420,9 @@ def title_length_brand(ctx: CheckContext) -> Outcome:
         return missing
     brand = nfkc(ctx.key["product"]["brand"])
     problems = title_length_problems(cell.value, brand, p["min_length"], p["max_length"])
-    return field_outcome(sheet, cell, "title", "标题", problems,
+    return field_outcome(sheet, cell, say(N_("title")), problems,
                          expected=f"{p['min_length']}–{p['max_length']} characters starting with {brand}",
-                         ok=f"{length(cell.value)} characters, starts with {brand}",
-                         ok_zh=f"{length(cell.value)} 个字符，以品牌开头")
+                         ok=say(N_("{n} characters, starts with {brand}"), n=length(cell.value), brand=brand))
 
 
 @check("title_keywords", reads=(Reads("sheet", fields=("field",)),), needs=("keywords.keyword", "keywords.search_volume"), params=("sheet", "field", "min_keywords"),
@@ -436,11 +440,10 @@ def title_keywords(ctx: CheckContext) -> Outcome:
     if missing:
         return missing
     found = keywords_in_title(cell.value, library(ctx.key), ctx.typo_min_letters)
-    problems = keyword_count_problem(found, p["min_keywords"], "library keywords", "词库关键词")
-    return field_outcome(sheet, cell, "title", "标题", problems,
+    problems = keyword_count_problem(found, p["min_keywords"], say(N_("library keywords")))
+    return field_outcome(sheet, cell, say(N_("title")), problems,
                          expected=f"at least {p['min_keywords']} library keywords",
-                         ok=f"{len(found)} library keywords ({', '.join(found)})",
-                         ok_zh=f"含 {len(found)} 个词库关键词")
+                         ok=say(N_("{count} library keywords ({found})"), count=len(found), found=", ".join(found)))
 
 
 @check("title_form", reads=(Reads("sheet", fields=("field",)),), params=("sheet", "field", "forbidden", "max_repeats", "repeat_exempt",
@@ -458,8 +461,8 @@ def title_form(ctx: CheckContext) -> Outcome:
         return missing
     problems = title_form_problems(cell.value, ctx.params)
     if not nfkc(cell.value):
-        problems.append(Problem("no title written", "未填写标题"))
-    return field_outcome(sheet, cell, "title form", "标题格式", problems)
+        problems.append(say(N_("no title written")))
+    return field_outcome(sheet, cell, say(N_("title form")), problems)
 
 
 @check("no_banned_words", reads=(Reads("sheet", fields=("fields",)),), needs=("banned_words.english", "banned_words.chinese"),
@@ -482,14 +485,14 @@ def no_banned_words(ctx: CheckContext) -> Outcome:
         written = written or bool(nfkc(cell.value))
         problems = banned_problems(cell.value, ctx.key)
         if problems:
-            evidence.append(verdict(sheet, cell, name, name, problems, expected="no banned word"))
+            evidence.append(verdict(sheet, cell, Said(name, name), problems, expected="no banned word"))
     if not written:
-        evidence.append(Evidence("no text written in " + ", ".join(ctx.params["fields"]), "未填写任何文案",
+        evidence.append(Evidence(*say(N_("no text written in {fields}"), fields=", ".join(ctx.params["fields"])),
                                  file=sheet.file, sheet=sheet.name, found="(empty)"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))
-    return Outcome(Fraction(1), (Evidence(f"no banned word in {', '.join(ctx.params['fields'])}",
-                                          "未发现违禁词", file=sheet.file, sheet=sheet.name, ok=True),))
+    return Outcome(Fraction(1), (Evidence(*say(N_("no banned word in {fields}"), fields=", ".join(ctx.params["fields"])),
+                                          file=sheet.file, sheet=sheet.name, ok=True),))
 
 
 # ---------------------------------------------------------------- U3-05
@@ -515,16 +518,15 @@ def bullets(ctx: CheckContext) -> Outcome:
         problems = []
         n = length(cell.value)
         if not p["min_length"] <= n <= p["max_length"]:
-            problems.append(Problem(f"{n} characters, not {p['min_length']}–{p['max_length']}",
-                                    f"{n} 个字符，应为 {p['min_length']}–{p['max_length']}"))
+            problems.append(say(N_("{n} characters, not {min_length}–{max_length}"), n=n, min_length=p["min_length"],
+                                max_length=p["max_length"]))
         for other, other_value in earlier:
             score = similarity(cell.value, other_value)
             if score >= p["similar_at"]:
-                problems.append(Problem(f"{percent(score)} similar to {other} (≥ {p['similar_at']})",
-                                        f"与 {other} 相似度 {percent(score)}（≥ {p['similar_at']}）"))
+                problems.append(say(N_("{percent} similar to {other} (≥ {at})"), percent=percent(score), other=other,
+                                    at=p["similar_at"]))
         earlier.append((name, cell.value))
-        item = verdict(sheet, cell, name, name, problems, ok=f"{n} characters, not a repeat",
-                       ok_zh=f"{n} 个字符，无重复")
+        item = verdict(sheet, cell, Said(name, name), problems, ok=say(N_("{n} characters, not a repeat"), n=n))
         evidence.append(item)
         earned += share if item.ok else 0
     return Outcome(earned, tuple(evidence))
@@ -552,15 +554,14 @@ def search_terms(ctx: CheckContext) -> Outcome:
     found = [k for k in keywords_in_search_terms(cell.value, library(ctx.key), ctx.typo_min_letters)
              if k not in in_title]
     problems = search_terms_form_problems(cell.value, p["max_bytes"])
-    problems += keyword_count_problem(found, p["min_keywords"], "library keywords not in the title",
-                                      "标题之外的词库关键词")
+    problems += keyword_count_problem(found, p["min_keywords"], say(N_("library keywords not in the title")))
     brands = [m.text for m in en.find_banned(ctx.key["product"]["other_brands"], nfkc(cell.value))]
     if brands:
-        problems.append(Problem(f"names another brand: {', '.join(brands)}", f"含其他品牌：{', '.join(brands)}"))
-    return field_outcome(sheet, cell, "search terms", "搜索词", problems,
+        problems.append(say(N_("names another brand: {brands}"), brands=", ".join(brands)))
+    return field_outcome(sheet, cell, say(N_("search terms")), problems,
                          expected=f"≤ {p['max_bytes']} bytes, ≥ {p['min_keywords']} new keywords, no repeats",
-                         ok=f"{utf8_bytes(cell.value)} bytes, {len(found)} keywords not in the title",
-                         ok_zh=f"{utf8_bytes(cell.value)} 字节，{len(found)} 个新关键词")
+                         ok=say(N_("{size} bytes, {count} keywords not in the title"), size=utf8_bytes(cell.value),
+                                count=len(found)))
 
 
 @check("tags", reads=(Reads("sheet", fields=("field",)),), needs=("keywords.keyword", "keywords.search_volume"), params=("sheet", "field", "min_tags", "max_tags", "separators"),
@@ -581,15 +582,13 @@ def tags(ctx: CheckContext) -> Outcome:
     keywords = library(ctx.key)
     problems = []
     if not p["min_tags"] <= len(found) <= p["max_tags"]:
-        problems.append(Problem(f"{len(found)} tags, not {p['min_tags']}–{p['max_tags']}",
-                                f"{len(found)} 个标签，应为 {p['min_tags']}–{p['max_tags']} 个"))
+        problems.append(say(N_("{count} tags, not {low}–{high}"), count=len(found), low=p["min_tags"], high=p["max_tags"]))
     strangers = [t for t in found if not any(phrase_equals(k, t, ctx.typo_min_letters) for k in keywords)]
     if strangers:
-        problems.append(Problem(f"not library keywords: {', '.join(strangers)}",
-                                f"非词库关键词：{', '.join(strangers)}"))
-    return field_outcome(sheet, cell, "tags", "标签", problems,
+        problems.append(say(N_("not library keywords: {tags}"), tags=", ".join(strangers)))
+    return field_outcome(sheet, cell, say(N_("tags")), problems,
                          expected=f"{p['min_tags']}–{p['max_tags']} library keywords",
-                         ok=f"{len(found)} tags, each a library keyword", ok_zh=f"{len(found)} 个标签，均为词库关键词")
+                         ok=say(N_("{count} tags, each a library keyword"), count=len(found)))
 
 
 # ---------------------------------------------------------------- U3-08, U3-09
@@ -610,10 +609,9 @@ def description_facts(ctx: CheckContext) -> Outcome:
         return missing
     facts = fact_phrases(ctx.key, p["facts"])
     problems = description_problems(cell.value, facts, p["min_length"], p["max_length"], ctx.typo_min_letters)
-    return field_outcome(sheet, cell, "description", "商品描述", problems,
+    return field_outcome(sheet, cell, say(N_("description")), problems,
                          expected=f"{p['min_length']}–{p['max_length']} characters stating {', '.join(facts)}",
-                         ok=f"{length(cell.value)} characters, states {', '.join(facts)}",
-                         ok_zh=f"{length(cell.value)} 个字符，说明了材质与尺寸")
+                         ok=say(N_("{n} characters, states {facts}"), n=length(cell.value), facts=", ".join(facts)))
 
 
 @check("chinese_title", reads=(Reads("sheet", fields=("field",)),), needs=("keywords_cn.keyword", "banned_words.chinese"), params=("sheet", "field", "min_keywords"),
@@ -632,15 +630,15 @@ def chinese_title(ctx: CheckContext) -> Outcome:
         return missing
     text = nfkc(cell.value)
     found = [k for k in chinese_library(ctx.key) if k in text]
-    problems = keyword_count_problem(found, p["min_keywords"], "Chinese library keywords", "中文词库关键词")
+    problems = keyword_count_problem(found, p["min_keywords"], say(N_("Chinese library keywords")))
     absolute = absolute_words(text, ctx.key)
     if absolute:
-        problems.append(Problem(f"advertising-law absolute words: {', '.join(absolute)}",
-                                f"含广告法极限词：{'、'.join(absolute)}"))
-    return field_outcome(sheet, cell, "title_cn", "中文标题", problems,
+        problems.append(say(N_("advertising-law absolute words: {words}"), words=joined(
+            [Said(w, w) for w in absolute], ", ", "、")))
+    return field_outcome(sheet, cell, say(N_("title_cn")), problems,
                          expected=f"≥ {p['min_keywords']} Chinese keywords, no absolute word",
-                         ok=f"{len(found)} Chinese keywords ({', '.join(found)}), no absolute word",
-                         ok_zh=f"含 {len(found)} 个中文关键词，无极限词")
+                         ok=say(N_("{count} Chinese keywords ({found}), no absolute word"), count=len(found),
+                                found=", ".join(found)))
 
 
 # ---------------------------------------------------------------- U3-10 … U3-12
@@ -653,12 +651,12 @@ def variant_of(row: Row, key: Key, columns: dict[str, str]) -> tuple[str | None,
             size_index(key).get(equal_text(row.value(columns["size"]))))
 
 
-def _row_evidence(sheet: Sheet, row: Row, column: str, message: str, message_zh: str, *,
+def _row_evidence(sheet: Sheet, row: Row, column: str, said: Said, *,
                   expected: str = "", ok: bool = False) -> Evidence:
     cell = row[column]
     if not cell.ref:
         cell = Cell(cell.value, f"row {row.number}")
-    return at(sheet, cell, message, message_zh, expected=expected, ok=ok)
+    return at(sheet, cell, *said, expected=expected, ok=ok)
 
 
 @check("variant_coverage", reads=(Reads("sheet", columns=("columns.color", "columns.size")),),
@@ -686,24 +684,26 @@ def variant_coverage(ctx: CheckContext) -> Outcome:
         where = columns[role]
         if colour is None or size is None:
             unknown += 1
+            column = Said(where, say(N_("colour column")).zh if role == "color" else say(N_("size column")).zh)
             evidence.append(_row_evidence(
-                sheet, row, where, f"row {row.number}: {where} {shown(row.value(where))} is not one of the materials'",
-                f"第 {row.number} 行：{'颜色' if role == 'color' else '尺码'} {shown_zh(row.value(where))} 不在材料中",
+                sheet, row, where, say(N_("row {row}: {column} {value} is not one of the materials'"), row=row.number,
+                                       column=column, value=shown_both(row.value(where))),
                 expected="a colour and a size of the materials"))
         elif (colour, size) in seen:
             duplicates += 1
-            evidence.append(_row_evidence(sheet, row, columns["color"], f"row {row.number}: {colour} × {size} repeated",
-                                          f"第 {row.number} 行：{colour} × {size} 重复", expected="each once"))
+            evidence.append(_row_evidence(sheet, row, columns["color"], say(N_("row {row}: {colour} × {size} repeated"),
+                                                                            row=row.number, colour=colour, size=size),
+                                          expected="each once"))
         else:
             seen.add((colour, size))
     for combo in combos:
         if combo not in seen:
-            evidence.append(Evidence(f"no variant {combo[0]} × {combo[1]}", f"缺少变体 {combo[0]} × {combo[1]}",
+            evidence.append(Evidence(*say(N_("no variant {colour} × {size}"), colour=combo[0], size=combo[1]),
                                      file=sheet.file, sheet=sheet.name, expected=combos[combo], found="(missing)"))
     earned = max(0, len(seen) - duplicates - unknown)
     evidence.insert(0, Evidence(
-        f"{len(seen)} of {len(combos)} variants covered, {duplicates} repeated, {unknown} unknown: "
-        f"{earned}/{len(combos)}", f"覆盖 {len(seen)}/{len(combos)}，重复 {duplicates}，未知 {unknown}",
+        *say(N_("{covered} of {count} variants covered, {repeated} repeated, {unknown} unknown: {earned}/{count}"),
+             covered=len(seen), count=len(combos), repeated=duplicates, unknown=unknown, earned=earned),
         file=sheet.file, sheet=sheet.name, expected=f"{len(combos)} variants once each",
         found=f"{earned}/{len(combos)}", ok=earned == len(combos)))
     return Outcome(Fraction(earned, len(combos)), tuple(evidence))
@@ -732,23 +732,24 @@ def variant_skus_check(ctx: CheckContext) -> Outcome:
         colour, size = variant_of(row, ctx.key, columns)
         own = skus.get((colour, size)) if colour and size else None
         if sku not in valid:
-            message = f"row {row.number}: sku {sku or '(empty)'} is not <PARENT>-<COLOR>-<SIZE> with the materials' codes"
-            message_zh = f"第 {row.number} 行：SKU {sku or '(空)'} 不符合编码规则"
+            said = say(N_("row {row}: sku {sku} is not <PARENT>-<COLOR>-<SIZE> with the materials' codes"),
+                       row=row.number, sku=sku) if sku else \
+                say(N_("row {row}: sku (empty) is not <PARENT>-<COLOR>-<SIZE> with the materials' codes"), row=row.number)
         elif own and sku != own:
-            message, message_zh = f"row {row.number}: sku {sku} does not match its colour and size ({own})", \
-                                  f"第 {row.number} 行：SKU {sku} 与颜色尺码不符（应为 {own}）"
+            said = say(N_("row {row}: sku {sku} does not match its colour and size ({own})"), row=row.number, sku=sku,
+                       own=own)
         elif sku in seen:
-            message, message_zh = f"row {row.number}: sku {sku} repeated", f"第 {row.number} 行：SKU {sku} 重复"
+            said = say(N_("row {row}: sku {sku} repeated"), row=row.number, sku=sku)
         else:
             seen.add(sku)
             continue
-        evidence.append(_row_evidence(sheet, row, columns["sku"], message, message_zh,
+        evidence.append(_row_evidence(sheet, row, columns["sku"], said,
                                       expected=own or "<PARENT>-<COLOR>-<SIZE>"))
     if not sheet.rows:
-        evidence.append(Evidence("no variant rows", "没有变体行", file=sheet.file, sheet=sheet.name, found="(empty)"))
+        evidence.append(Evidence(*say(N_("no variant rows")), file=sheet.file, sheet=sheet.name, found="(empty)"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))
-    return Outcome(Fraction(1), (Evidence(f"all {len(seen)} skus well formed and unique", "SKU 均规范且唯一",
+    return Outcome(Fraction(1), (Evidence(*say(N_("all {count} skus well formed and unique"), count=len(seen)),
                                           file=sheet.file, sheet=sheet.name, ok=True),))
 
 
@@ -775,11 +776,11 @@ def variant_values(ctx: CheckContext) -> Outcome:
         problems = variant_value_problems(row, p["columns"], low, high, p["min_lead_days"], p["max_lead_days"])
         ref = Cell(None, f"row {row.number}")
         found = " / ".join(shown(row.value(p["columns"][c])) for c in ("price", "stock", "lead_time"))
-        evidence.append(verdict(sheet, ref, f"row {row.number}", f"第 {row.number} 行", problems,
+        evidence.append(verdict(sheet, ref, say(N_("row {row}"), row=row.number), problems,
                                 expected=f"price {low}–{high}, stock ≥ 0, lead time "
                                          f"{p['min_lead_days']}–{p['max_lead_days']}", found=found))
     if not sheet.rows:
-        evidence.append(Evidence("no variant rows", "没有变体行", file=sheet.file, sheet=sheet.name, found="(empty)"))
+        evidence.append(Evidence(*say(N_("no variant rows")), file=sheet.file, sheet=sheet.name, found="(empty)"))
     ok = bool(evidence) and all(e.ok for e in evidence)
     return Outcome(Fraction(1 if ok else 0), tuple(evidence))
 
@@ -790,15 +791,14 @@ def variant_value_problems(row: Row, columns: dict[str, str], low: Decimal, high
     price_cell, stock_cell, lead_cell = (row[columns[role]] for role in ("price", "stock", "lead_time"))
     price = to_number(price_cell.value)
     if price is None or price <= 0 or not low <= price <= high:
-        problems.append(Problem(f"price {shown(price_cell.value)} ({price_cell.ref}) not in {low}–{high}",
-                                f"价格 {shown_zh(price_cell.value)} 不在 {low}–{high}"))
+        problems.append(say(N_("price {typed} ({ref}) not in {low}–{high}"), typed=shown_both(price_cell.value),
+                            ref=price_cell.ref, low=low, high=high))
     stock = to_whole(stock_cell.value)
     if stock is None or stock < 0:
-        problems.append(Problem(f"stock {shown(stock_cell.value)} ({stock_cell.ref}) is not a whole number ≥ 0",
-                                f"库存 {shown_zh(stock_cell.value)} 不是 ≥ 0 的整数"))
+        problems.append(say(N_("stock {typed} ({ref}) is not a whole number ≥ 0"), typed=shown_both(stock_cell.value),
+                            ref=stock_cell.ref))
     lead = to_whole(lead_cell.value)
     if lead is None or not min_lead <= lead <= max_lead:
-        problems.append(Problem(f"lead time {shown(lead_cell.value)} ({lead_cell.ref}) "
-                                f"not a whole number {min_lead}–{max_lead}",
-                                f"备货期 {shown_zh(lead_cell.value)} 不在 {min_lead}–{max_lead} 天"))
+        problems.append(say(N_("lead time {typed} ({ref}) not a whole number {low}–{high}"),
+                            typed=shown_both(lead_cell.value), ref=lead_cell.ref, low=min_lead, high=max_lead))
     return problems

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader.checks import CheckContext, Reads, check
-from grader.checks.common import all_or_nothing, at, sheet_or_outcome
+from grader.checks.common import all_or_nothing, at, joined, sheet_or_outcome, shown_both
 from grader.freight import (
     URGENT,
     Parcel,
@@ -28,11 +28,12 @@ from grader.freight import (
     quote,
     right_methods,
 )
+from grader.locale import N_, Said, say
 from grader.model import Evidence, Outcome
 from grader.numbers import s10
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import equal_text, nfkc, shown, shown_date, shown_zh, to_date, to_number, to_whole
+from grader.values import equal_text, nfkc, shown, shown_date, to_date, to_number, to_whole
 
 NEEDS = ("logistics.methods", "logistics.parcels", "logistics.arrivals", "logistics.opening_stock",
          "logistics.shipped_status", "orders.order_id", "orders.sku", "orders.quantity", "orders.status")
@@ -142,14 +143,14 @@ def guarantees(key: Key, params: dict[str, Any]) -> list[str]:
     return problems
 
 
-def arithmetic(sku: str, opening: dict[str, int], inbound: Any, outbound: Any) -> tuple[str, str]:
+def arithmetic(sku: str, opening: dict[str, int], inbound: Any, outbound: Any) -> Said:
     """The sum behind a sku's expected closing stock, in English and Chinese, so an examiner can
     check it by hand: ``opening 120 + inbound 50 − outbound 30``."""
     start = opening.get(sku, 0)
     added = sum(m.quantity for m in inbound if m.sku == sku)
     taken = sum(m.quantity for m in outbound if m.sku == sku)
-    return (f"opening {start} + inbound {added} − outbound {taken}",
-            f"期初 {start} + 入仓 {added} − 出仓 {taken}")
+    return say(N_("opening {opening} + inbound {inbound} − outbound {outbound}"), opening=start, inbound=added,
+               outbound=taken)
 
 
 def expected_closing(opening: dict[str, int], inbound: Any, outbound: Any) -> dict[str, int]:
@@ -187,13 +188,13 @@ def first_rows(sheet: Sheet, column: str) -> dict[str, Row]:
 
 
 def missing_columns(sheet: Sheet, columns: tuple[str, ...]) -> list[Evidence]:
-    return [Evidence(f"column {c} not found in sheet {sheet.name}", f"工作表 {sheet.name} 缺少列 {c}",
+    return [Evidence(*say(N_("column {column} not found in sheet {sheet}"), column=c, sheet=sheet.name),
                      file=sheet.file, sheet=sheet.name, expected=c, found="(missing)")
             for c in columns if c in sheet.missing_columns]
 
 
-def absent(sheet: Sheet, what: str, what_zh: str, expected: Any = "") -> Evidence:
-    return Evidence(f"{what}: no row", f"{what_zh}：缺少该行", file=sheet.file, sheet=sheet.name,
+def absent(sheet: Sheet, what: Said, expected: Any = "") -> Evidence:
+    return Evidence(*say(N_("{what}: no row"), what=what), file=sheet.file, sheet=sheet.name,
                     expected=str(expected), found="(missing)")
 
 
@@ -210,14 +211,14 @@ class Choice:
         """Why nothing can be graded for this parcel (no row, unknown or ineligible method)."""
         pid = self.parcel.parcel_id
         if self.row is None:
-            return absent(sheet, f"parcel {pid}", f"包裹 {pid}", pid)
+            return absent(sheet, say(N_("parcel {parcel}"), parcel=pid), pid)
         cell = self.row[method_column]
         if self.method is None:
-            return at(sheet, cell, f"parcel {pid}: {shown(cell.value)!r} is not a method of the materials",
-                      f"包裹 {pid}：{shown_zh(cell.value)} 不是材料中的物流方式", expected=" / ".join(labels))
+            return at(sheet, cell, *say(N_("parcel {parcel}: {method!r} is not a method of the materials"), parcel=pid,
+                                        method=shown_both(cell.value)), expected=" / ".join(labels))
         if not self.quote.eligible:
-            return at(sheet, cell, f"parcel {pid}: {self.method} is not eligible ({self.quote.why_not})",
-                      f"包裹 {pid}：{self.method} 不可用（{self.quote.why_not_zh}）",
+            return at(sheet, cell, *say(N_("parcel {parcel}: {method} is not eligible ({why})"), parcel=pid,
+                                        method=self.method, why=Said(self.quote.why_not, self.quote.why_not_zh)),
                       expected="an eligible method")
         return None
 
@@ -264,28 +265,27 @@ def parcel_methods(ctx: CheckContext) -> Outcome:
         if choice.method in right:
             earned += share
             why = "urgent" if parcel.requirement == URGENT else f"cheapest at {choice.quote.freight_cny} CNY"
-            evidence.append(at(sheet, cell, f"parcel {pid}: {choice.method} is eligible and {why}",
-                               f"包裹 {pid}：{choice.method} 正确", expected=" / ".join(right), ok=True))
+            evidence.append(at(sheet, cell, *say(N_("parcel {parcel}: {method} is eligible and {why}"), parcel=pid,
+                                                 method=choice.method, why=why), expected=" / ".join(right), ok=True))
         elif parcel.requirement == URGENT:
             urgent = m.rates.urgent_method
-            evidence.append(at(sheet, cell, f"parcel {pid} is urgent: {urgent} expected, "
-                                            f"found {choice.method}",
-                               f"包裹 {pid} 为加急件，应选 {urgent}", expected=urgent))
+            evidence.append(at(sheet, cell, *say(N_("parcel {parcel} is urgent: {urgent} expected, found {method}"),
+                                                 parcel=pid, urgent=urgent, method=choice.method), expected=urgent))
         else:
             best, price = " / ".join(right), quote(m.rates, right[0], parcel).freight_cny
             mine = choice.quote.freight_cny
-            evidence.append(at(sheet, cell, f"parcel {pid}: {choice.method} costs {mine} CNY; "
-                                            f"the cheapest eligible is {best} at {price} CNY",
-                               f"包裹 {pid}：{choice.method} 运费 {mine} 元，"
-                               f"最便宜的可用方式为 {best}（{price} 元）", expected=best))
+            evidence.append(at(sheet, cell, *say(N_("parcel {parcel}: {method} costs {mine} CNY; "
+                                                    "the cheapest eligible is {best} at {price} CNY"),
+                                                 parcel=pid, method=choice.method, mine=mine, best=best, price=price),
+                               expected=best))
     return Outcome(earned, tuple(evidence))
 
 
 # ---------------------------------------------------------------- U7-02, U7-03
 
 
-def _graded_number(ctx: CheckContext, *, column: str, unit: str | None, tolerance: Decimal, what: str,
-                   what_zh: str, expected_of: Any, suffix: str) -> Outcome:
+def _graded_number(ctx: CheckContext, *, column: str, unit: str | None, tolerance: Decimal, what: Said,
+                   expected_of: Any, suffix: str) -> Outcome:
     """Each parcel's number in ``column`` within ``tolerance`` of the grader's value for the
     candidate's own method — an equal share per parcel; an ineligible method earns nothing."""
     sheet, missing = sheet_or_outcome(ctx, ctx.params["sheet"])
@@ -303,18 +303,20 @@ def _graded_number(ctx: CheckContext, *, column: str, unit: str | None, toleranc
         pid, cell = choice.parcel.parcel_id, choice.row[column]
         expected = expected_of(choice.quote)
         found = to_number(cell.value, unit=unit)
-        label = f"parcel {pid} ({choice.method}): {what}"
+        values = {"parcel": pid, "method": choice.method, "what": what, "suffix": suffix}
         if found is None:
-            evidence.append(at(sheet, cell, f"{label} {shown(cell.value)!r} is not a number",
-                               f"包裹 {pid}：{what_zh}不是数字", expected=f"{expected}{suffix}"))
+            evidence.append(at(sheet, cell, *say(N_("parcel {parcel} ({method}): {what} {typed!r} is not a number"),
+                                                 typed=shown(cell.value), **values), expected=f"{expected}{suffix}"))
         elif abs(found - expected) <= tolerance:
             earned += share
-            evidence.append(at(sheet, cell, f"{label} {found}{suffix}, expected {expected}{suffix}",
-                               f"包裹 {pid}：{what_zh}正确", expected=f"{expected}{suffix}", ok=True))
+            evidence.append(at(sheet, cell, *say(N_("parcel {parcel} ({method}): {what} {found}{suffix}, "
+                                                    "expected {expected}{suffix}"), found=found, expected=expected,
+                                                 **values), expected=f"{expected}{suffix}", ok=True))
         else:
-            evidence.append(at(sheet, cell, f"{label} {found}{suffix} differs from {expected}{suffix} "
-                                            f"by {abs(found - expected)} > {tolerance}",
-                               f"包裹 {pid}：{what_zh} {found} 与 {expected} 相差超过 {tolerance}",
+            evidence.append(at(sheet, cell, *say(N_("parcel {parcel} ({method}): {what} {found}{suffix} differs from "
+                                                    "{expected}{suffix} by {difference} > {tolerance}"),
+                                                 found=found, expected=expected, difference=abs(found - expected),
+                                                 tolerance=tolerance, **values),
                                expected=f"{expected}{suffix}"))
     return Outcome(earned, tuple(evidence))
 
@@ -331,8 +333,8 @@ def parcel_chargeable_weights(ctx: CheckContext) -> Outcome:
     rounded up); ``"350g"`` (grams in a kg column); any value for an ineligible method.
     """
     return _graded_number(ctx, column=ctx.params["columns"]["chargeable_weight"], unit="kg",
-                          tolerance=Decimal(str(ctx.params["tolerance_kg"])), what="chargeable weight",
-                          what_zh="计费重量", expected_of=lambda q: q.chargeable_kg, suffix=" kg")
+                          tolerance=Decimal(str(ctx.params["tolerance_kg"])),
+                          what=say(N_("chargeable weight")), expected_of=lambda q: q.chargeable_kg, suffix=" kg")
 
 
 @check("parcel_freights", reads=(Reads("sheet", columns=("columns.parcel_id", "columns.method", "columns.freight")),), needs=NEEDS, params=("sheet", "columns", "methods", "tolerance_cny"), validate=guarantees)
@@ -346,25 +348,24 @@ def parcel_freights(ctx: CheckContext) -> Outcome:
     (0.011 off); the freight of another method than the row names; ``"56,64"`` (decimal comma).
     """
     return _graded_number(ctx, column=ctx.params["columns"]["freight"], unit=None,
-                          tolerance=Decimal(str(ctx.params["tolerance_cny"])), what="freight",
-                          what_zh="运费", expected_of=lambda q: q.freight_cny, suffix=" CNY")
+                          tolerance=Decimal(str(ctx.params["tolerance_cny"])),
+                          what=say(N_("freight")), expected_of=lambda q: q.freight_cny, suffix=" CNY")
 
 
 # ---------------------------------------------------------------- U7-04, U7-05
 
 
-NOT_A = {"a date": "不是日期", "a whole number": "不是整数"}
-
-
-def describe(item: tuple, *, zh: bool = False) -> str:
+def describe(item: tuple) -> Said:
     """A row's reading as evidence shows it; a value that could not be read is quoted as typed,
     with what it is not (``'20.11.2026' (not a date)``, in Chinese ``'20.11.2026'（不是日期）``)."""
-    def one(value: Any) -> str:
+    def one(value: Any) -> Said:
         if not isinstance(value, tuple):
-            return shown(value)
+            return Said(shown(value), shown(value))
         what, typed = value
-        return f"{shown(typed)!r}（{NOT_A[what]}）" if zh else f"{shown(typed)!r} (not {what})"
-    return " ".join(one(v) for v in item)
+        if what == "a date":
+            return say(N_("{typed!r} (not a date)"), typed=shown(typed))
+        return say(N_("{typed!r} (not a whole number)"), typed=shown(typed))
+    return joined([one(v) for v in item], " ", " ")
 
 
 def typed_row(row: Row, item: tuple, columns: tuple[str, ...]) -> tuple[tuple, ...]:
@@ -373,8 +374,8 @@ def typed_row(row: Row, item: tuple, columns: tuple[str, ...]) -> tuple[tuple, .
                  for v, col in zip(item, columns))
 
 
-def _rows_as_set(sheet: Sheet, expected: Counter, found: list[tuple[tuple, Row]], what: str,
-                 what_zh: str, columns: tuple[str, ...]) -> Outcome:
+def _rows_as_set(sheet: Sheet, expected: Counter, found: list[tuple[tuple, Row]], what: Said,
+                 columns: tuple[str, ...]) -> Outcome:
     """All or nothing: the sheet's rows equal the expected rows as a set (a repeat is an extra row)."""
     evidence = []
     left = Counter(expected)
@@ -386,19 +387,17 @@ def _rows_as_set(sheet: Sheet, expected: Counter, found: list[tuple[tuple, Row]]
             extras.append((item, row))
     for item, count in left.items():
         for _ in range(count):
-            evidence.append(Evidence(f"{what} {describe(item)} has no equal row",
-                                     f"{what_zh} {describe(item, zh=True)} 缺失或不一致", file=sheet.file,
-                                     sheet=sheet.name, expected=describe(item), found="(missing)"))
+            evidence.append(Evidence(*say(N_("{what} {item} has no equal row"), what=what, item=describe(item)),
+                                     file=sheet.file, sheet=sheet.name, expected=describe(item).en, found="(missing)"))
     for item, row in extras:
         first = next(iter(row.cells.values()), Cell(None))
         typed = typed_row(row, item, columns)
-        evidence.append(at(sheet, first, f"row {row.number} ({describe(typed)}) is not one of the {what}s "
-                                         f"of the materials, or repeats one",
-                           f"第 {row.number} 行（{describe(typed, zh=True)}）不在材料中或重复",
-                           expected=f"only {what}s of the materials", found=describe(typed)))
+        evidence.append(at(sheet, first, *say(N_("row {row} ({item}) is not one of the {what}s of the materials, "
+                                                 "or repeats one"), row=row.number, item=describe(typed), what=what),
+                           expected=f"only {what.en}s of the materials", found=describe(typed).en))
     if not evidence:
-        evidence.append(Evidence(f"all {sum(expected.values())} {what}s present, no other row",
-                                 f"{sum(expected.values())} 条{what_zh}全部一致，无多余行",
+        evidence.append(Evidence(*say(N_("all {count} {what}s present, no other row"), count=sum(expected.values()),
+                                      what=what),
                                  file=sheet.file, sheet=sheet.name, ok=True))
     return all_or_nothing(evidence)
 
@@ -428,7 +427,7 @@ def inbound_rows(ctx: CheckContext) -> Outcome:
              for r in sheet.rows]
 
     names = tuple(c[role] for role in ("sku", "quantity", "warehouse", "date"))
-    outcome = _rows_as_set(sheet, expected, found, "arrival", "到货记录", names)
+    outcome = _rows_as_set(sheet, expected, found, say(N_("arrival")), names)
     columns = missing_columns(sheet, names)
     return Outcome(outcome.share, tuple(columns) + outcome.evidence) if columns else outcome
 
@@ -450,7 +449,7 @@ def outbound_rows(ctx: CheckContext) -> Outcome:
                 _value(to_whole(r.value(c["quantity"])), r.value(c["quantity"]), "a whole number")), r) for r in sheet.rows]
 
     names = tuple(c[role] for role in ("order_id", "sku", "quantity"))
-    outcome = _rows_as_set(sheet, expected, found, "shipped order", "已发货订单", names)
+    outcome = _rows_as_set(sheet, expected, found, say(N_("shipped order")), names)
     columns = missing_columns(sheet, names)
     return Outcome(outcome.share, tuple(columns) + outcome.evidence) if columns else outcome
 
@@ -464,7 +463,7 @@ class Movement:
     quantity: int
 
 
-def _movements(sheet: Sheet, c: dict[str, str], what: str, what_zh: str) -> tuple[list[Movement], dict[str, Evidence]]:
+def _movements(sheet: Sheet, c: dict[str, str], what: Said) -> tuple[list[Movement], dict[str, Evidence]]:
     """The sheet's rows with a sku as movements; skus with an unreadable quantity, with evidence."""
     moves, unreadable = [], {}
     for row in sheet.rows:
@@ -474,10 +473,9 @@ def _movements(sheet: Sheet, c: dict[str, str], what: str, what_zh: str) -> tupl
         quantity = to_whole(row.value(c["quantity"]))
         if quantity is None:
             cell = row[c["quantity"]]
-            message = (f"{what} row {row.number}: quantity {shown(cell.value)!r} is not a whole number, "
-                       f"so {sku}'s stock cannot be checked")
-            unreadable.setdefault(sku, at(sheet, cell, message, f"{what_zh}第 {row.number} 行数量不是整数",
-                                          expected="a whole number"))
+            said = say(N_("{what} row {row}: quantity {typed!r} is not a whole number, so {sku}'s stock cannot be "
+                          "checked"), what=what, row=row.number, typed=shown(cell.value), sku=sku)
+            unreadable.setdefault(sku, at(sheet, cell, *said, expected="a whole number"))
         else:
             moves.append(Movement(sku, quantity))
     return moves, unreadable
@@ -502,8 +500,8 @@ def closing_stock(ctx: CheckContext) -> Outcome:
             return missing
         sheets[name] = sheet
     c = p["columns"]
-    inbound, bad_in = _movements(sheets["inbound"], c, "inbound", "入仓")
-    outbound, bad_out = _movements(sheets["outbound"], c, "outbound", "出仓")
+    inbound, bad_in = _movements(sheets["inbound"], c, say(N_("inbound")))
+    outbound, bad_out = _movements(sheets["outbound"], c, say(N_("outbound")))
     opening = materials(ctx).opening
     closing = expected_closing(opening, inbound, outbound)
     stock = sheets["stock"]
@@ -519,18 +517,18 @@ def closing_stock(ctx: CheckContext) -> Outcome:
             continue
         row = rows.get(sku)
         if row is None:
-            evidence.append(absent(stock, f"sku {sku}", f"SKU {sku}", closing[sku]))
+            evidence.append(absent(stock, say(N_("sku {sku}"), sku=sku), closing[sku]))
             continue
         cell = row[c["closing_stock"]]
         found = to_whole(cell.value)
         want = closing[sku]
         sums = arithmetic(sku, opening, inbound, outbound)
         if found == want:
-            evidence.append(at(stock, cell, f"{sku}: {sums[0]} = closing stock {want}",
-                               f"{sku}：{sums[1]} = 期末库存 {want}，正确", expected=want, ok=True))
+            evidence.append(at(stock, cell, *say(N_("{sku}: {sums} = closing stock {want}"), sku=sku, sums=sums,
+                                                 want=want), expected=want, ok=True))
         else:
-            evidence.append(at(stock, cell, f"{sku}: closing stock {shown(cell.value)}, expected {sums[0]} = {want}",
-                               f"{sku}：期末库存 {shown_zh(cell.value)}，应为 {sums[1]} = {want}", expected=want))
+            evidence.append(at(stock, cell, *say(N_("{sku}: closing stock {found}, expected {sums} = {want}"), sku=sku,
+                                                 found=shown_both(cell.value), sums=sums, want=want), expected=want))
     return all_or_nothing(evidence)
 
 
@@ -578,26 +576,25 @@ def tracking_numbers(ctx: CheckContext) -> Outcome:
     for order in m.shipped:
         row = rows.get(order.order_id)
         if row is None:
-            evidence.append(absent(sheet, f"order {order.order_id}", f"订单 {order.order_id}",
-                                   order.order_id))
+            evidence.append(absent(sheet, say(N_("order {order}"), order=order.order_id), order.order_id))
             continue
         ident = method_of(row.value(c["method"]), ctx.params["methods"])
         if ident is None:
             cell = row[c["method"]]
-            evidence.append(at(sheet, cell, f"order {order.order_id}: {shown(cell.value)!r} is not a method "
-                                            f"of the materials", f"订单 {order.order_id}：物流方式无法识别",
+            evidence.append(at(sheet, cell, *say(N_("order {order}: {method!r} is not a method of the materials"),
+                                                 order=order.order_id, method=shown(cell.value)),
                                expected=" / ".join(ctx.params["methods"])))
             continue
         cell = row[c["tracking_no"]]
         number = compact(cell.value)
         problem = tracking_problem(number, m.rates.methods[ident], m.tracking_country)
-        label = f"order {order.order_id} ({ident}): tracking number {number or '(empty)'}"
+        values = {"order": order.order_id, "method": ident, "number": Said(number or "(empty)", number)}
         if problem:
-            evidence.append(at(sheet, cell, f"{label} is {problem}",
-                               f"订单 {order.order_id}：运单号 {number} 无效",
+            evidence.append(at(sheet, cell, *say(N_("order {order} ({method}): tracking number {number} is {problem}"),
+                                                 problem=problem, **values),
                                expected=tracking_form(m.rates.methods[ident], m.tracking_country)))
         else:
             earned += share
-            evidence.append(at(sheet, cell, f"{label} is valid", f"订单 {order.order_id}：运单号有效",
-                               ok=True))
+            evidence.append(at(sheet, cell, *say(N_("order {order} ({method}): tracking number {number} is valid"),
+                                                 **values), ok=True))
     return Outcome(earned, tuple(evidence))

@@ -20,7 +20,7 @@ from typing import Any
 
 from grader import text as en
 from grader.checks import CheckContext, Reads, check
-from grader.checks.common import at, sheet_or_outcome
+from grader.checks.common import at, sheet_or_outcome, shown_both
 from grader.checks.listing import (
     Problem,
     banned_found,
@@ -41,10 +41,11 @@ from grader.checks.listing import (
     utf8_bytes,
     verdict,
 )
+from grader.locale import N_, say
 from grader.model import Evidence, Outcome
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import nfkc, shown, shown_date, shown_zh, to_date, to_number, to_whole
+from grader.values import nfkc, shown_date, to_date, to_number, to_whole
 
 # ---------------------------------------------------------------- the key's materials
 
@@ -195,15 +196,15 @@ def new_title_rules(ctx: CheckContext) -> Outcome:
     if missing:
         return missing
     brand = nfkc(ctx.key["product"]["brand"])
-    blank = [] if nfkc(cell.value) else [Problem("no title written", "未填写标题")]
+    blank = [] if nfkc(cell.value) else [say(N_("no title written"))]
     length_id, form_id, banned_id = p["same_rules_as"]
     parts = [
-        (f"title length and brand ({length_id})", f"标题长度与品牌（{length_id}）",
+        (say(N_("title length and brand ({criterion})"), criterion=length_id),
          title_length_problems(cell.value, brand, p["min_length"], p["max_length"])),
-        (f"title form ({form_id})", f"标题格式（{form_id}）", title_form_problems(cell.value, p) + blank),
-        (f"title banned words ({banned_id})", f"标题违禁词（{banned_id}）", banned_problems(cell.value, ctx.key) + blank),
+        (say(N_("title form ({criterion})"), criterion=form_id), title_form_problems(cell.value, p) + blank),
+        (say(N_("title banned words ({criterion})"), criterion=banned_id), banned_problems(cell.value, ctx.key) + blank),
     ]
-    evidence = [verdict(sheet, cell, what, what_zh, problems) for what, what_zh, problems in parts]
+    evidence = [verdict(sheet, cell, what, problems) for what, problems in parts]
     earned = Fraction(sum(1 for e in evidence if e.ok), len(parts))
     return Outcome(earned, tuple(evidence))
 
@@ -226,10 +227,11 @@ def top_keywords_in_title(ctx: CheckContext) -> Outcome:
     for keyword in top:
         match = en.find_phrase(keyword, nfkc(cell.value), typos=ctx.typo_min_letters)
         if match:
-            evidence.append(at(sheet, cell, f"title holds {keyword!r} as {match.text!r}", f"标题含关键词 {keyword}",
+            evidence.append(at(sheet, cell, *say(N_("title holds {keyword!r} as {found!r}"), keyword=keyword,
+                                                 found=match.text),
                                expected=keyword, found=match.text, ok=True))
         else:
-            evidence.append(at(sheet, cell, f"title lacks the top keyword {keyword!r}", f"标题缺少高搜索量关键词 {keyword}",
+            evidence.append(at(sheet, cell, *say(N_("title lacks the top keyword {keyword!r}"), keyword=keyword),
                                expected=keyword))
     return Outcome(Fraction(sum(1 for e in evidence if e.ok), len(top)), tuple(evidence))
 
@@ -250,12 +252,11 @@ def title_rewritten(ctx: CheckContext) -> Outcome:
     score = similarity(cell.value, old)
     problems = []
     if not nfkc(cell.value):
-        problems.append(Problem("no new title written", "未填写新标题"))
+        problems.append(say(N_("no new title written")))
     elif score >= p["similar_at"]:
-        problems.append(Problem(f"{percent(score)} similar to the old title (≥ {p['similar_at']})",
-                                f"与原标题相似度 {percent(score)}（≥ {p['similar_at']}）"))
-    return field_outcome(sheet, cell, "title", "标题", problems, expected=f"similarity < {p['similar_at']}",
-                         ok=f"{percent(score)} similar to the old title", ok_zh=f"与原标题相似度 {percent(score)}")
+        problems.append(say(N_("{percent} similar to the old title (≥ {at})"), percent=percent(score), at=p["similar_at"]))
+    return field_outcome(sheet, cell, say(N_("title")), problems, expected=f"similarity < {p['similar_at']}",
+                         ok=say(N_("{percent} similar to the old title"), percent=percent(score)))
 
 
 @check("optimised_search_terms", reads=(Reads("sheet", fields=("field",)),), needs=("keyword_report.keyword", "keyword_report.search_volume", "banned_words.english"),
@@ -273,13 +274,12 @@ def optimised_search_terms(ctx: CheckContext) -> Outcome:
         return missing
     found = keywords_in_search_terms(cell.value, report_keywords(ctx.key), ctx.typo_min_letters)
     problems = search_terms_form_problems(cell.value, p["max_bytes"])
-    problems += keyword_count_problem(found, p["min_keywords"], "report keywords", "报告关键词")
+    problems += keyword_count_problem(found, p["min_keywords"], say(N_("report keywords")))
     problems += banned_problems(cell.value, ctx.key)
-    return field_outcome(sheet, cell, "search terms", "搜索词", problems,
+    return field_outcome(sheet, cell, say(N_("search terms")), problems,
                          expected=f"≤ {p['max_bytes']} bytes, ≥ {p['min_keywords']} report keywords, "
                                   f"no repeats, no banned word",
-                         ok=f"{utf8_bytes(cell.value)} bytes, {len(found)} report keywords",
-                         ok_zh=f"{utf8_bytes(cell.value)} 字节，{len(found)} 个报告关键词")
+                         ok=say(N_("{size} bytes, {count} report keywords"), size=utf8_bytes(cell.value), count=len(found)))
 
 
 @check("optimised_description", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts", "banned_words.english"),
@@ -297,10 +297,11 @@ def optimised_description(ctx: CheckContext) -> Outcome:
         return missing
     facts = fact_phrases(ctx.key, p["facts"])
     problems = banned_problems(cell.value, ctx.key)
-    problems += description_problems(cell.value, facts, p["min_length"], p["max_length"], ctx.typo_min_letters)
-    return field_outcome(sheet, cell, "description", "商品描述", problems,
-                         ok=f"{length(cell.value)} characters, states {', '.join(facts)}, no banned word",
-                         ok_zh=f"{length(cell.value)} 个字符，说明了材质与尺寸，无违禁词")
+    problems += description_problems(cell.value, facts, p["min_length"], p["max_length"],
+                                     ctx.typo_min_letters)
+    return field_outcome(sheet, cell, say(N_("description")), problems,
+                         ok=say(N_("{n} characters, states {facts}, no banned word"), n=length(cell.value),
+                                facts=", ".join(facts)))
 
 
 # ---------------------------------------------------------------- pricing rows
@@ -317,7 +318,7 @@ def pricing_rows(sheet: Sheet, c: dict[str, str]) -> dict[str, Row]:
 
 
 def _no_row(sheet: Sheet, sku: str) -> Evidence:
-    return Evidence(f"{sku}: no row", f"{sku}：缺少该 SKU 的行", file=sheet.file, sheet=sheet.name,
+    return Evidence(*say(N_("{sku}: no row"), sku=sku), file=sheet.file, sheet=sheet.name,
                     expected=sku, found="(missing)")
 
 
@@ -357,17 +358,17 @@ def price_band(ctx: CheckContext) -> Outcome:
         price = exact(row.value(c["price"]))
         band = f"floor {usd(low)}, median {usd(middle)}, old price {usd(high)}"
         if price is not None and low <= price <= middle:
-            share, what, what_zh = Fraction(1), "between the floor and the competitor median", "在保本价与竞品中位数之间"
+            share, what = Fraction(1), say(N_("between the floor and the competitor median"))
         elif price is not None and middle < price < high:
-            share, what, what_zh = partial, "above the competitor median, below the old price", "高于竞品中位数、低于原价"
+            share, what = partial, say(N_("above the competitor median, below the old price"))
         elif price is None:
-            share, what, what_zh = Fraction(0), "not a number", "不是数字"
+            share, what = Fraction(0), say(N_("not a number"))
         else:
-            share, what, what_zh = Fraction(0), "below the floor" if price < low else "at or above the old price", \
-                "低于保本价" if price < low else "不低于原价"
+            share, what = Fraction(0), say(N_("below the floor")) if price < low else say(N_("at or above the old price"))
         earned += share
-        evidence.append(at(sheet, row[c["price"]], f"{sku}: price {shown(row.value(c['price']))} {what} ({band})",
-                           f"{sku}：价格 {shown_zh(row.value(c['price']))} {what_zh}", expected=f"{usd(low)}–{usd(middle)}",
+        evidence.append(at(sheet, row[c["price"]], *say(N_("{sku}: price {typed} {what} ({band})"), sku=sku,
+                                                        typed=shown_both(row.value(c["price"])), what=what, band=band),
+                           expected=f"{usd(low)}–{usd(middle)}",
                            ok=share == 1))
     return Outcome(earned / len(skus), tuple(evidence))
 
@@ -379,25 +380,20 @@ def promo_price_problems(row: Row, c: dict[str, str], floor: Fraction, low: Frac
     """The promo price is 10–50% below the candidate's own new price and not below the floor."""
     price, promo = exact(row.value(c["price"])), exact(row.value(c["promo_price"]))
     if price is None or price <= 0:
-        return [Problem(f"new price {shown(row.value(c['price']))} is not a positive number",
-                        f"新价格 {shown_zh(row.value(c['price']))} 不是正数")]
+        return [say(N_("new price {typed} is not a positive number"), typed=shown_both(row.value(c["price"])))]
     if promo is None:
-        return [Problem(f"promo price {shown(row.value(c['promo_price']))} is not a number",
-                        f"促销价 {shown_zh(row.value(c['promo_price']))} 不是数字")]
+        return [say(N_("promo price {typed} is not a number"), typed=shown_both(row.value(c["promo_price"])))]
     problems = []
     discount = (price - promo) / price
     band = f"{percent(low * 100)}–{percent(high * 100)}%"
     if discount < 0:  # a promo above the price: its rise, not a negative discount
-        problems.append(Problem(f"promo {usd(promo)} is {percent(-discount * 100)}% above the new price {usd(price)}, "
-                                f"not {band} below",
-                                f"促销价 {usd(promo)} 比新价格 {usd(price)} 高 {percent(-discount * 100)}%，应低 {band}"))
+        problems.append(say(N_("promo {promo} is {rise}% above the new price {price}, not {band} below"), promo=usd(promo),
+                            rise=percent(-discount * 100), price=usd(price), band=band))
     elif not low <= discount <= high:
-        problems.append(Problem(f"promo {usd(promo)} is {percent(discount * 100)}% below the new price {usd(price)}, "
-                                f"not {band}",
-                                f"促销价 {usd(promo)} 比新价格 {usd(price)} 低 {percent(discount * 100)}%，应为 {band}"))
+        problems.append(say(N_("promo {promo} is {discount}% below the new price {price}, not {band}"), promo=usd(promo),
+                            discount=percent(discount * 100), price=usd(price), band=band))
     if promo < floor:
-        problems.append(Problem(f"promo {usd(promo)} below the floor {usd(floor)}",
-                                f"促销价 {usd(promo)} 低于保本价 {usd(floor)}"))
+        problems.append(say(N_("promo {promo} below the floor {floor}"), promo=usd(promo), floor=usd(floor)))
     return problems
 
 
@@ -411,21 +407,18 @@ def promo_date_problems(row: Row, c: dict[str, str], first_day: dt.date, max_day
         cell = row[column]
         dates[role] = to_date(cell.value, is_date_cell=cell.is_date)
         if dates[role] is None:
-            problems.append(Problem(f"{column} {shown(cell.value)} ({cell.ref or 'no cell'}) is not a date "
-                                    f"(an Excel date or YYYY-MM-DD)",
-                                    f"{column} {shown_zh(cell.value)} 不是日期（Excel 日期或 YYYY-MM-DD）"))
+            problems.append(say(N_("{column} {typed} ({ref}) is not a date (an Excel date or YYYY-MM-DD)"), column=column,
+                                typed=shown_both(cell.value), ref=cell.ref or "no cell"))
     start, end = dates["promo_start"], dates["promo_end"]
     typed = {role: shown_date(row[c[role]].value, is_date_cell=row[c[role]].is_date) for role in dates}
     if start is not None and start < first_day:
-        problems.append(Problem(f"starts {typed['promo_start']} before the exam date {first_day}",
-                                f"开始日期 {typed['promo_start']} 早于考试日期 {first_day}"))
+        problems.append(say(N_("starts {start} before the exam date {day}"), start=typed["promo_start"], day=first_day))
     if start is not None and end is not None:
         if end <= start:
-            problems.append(Problem(f"ends {typed['promo_end']}, not after its start {typed['promo_start']}",
-                                    f"结束日期 {typed['promo_end']} 不晚于开始日期 {typed['promo_start']}"))
+            problems.append(say(N_("ends {end}, not after its start {start}"), end=typed["promo_end"],
+                                start=typed["promo_start"]))
         elif (end - start).days > max_days:
-            problems.append(Problem(f"lasts {(end - start).days} days > {max_days}",
-                                    f"持续 {(end - start).days} 天，超过 {max_days} 天"))
+            problems.append(say(N_("lasts {days} days > {most}"), days=(end - start).days, most=max_days))
     return problems
 
 
@@ -460,13 +453,13 @@ def promotion(ctx: CheckContext) -> Outcome:
         dates = " → ".join(shown_date(row[c[role]].value, is_date_cell=row[c[role]].is_date)
                           for role in ("promo_start", "promo_end"))
         parts = (
-            (price_share, "promo price", "促销价", row[c["promo_price"]], None,
+            (price_share, say(N_("{sku} promo price"), sku=sku), row[c["promo_price"]], None,
              promo_price_problems(row, c, floor_price(ctx.key, sku), low, high)),
-            (1 - price_share, "promo dates", "促销日期", row[c["promo_start"]], dates,
+            (1 - price_share, say(N_("{sku} promo dates"), sku=sku), row[c["promo_start"]], dates,
              promo_date_problems(row, c, first_day, p["max_days"])),
         )
-        for share, what, what_zh, cell, found, problems in parts:
-            item = verdict(sheet, cell, f"{sku} {what}", f"{sku} {what_zh}", problems, found=found)
+        for share, what, cell, found, problems in parts:
+            item = verdict(sheet, cell, what, problems, found=found)
             evidence.append(item)
             earned += share if item.ok else 0
     return Outcome(earned / len(skus), tuple(evidence))
@@ -499,17 +492,17 @@ def stock_cover(ctx: CheckContext) -> Outcome:
         stock = to_whole(row.value(c["stock"]))
         ok = stock is not None and need <= stock <= have
         if ok:
-            message, message_zh = f"{sku}: stock {stock} covers {days} days ({percent(need)})", f"{sku}：库存 {stock} 合理"
+            said = say(N_("{sku}: stock {stock} covers {days} days ({need})"), sku=sku, stock=stock, days=days,
+                       need=percent(need))
         elif stock is None:
-            message, message_zh = f"{sku}: stock {shown(row.value(c['stock']))} is not a whole number", \
-                f"{sku}：库存 {shown_zh(row.value(c['stock']))} 不是整数"
+            said = say(N_("{sku}: stock {typed} is not a whole number"), sku=sku, typed=shown_both(row.value(c["stock"])))
         elif stock < need:
-            message, message_zh = f"{sku}: stock {stock} < {days} days of sales ({percent(need)})", \
-                f"{sku}：库存 {stock} 不足 {days} 天销量（{percent(need)}）"
+            said = say(N_("{sku}: stock {stock} < {days} days of sales ({need})"), sku=sku, stock=stock, days=days,
+                       need=percent(need))
         else:
-            message, message_zh = f"{sku}: stock {stock} > warehouse stock {have}", f"{sku}：库存 {stock} 超过仓库库存 {have}"
+            said = say(N_("{sku}: stock {stock} > warehouse stock {have}"), sku=sku, stock=stock, have=have)
         earned += 1 if ok else 0
-        evidence.append(at(sheet, row[c["stock"]], message, message_zh, expected=f"{percent(need)}–{have}", ok=ok))
+        evidence.append(at(sheet, row[c["stock"]], *said, expected=f"{percent(need)}–{have}", ok=ok))
     return Outcome(Fraction(earned, len(skus)), tuple(evidence))
 
 
@@ -535,11 +528,10 @@ def lead_times(ctx: CheckContext) -> Outcome:
         ok = lead is not None and p["min_lead_days"] <= lead <= p["max_lead_days"]
         if not ok:
             evidence.append(at(sheet, row[c["lead_time"]],
-                               f"{sku}: lead time {shown(row.value(c['lead_time']))} not a whole number "
-                               f"{p['min_lead_days']}–{p['max_lead_days']}",
-                               f"{sku}：备货期 {shown_zh(row.value(c['lead_time']))} 不在 "
-                               f"{p['min_lead_days']}–{p['max_lead_days']} 天", expected=f"{p['min_lead_days']}–{p['max_lead_days']}"))
+                               *say(N_("{sku}: lead time {typed} not a whole number {low}–{high}"), sku=sku,
+                                    typed=shown_both(row.value(c["lead_time"])), low=p["min_lead_days"],
+                                    high=p["max_lead_days"]), expected=f"{p['min_lead_days']}–{p['max_lead_days']}"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))
-    return Outcome(Fraction(1), (Evidence(f"every lead time {p['min_lead_days']}–{p['max_lead_days']} days",
-                                          "备货期均合规", file=sheet.file, sheet=sheet.name, ok=True),))
+    return Outcome(Fraction(1), (Evidence(*say(N_("every lead time {low}–{high} days"), low=p["min_lead_days"],
+                                               high=p["max_lead_days"]), file=sheet.file, sheet=sheet.name, ok=True),))

@@ -8,10 +8,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from grader.checks import CheckContext, Reads, check
-from grader.checks.common import at, sheet_or_outcome
+from grader.checks.common import at, sheet_or_outcome, shown_both
+from grader.locale import N_, Said, say
 from grader.model import Evidence, Outcome
 from grader.records.tables import Row, Sheet
-from grader.values import equal_text, nfkc, shown, shown_zh
+from grader.values import equal_text, nfkc, shown_zh
 
 
 def first_rows(sheet: Sheet, column: str) -> tuple[dict[str, Row], list[Row]]:
@@ -49,19 +50,19 @@ def order_list(ctx: CheckContext) -> Outcome:
     evidence = []
     for ident in orders:
         if ident not in first:
-            evidence.append(Evidence(f"order {ident} is not in the list", f"订单 {ident} 缺失",
+            evidence.append(Evidence(*say(N_("order {order} is not in the list"), order=ident),
                                      file=sheet.file, sheet=sheet.name, expected=ident, found="(missing)"))
     for row in repeats:
         cell = row[id_column]
-        evidence.append(at(sheet, cell, f"order {shown(cell.value)} listed again (row {row.number})",
-                           f"订单 {shown_zh(cell.value)} 重复（第 {row.number} 行）", expected="each order once"))
+        evidence.append(at(sheet, cell, *say(N_("order {order} listed again (row {row})"), order=shown_both(cell.value),
+                                             row=row.number), expected="each order once"))
     for ident, row in first.items():
         if ident not in orders:
-            evidence.append(at(sheet, row[id_column], f"order {ident} is not an order of the materials",
-                               f"订单 {ident} 不在材料中", expected="an order id of the materials"))
+            evidence.append(at(sheet, row[id_column], *say(N_("order {order} is not an order of the materials"),
+                                                           order=ident), expected="an order id of the materials"))
     if evidence:
         return Outcome(Fraction(0), tuple(evidence))
-    return Outcome(Fraction(1), (Evidence(f"all {len(orders)} orders listed once", f"{len(orders)} 个订单均列出且不重复",
+    return Outcome(Fraction(1), (Evidence(*say(N_("all {count} orders listed once"), count=len(orders)),
                                           file=sheet.file, sheet=sheet.name, ok=True),))
 
 
@@ -107,18 +108,19 @@ def order_field(ctx: CheckContext) -> Outcome:
         expected = order[column]
         row = first.get(ident)
         if row is None:
-            evidence.append(Evidence(f"order {ident}: no row", f"订单 {ident} 缺失", file=sheet.file,
+            evidence.append(Evidence(*say(N_("order {order}: no row"), order=ident), file=sheet.file,
                                      sheet=sheet.name, expected=expected, found="(missing)"))
             continue
         cell = row[column]
         found = label_of(cell.value, p["labels"])
         if found == expected:
             earned += share
-            evidence.append(at(sheet, cell, f"order {ident}: {column} {expected}", f"订单 {ident} {column} 正确",
-                               expected=expected, ok=True))
+            evidence.append(at(sheet, cell, *say(N_("order {order}: {column} {expected}"), order=ident, column=column,
+                                                 expected=expected), expected=expected, ok=True))
         else:
             what = "not a known label" if found is None else found
-            evidence.append(at(sheet, cell, f"order {ident}: {column} should be {expected}, found {what}",
-                               f"订单 {ident} {column} 应为 {shown_label(expected, p['labels'])}，"
-                               f"填写的是 {shown_zh(cell.value)}", expected=expected))
+            said = say(N_("order {order}: {column} should be {expected}, found {found}"), order=ident, column=column,
+                       expected=Said(expected, shown_label(expected, p["labels"])),
+                       found=Said(what, shown_zh(cell.value)))  # the Chinese quotes the cell, the English its label
+            evidence.append(at(sheet, cell, *said, expected=expected))
     return Outcome(earned, tuple(evidence))

@@ -8,10 +8,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from grader.checks import CheckContext, check
+from grader.locale import N_, say
 from grader.model import Evidence, Outcome
 
 
 @check("pending", without_deliverable=True)
 def pending(ctx: CheckContext) -> Outcome:
     """Not graded by this version: 0 points and the flag ``not-graded``."""
-    return Outcome(Fraction(0), (Evidence("not graded by this version of the grader", "本版本尚未评分"),))
+    return Outcome(Fraction(0), (Evidence(*say(N_("not graded by this version of the grader"))),))

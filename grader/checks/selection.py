@@ -24,13 +24,14 @@ from fractions import Fraction
 from typing import Any
 
 from grader.checks import CheckContext, Reads, check
-from grader.checks.common import at, sheet_or_outcome
+from grader.checks.common import at, joined, sheet_or_outcome, shown_both
 from grader.checks.orders import first_rows
 from grader.intake import name_key
+from grader.locale import N_, Said, say
 from grader.model import Evidence, Flag, Outcome, round_half_up
 from grader.paper import Key
 from grader.records.tables import Cell, Row, Sheet
-from grader.values import equal_text, nfkc, shown, shown_zh, texts_equal, to_number, to_whole
+from grader.values import equal_text, nfkc, shown, texts_equal, to_number, to_whole
 
 POOL, SELECTION = "pool", "selection"
 # the roles of the pool.csv columns the checks read; the rubric's pool_columns names each role's column
@@ -74,24 +75,22 @@ class Rule:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
 
-    def problem(self, product: Product) -> tuple[str, str] | None:
+    def problem(self, product: Product) -> Said | None:
         """How the product breaks the rule, in English and Chinese; None when it meets it."""
+        field = Said(self.field, self.label_zh)
         if self.allowed:
             value = product.text(self.field)
             if equal_text(value) in {equal_text(a) for a in self.allowed}:
                 return None
-            listed = " / ".join(self.allowed)
-            return (f"{self.field} {value or '(empty)'} is not {listed}",
-                    f"{self.label_zh}为 {value or '（空）'}，不是 {listed}")
+            return say(N_("{field} {value} is not {listed}"), field=field,
+                       value=Said(value, value) if value else say(N_("(empty)")), listed=" / ".join(self.allowed))
         number = product.number(self.field)
         if number is None:
-            return f"{self.field} is not a number", f"{self.label_zh}不是数字"
+            return say(N_("{field} is not a number"), field=field)
         if self.minimum is not None and number < self.minimum:
-            return (f"{self.field} {number} < {self.minimum}",
-                    f"{self.label_zh} {number} 低于 {self.minimum}")
+            return say(N_("{field} {number} < {minimum}"), field=field, number=number, minimum=self.minimum)
         if self.maximum is not None and number > self.maximum:
-            return (f"{self.field} {number} > {self.maximum}",
-                    f"{self.label_zh} {number} 超过 {self.maximum}")
+            return say(N_("{field} {number} > {maximum}"), field=field, number=number, maximum=self.maximum)
         return None
 
 
@@ -105,7 +104,7 @@ class Materials:
     margin: Decimal
     columns: dict[str, str]  # role → pool.csv column (the rubric's pool_columns)
 
-    def problems(self, product: Product) -> list[tuple[str, str]]:
+    def problems(self, product: Product) -> list[Said]:
         return [p for p in (rule.problem(product) for rule in self.rules) if p is not None]
 
     def qualifies(self, product: Product) -> bool:
@@ -240,8 +239,8 @@ def read_board(ctx: CheckContext) -> tuple[Board | None, Outcome | None]:
 
 
 def _not_in_pool(sheet: Sheet, choice: Choice) -> Evidence:
-    return at(sheet, choice.cell, f"{choice.ident} is not a product of the pool",
-              f"{choice.ident} 不在产品池中", expected="a product id of the pool")
+    return at(sheet, choice.cell, *say(N_("{product} is not a product of the pool"), product=choice.ident),
+              expected="a product id of the pool")
 
 
 def _empty_slots(sheet: Sheet, board: Board, choose: int, id_column: str) -> list[Evidence]:
@@ -249,8 +248,8 @@ def _empty_slots(sheet: Sheet, board: Board, choose: int, id_column: str) -> lis
     if count >= choose:
         return []
     why = f" (no {id_column} column found)" if id_column in sheet.missing_columns else ""
-    return [Evidence(f"{count} distinct products chosen, {choose - count} missing (0 each){why}",
-                     f"仅选出 {count} 个产品，缺少 {choose - count} 个", file=sheet.file, sheet=sheet.name,
+    return [Evidence(*say(N_("{count} distinct products chosen, {missing} missing (0 each){why}"), count=count,
+                          missing=choose - count, why=why), file=sheet.file, sheet=sheet.name,
                      expected=f"{choose} products", found=str(count))]
 
 
@@ -290,8 +289,8 @@ def each_product(ctx: CheckContext, other: str | None,
             continue
         row = rows.get(choice.ident) if rows is not None else choice.row
         if row is None:
-            evidence.append(Evidence(f"{choice.ident}: no row in {sheet.name}", f"{sheet.name} 中没有 "
-                                     f"{choice.ident} 的行", file=sheet.file, sheet=sheet.name,
+            evidence.append(Evidence(*say(N_("{product}: no row in {sheet}"), product=choice.ident, sheet=sheet.name),
+                                     file=sheet.file, sheet=sheet.name,
                                      expected=f"a row for {choice.ident}", found="(missing)"))
             continue
         share, items, raised = judge(choice, row, sheet)
@@ -329,28 +328,26 @@ def selection_rules(ctx: CheckContext) -> Outcome:
             continue
         problems = m.problems(choice.product)
         if problems:
-            evidence.append(at(sheet, cell,
-                               f"{choice.ident} fails the selection: {'; '.join(p[0] for p in problems)}",
-                               f"{choice.ident} 不符合选品标准：{'；'.join(p[1] for p in problems)}",
+            evidence.append(at(sheet, cell, *say(N_("{product} fails the selection: {problems}"),
+                                                 product=choice.ident, problems=joined(problems)),
                                expected="a product meeting every selection rule"))
         else:
             earned += 1
-            evidence.append(at(sheet, cell, f"{choice.ident} meets every selection rule",
-                               f"{choice.ident} 符合全部选品标准", ok=True))
+            evidence.append(at(sheet, cell, *say(N_("{product} meets every selection rule"), product=choice.ident),
+                               ok=True))
     evidence.extend(_empty_slots(sheet, board, m.choose, id_column))
     for row in board.repeats:
         cell = row[id_column]
-        evidence.append(at(sheet, cell, f"{product_key(cell.value)} listed again (row {row.number}); "
-                                        "its first row is graded, the repeat earns nothing",
-                           f"{product_key(cell.value)} 重复列出（第 {row.number} 行），按首行评分",
+        evidence.append(at(sheet, cell, *say(N_("{product} listed again (row {row}); its first row is graded, the "
+                                                "repeat earns nothing"), product=product_key(cell.value), row=row.number),
                            expected="each product once"))
     if board.extras:
         where = ", ".join(f"{product_key(r.value(id_column))} ({sheet.name}!{r[id_column].ref})" for r in board.extras)
         for n, row in enumerate(board.extras, start=m.choose + 1):
             ident = product_key(row.value(id_column))
-            evidence.append(at(sheet, row[id_column], f"{ident} is product {n}; only the first {m.choose} are "
-                                               "graded, it earns nothing",
-                               f"{ident} 超出 {m.choose} 个产品，不得分", expected=f"exactly {m.choose} products"))
+            evidence.append(at(sheet, row[id_column], *say(N_("{product} is product {n}; only the first {choose} are "
+                                                             "graded, it earns nothing"), product=ident, n=n,
+                                                          choose=m.choose), expected=f"exactly {m.choose} products"))
         count = len(board.choices) + len(board.extras)
         flags.append(Flag(EXTRA_PRODUCTS, f"board lists {count} distinct products; {where} beyond the first "
                                           f"{m.choose} earn nothing", sheet.file))
@@ -373,14 +370,15 @@ def board_fields(ctx: CheckContext) -> Outcome:
 
     def judge(choice: Choice, row: Row, sheet: Sheet) -> Judgement:
         product = choice.product
-        evidence = [at(sheet, row[f], f"{choice.ident}: {f} {shown(row.value(f))} differs from the pool's "
-                                      f"{product.text(f)}", f"{choice.ident} 的 {f} 与产品池不一致",
+        evidence = [at(sheet, row[f], *say(N_("{product}: {field} {value} differs from the pool's {pool}"),
+                                           product=choice.ident, field=f, value=shown(row.value(f)),
+                                           pool=product.text(f)),
                        expected=product.text(f))
                     for f in fields if not texts_equal(row.value(f), product.text(f))]
         if evidence:
             return failed(*evidence)
-        return passed(at(sheet, choice.cell, f"{choice.ident}: board fields equal the pool's",
-                         f"{choice.ident} 看板信息与产品池一致", ok=True))
+        return passed(at(sheet, choice.cell, *say(N_("{product}: board fields equal the pool's"), product=choice.ident),
+                         ok=True))
 
     return each_product(ctx, None, judge)
 
@@ -412,13 +410,13 @@ def supplier_rows(ctx: CheckContext) -> Outcome:
                 same = texts_equal(value, product.text(pool_column))
             if not same:
                 wanted = product.text(pool_column)
-                evidence.append(at(sheet, row[column], f"{choice.ident}: {column} {shown(value)} differs "
-                                                       f"from the pool's {wanted}",
-                                   f"{choice.ident} 的 {column} 与产品池不一致", expected=wanted))
+                evidence.append(at(sheet, row[column], *say(N_("{product}: {field} {value} differs from the pool's {pool}"),
+                                                            product=choice.ident, field=column, value=shown(value),
+                                                            pool=wanted), expected=wanted))
         if evidence:
             return failed(*evidence)
-        return passed(at(sheet, row[ctx.params["id_column"]], f"{choice.ident}: supplier row equals the pool's",
-                         f"{choice.ident} 供应商信息与产品池一致", ok=True))
+        return passed(at(sheet, row[ctx.params["id_column"]],
+                         *say(N_("{product}: supplier row equals the pool's"), product=choice.ident), ok=True))
 
     return each_product(ctx, ctx.params["sheet"], judge)
 
@@ -473,20 +471,22 @@ def listing_prices(ctx: CheckContext) -> Outcome:
         accepted = f"{low}–{high} or {money_text(nice)}"
         cell = row[price_column]
         price = to_number(cell.value)
-        computed = f"{m.formula(product)} = {money_text(formula)}"
+        # the formula worked through in English, its result in Chinese
+        computed = Said(f"{m.formula(product)} = {money_text(formula)}", money_text(formula))
         if price is None:
-            return failed(at(sheet, cell, f"{choice.ident}: price {shown(cell.value)} is not a number; "
-                                          f"formula {computed}",
-                             f"{choice.ident} 售价不是数字；公式价 {money_text(formula)}", expected=accepted))
+            return failed(at(sheet, cell, *say(N_("{product}: price {typed} is not a number; formula {formula}"),
+                                               product=choice.ident, typed=shown(cell.value), formula=computed),
+                             expected=accepted))
         found = Fraction(price)
         if abs(found - formula) <= tolerance or found == nice:
-            return passed(at(sheet, cell, f"{choice.ident}: price {price} accepted; formula {computed}",
-                             f"{choice.ident} 售价 {price} 正确", expected=accepted, ok=True))
-        off = money_text(abs(found - formula))
-        return failed(at(sheet, cell, f"{choice.ident}: price {price} is {off} from the formula {computed}, "
-                                      f"not within {money_text(tolerance)} nor the smallest .99 price "
-                                      f"{money_text(nice)}",
-                         f"{choice.ident} 售价 {price} 与公式价 {money_text(formula)} 不符", expected=accepted))
+            return passed(at(sheet, cell, *say(N_("{product}: price {price} accepted; formula {formula}"),
+                                               product=choice.ident, price=price, formula=computed),
+                             expected=accepted, ok=True))
+        return failed(at(sheet, cell, *say(N_("{product}: price {price} is {off} from the formula {formula}, not "
+                                              "within {tolerance} nor the smallest .99 price {nice}"),
+                                           product=choice.ident, price=price, off=money_text(abs(found - formula)),
+                                           formula=computed, tolerance=money_text(tolerance), nice=money_text(nice)),
+                         expected=accepted))
 
     return each_product(ctx, ctx.params["sheet"], judge)
 
@@ -527,26 +527,29 @@ def stock_and_weight(ctx: CheckContext) -> Outcome:
         span = f"{low}–{high}"
         if stock is not None and low <= stock <= high:
             share += half
-            evidence.append(at(sheet, cell, f"{choice.ident}: stock {stock} within MOQ..supplier stock "
-                                            f"{span}", f"{choice.ident} 库存 {stock} 在起订量与供应商库存之间",
+            evidence.append(at(sheet, cell, *say(N_("{product}: stock {stock} within MOQ..supplier stock {span}"),
+                                                 product=choice.ident, stock=stock, span=span),
                                expected=span, ok=True))
         else:
             why = ("is not a whole number" if stock is None else
                    f"< MOQ {low}" if stock < low else f"> supplier stock {high}")
-            evidence.append(at(sheet, cell, f"{choice.ident}: stock {shown(cell.value)} {why}",
-                               f"{choice.ident} 库存 {shown_zh(cell.value)} 不在 {span} 之间", expected=span))
+            # the English says which end is broken, the Chinese the range
+            why = Said(why, say(N_("not within {span}"), span=span).zh)
+            evidence.append(at(sheet, cell, *say(N_("{product}: stock {typed} {why}"), product=choice.ident,
+                                                 typed=shown_both(cell.value), why=why), expected=span))
         cell = row[ctx.params["weight_column"]]
         weight, pool_weight = to_number(cell.value, unit=unit), product.number(pool["weight"])
         if weight is not None and abs(weight - pool_weight) <= tolerance:
             share += half
-            evidence.append(at(sheet, cell, f"{choice.ident}: weight {weight} kg equals the pool's "
-                                            f"{pool_weight} kg within {tolerance}", f"{choice.ident} 重量正确",
+            evidence.append(at(sheet, cell, *say(N_("{product}: weight {weight} kg equals the pool's {pool} kg within "
+                                                    "{tolerance}"), product=choice.ident, weight=weight,
+                                                 pool=pool_weight, tolerance=tolerance),
                                expected=pool_weight, ok=True))
         else:
             off = "is not a number" if weight is None else f"is {abs(weight - pool_weight)} from"
-            evidence.append(at(sheet, cell, f"{choice.ident}: weight {shown(cell.value)} {off} the pool's "
-                                            f"{pool_weight} kg (tolerance {tolerance})",
-                               f"{choice.ident} 重量 {shown_zh(cell.value)} 与产品池 {pool_weight} kg 不符",
+            evidence.append(at(sheet, cell, *say(N_("{product}: weight {typed} {off} the pool's {pool} kg (tolerance "
+                                                    "{tolerance})"), product=choice.ident, typed=shown_both(cell.value),
+                                                 off=off, pool=pool_weight, tolerance=tolerance),
                                expected=pool_weight))
             if _grams_for_kg(cell.value, pool_weight, tolerance, unit):
                 flags.append(Flag(UNIT_G_FOR_KG, f"{choice.ident}: weight {shown(cell.value)} at "
@@ -619,15 +622,15 @@ def main_images(ctx: CheckContext) -> Outcome:
         sku = nfkc(row.value(ctx.params["sku_column"]))
         by_rule = {f"{sku}.{slot}.{ext}" for ext in extensions} if sku else set()
         if name and name in existing:
-            return passed(at(sheet, cell, f"{choice.ident}: main image {name} is a file of the image folder",
-                             f"{choice.ident} 主图 {name} 存在", ok=True))
+            return passed(at(sheet, cell, *say(N_("{product}: main image {name} is a file of the image folder"),
+                                               product=choice.ident, name=name), ok=True))
         if name and name in by_rule:
-            return passed(at(sheet, cell, f"{choice.ident}: main image {name} follows <sku>.{slot}.jpg",
-                             f"{choice.ident} 主图 {name} 命名规范", ok=True))
+            return passed(at(sheet, cell, *say(N_("{product}: main image {name} follows <sku>.{slot}.jpg"),
+                                               product=choice.ident, name=name, slot=slot), ok=True))
         rule = f"{sku or '<sku>'}.{slot}"
-        return failed(at(sheet, cell, f"{choice.ident}: main image {shown(cell.value)} is neither a file of "
-                                      f"the image folder nor {rule}.jpg for sku {sku or '(empty)'}",
-                         f"{choice.ident} 主图 {shown_zh(cell.value)} 不存在且不符合命名规则",
+        return failed(at(sheet, cell, *say(N_("{product}: main image {typed} is neither a file of the image folder "
+                                              "nor {rule}.jpg for sku {sku}"), product=choice.ident,
+                                           typed=shown_both(cell.value), rule=rule, sku=sku or "(empty)"),
                          expected=f"a file of the image folder or {rule}.{'/'.join(extensions)}"))
 
     return each_product(ctx, ctx.params["sheet"], judge)

@@ -25,7 +25,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from grader.checks import CheckContext, Reads, check
 from grader.checks.accounts import username_problems
-from grader.checks.common import at
+from grader.checks.common import at, joined
+from grader.locale import N_, Said, say
 from grader.model import Evidence, Flag, Outcome
 from grader.paper import Key
 from grader.records.service import ServiceFolder, TextFile
@@ -327,15 +328,15 @@ def english(text: str, share: Fraction) -> tuple[bool, str, str]:
     han = HAN.findall(text)
     if han:
         first = "".join(han[:10])
-        return False, f"{len(han)} Chinese characters (first: {first})", f"{len(han)} 个汉字（前几个：{first}）"
+        return (False, *say(N_("{count} Chinese characters (first: {first})"), count=len(han), first=first))
     if not letters:
-        return False, "no letters", "没有字母"
+        return (False, *say(N_("no letters")))
     ratio = Fraction(ascii_letters, len(letters))
     percent = f"{float(ratio) * 100:.1f}%"
     ok = ratio >= share
     below = "" if ok else f" < {float(share) * 100:g}%"
-    return (ok, f"{ascii_letters} of {len(letters)} letters A–Z/a–z ({percent}{below})",
-            f"{len(letters)} 个字母中 {ascii_letters} 个为 A–Z/a–z（{percent}{below}）")
+    return (ok, *say(N_("{ascii} of {letters} letters A–Z/a–z ({percent}{below})"), ascii=ascii_letters,
+                     letters=len(letters), percent=percent, below=below))
 
 
 # ---------------------------------------------------------------- prohibited content (convention 17)
@@ -392,36 +393,40 @@ _S10 = re.compile(r"[A-Za-z]{2}[ \-]?(?:\d[ \-]?){9}[A-Za-z]{2}")
 _ORDER_FORM = re.compile(r"([A-Za-z]+)(\d+)")
 
 
-def digits_look_like(text: str, start: int, end: int, sk: ServiceKey | None = None) -> tuple[str, str]:
+def digits_look_like(text: str, start: int, end: int, sk: ServiceKey | None = None) -> Said:
     """What a run of digits looks like, so the evidence says what was found (all are prohibited
     alike, convention 17): a tracking number of a form unit 7's methods give (UPU S10, or the
     express courier's digits), an order id of the materials' form, a date, a phone number, or
     just a number.
 
-    >>> digits_look_like("RR123456785CN", 2, 11), digits_look_like("on 2026.12.04", 3, 13)
-    ((' (a tracking number, UPU S10)', '（运单号，UPU S10）'), (' (a date not written YYYY-MM-DD)', '（非 YYYY-MM-DD 格式的日期）'))
-    >>> digits_look_like("+86 (571) 8888-1234", 0, 19), digits_look_like("1234567", 0, 7)
-    ((' (a phone number)', '（电话号码）'), (' (a number of 7 digits)', '（7 位数字）'))
+    >>> digits_look_like("RR123456785CN", 2, 11)
+    Said(en=' (a tracking number, UPU S10)', zh='（运单号，UPU S10）')
+    >>> digits_look_like("on 2026.12.04", 3, 13)
+    Said(en=' (a date not written YYYY-MM-DD)', zh='（非 YYYY-MM-DD 格式的日期）')
+    >>> digits_look_like("+86 (571) 8888-1234", 0, 19)
+    Said(en=' (a phone number)', zh='（电话号码）')
+    >>> digits_look_like("1234567", 0, 7)
+    Said(en=' (a number of 7 digits)', zh='（7 位数字）')
     """
     run = text[start:end]
     digits = "".join(ch for ch in run if ch.isdigit())
     around = _S10.match(text, max(0, start - 3)) or _S10.match(text, max(0, start - 2))
     if around and around.start() < start and around.end() > end - 1:
-        return " (a tracking number, UPU S10)", "（运单号，UPU S10）"
+        return say(N_(" (a tracking number, UPU S10)"))
     if sk is not None and run.isdigit() and _is_order_form(text, start, end, sk.order_ids):
-        return " (an order id, not one of the materials')", "（订单号，不是材料中的订单）"
+        return say(N_(" (an order id, not one of the materials')"))
     date = _SEPARATED_DATE.fullmatch(run)
     if date and 6 <= len(digits) <= 8:
         try:
             dt.date(int(date[1]), int(date[2]), int(date[3]))
-            return " (a date not written YYYY-MM-DD)", "（非 YYYY-MM-DD 格式的日期）"
+            return say(N_(" (a date not written YYYY-MM-DD)"))
         except ValueError:
             pass
     if not run.isdigit() or (len(digits) == 11 and digits.startswith("1")):
-        return " (a phone number)", "（电话号码）"
+        return say(N_(" (a phone number)"))
     if sk is not None and len(digits) in sk.tracking_lengths:
-        return f" (a tracking number, express: {len(digits)} digits)", f"（运单号，快递 {len(digits)} 位数字）"
-    return f" (a number of {len(digits)} digits)", f"（{len(digits)} 位数字）"
+        return say(N_(" (a tracking number, express: {count} digits)"), count=len(digits))
+    return say(N_(" (a number of {count} digits)"), count=len(digits))
 
 
 def _is_order_form(text: str, start: int, end: int, order_ids: tuple[str, ...]) -> bool:
@@ -452,16 +457,16 @@ def prohibited(text: str, sk: ServiceKey, digit_run: int, typos: int | None) -> 
                 found.append(Finding(kind + what, kind_zh + what_zh, text[m.start():end], m.start(), end))
                 clean = _blank(clean, m.start(), end)
 
-    take(_URL, "link", "链接", needs="://")
-    take(_EMAIL, "email address other than the store's", "非店铺邮箱地址", needs="@")
-    take(_WWW, "www. address", "www. 网址", needs="www.")
-    take(_DOMAIN, "domain name", "域名", lambda m: m.group(1).casefold() in sk.tlds)
-    take(_DIGITS, f"run of {digit_run} or more digits", f"{digit_run} 位以上数字",
+    take(_URL, *say(N_("link")), needs="://")
+    take(_EMAIL, *say(N_("email address other than the store's")), needs="@")
+    take(_WWW, *say(N_("www. address")), needs="www.")
+    take(_DOMAIN, *say(N_("domain name")), lambda m: m.group(1).casefold() in sk.tlds)
+    take(_DIGITS, *say(N_("run of {count} or more digits"), count=digit_run),
          lambda m: sum(ch.isdigit() for ch in m.group()) >= digit_run,
          name=lambda text, start, end: digits_look_like(text, start, end, sk))
-    for name, kind, kind_zh in (("review_request", "request for a review or positive feedback", "索要好评"),
-                                ("incentive", "incentive for a review", "以利益换取评价"),
-                                ("off_platform", "payment or contact outside the platform", "引导站外交易或联系")):
+    for name, kind, kind_zh in (("review_request", *say(N_("request for a review or positive feedback"))),
+                                ("incentive", *say(N_("incentive for a review"))),
+                                ("off_platform", *say(N_("payment or contact outside the platform")))):
         for phrase in sk.phrases[name]:
             for m in find_all(phrase, clean, typos=typos):
                 if not any(f.kind == kind and f.start < m.end and m.start < f.end for f in found):
@@ -509,24 +514,26 @@ def _match_element(number: int, name: str, name_zh: str, match: Match | None, te
 
 def _english(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
     ok, detail, detail_zh = english(text, Fraction(str(params["english_share"])))
-    return Element(0, "English", "英文", ok, detail, f"no Chinese character, ≥ {params['english_share']} "
+    return Element(0, *say(N_("English")), ok, detail, f"no Chinese character, ≥ {params['english_share']} "
                    f"of letters A–Z/a–z", detail=detail, detail_zh=detail_zh)
 
 
 def _word_count(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
     count = len(words(text))
     low, high = params["min_words"], params["max_words"]
-    return Element(0, f"{low}–{high} words", f"{low}–{high} 个单词", low <= count <= high,
-                   f"{count} words", f"{low}–{high} words", detail=f"{count} words", detail_zh=f"{count} 个单词")
+    counted = say(N_("{count} words"), count=count)
+    return Element(0, *say(N_("{low}–{high} words"), low=low, high=high), low <= count <= high,
+                   counted.en, f"{low}–{high} words", detail=counted.en, detail_zh=counted.zh)
 
 
 def _no_prohibited(text: str, sk: ServiceKey, params: dict[str, Any]) -> Element:
     items = prohibited(text, sk, params["digit_run"], params[TYPOS])
-    return Element(0, "no prohibited content", "无违规内容", not items,
+    counted = say(N_("{count} prohibited items"), count=len(items)) if len(items) != 1 else \
+        say(N_("{count} prohibited item"), count=len(items))
+    return Element(0, *say(N_("no prohibited content")), not items,
                    "; ".join(f"{f.kind}: “{f.text}”" for f in items) or "(none)",
                    "no link, other address, phone number, review request, incentive or off-platform request",
-                   detail=f"{len(items)} prohibited item{'s' if len(items) != 1 else ''}",
-                   detail_zh=f"{len(items)} 处违规内容", findings=tuple(items))
+                   detail=counted.en, detail_zh=counted.zh, findings=tuple(items))
 
 
 # The element functions' settings are the criterion's parameters and, under TYPOS, the paper's
@@ -537,16 +544,16 @@ COMMON_ELEMENTS: dict[str, Callable[[str, ServiceKey, dict[str, Any]], Element]]
     "english": _english,
     "word_count": _word_count,
     "no_prohibited": _no_prohibited,
-    "greeting": lambda text, sk, p: _phrase_element(0, "greeting", "问候语", sk.phrases["greeting"], text, p[TYPOS]),
-    "apology": lambda text, sk, p: _phrase_element(0, "apology", "致歉", sk.phrases["apology"], text, p[TYPOS]),
-    "closing": lambda text, sk, p: _phrase_element(0, "polite closing", "礼貌结束语", sk.phrases["closing"], text,
+    "greeting": lambda text, sk, p: _phrase_element(0, *say(N_("greeting")), sk.phrases["greeting"], text, p[TYPOS]),
+    "apology": lambda text, sk, p: _phrase_element(0, *say(N_("apology")), sk.phrases["apology"], text, p[TYPOS]),
+    "closing": lambda text, sk, p: _phrase_element(0, *say(N_("polite closing")), sk.phrases["closing"], text,
                                                    p[TYPOS]),
 }
 
 
 def _greets_by_name(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
     names = f"{scenario.first_name}, {scenario.buyer_name} or a title and {scenario.last_name}"
-    return [_match_element(0, "greets the buyer by name", "称呼买家姓名",
+    return [_match_element(0, *say(N_("greets the buyer by name")),
                            greeting_by_name(text, scenario, sk.phrases["greeting"], sk.phrases["titles"],
                                             params[TYPOS]), text,
                            f"a greeting word followed by {names}")]
@@ -554,24 +561,25 @@ def _greets_by_name(text: str, scenario: Scenario, sk: ServiceKey, params: dict[
 
 def _cites_order(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
     order = _order_pattern(scenario.order_id).search(text)
-    return [_match_element(0, "cites the order id", "引用订单号",
+    return [_match_element(0, *say(N_("cites the order id")),
                            Match(scenario.order_id, order.group(), order.start(), order.end()) if order else None,
                            text, scenario.order_id)]
 
 
 def _addresses_case(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
-    return [_phrase_element(0, f"addresses the case ({scenario.case_name})", f"回应问题（{scenario.case_name_zh}）",
+    return [_phrase_element(0, *say(N_("addresses the case ({case})"),
+                                    case=Said(scenario.case_name, scenario.case_name_zh)),
                             scenario.case, text, params[TYPOS])]
 
 
 def _offers_resolution(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
-    return [_phrase_element(0, f"offers a concrete resolution ({scenario.resolution_name})",
-                            f"提出具体解决方案（{scenario.resolution_name_zh}）", scenario.resolution, text,
-                            params[TYPOS])]
+    return [_phrase_element(0, *say(N_("offers a concrete resolution ({resolution})"),
+                                    resolution=Said(scenario.resolution_name, scenario.resolution_name_zh)),
+                            scenario.resolution, text, params[TYPOS])]
 
 
 def _closes_signed(text: str, scenario: Scenario, sk: ServiceKey, params: dict[str, Any]) -> list[Element]:
-    return [_match_element(0, "closes politely with a signature", "礼貌结束语并署名",
+    return [_match_element(0, *say(N_("closes politely with a signature")),
                            closing_signed(text, sk.phrases["closing"], params[TYPOS]), text,
                            "a closing phrase followed by a signature")]
 
@@ -582,13 +590,14 @@ def _placeholders(text: str, spec: TemplateSpec, sk: ServiceKey, params: dict[st
     written = " and ".join(f"{{{n}}}" for n in names)
     bracketed = " and ".join(f"[{' '.join(w.capitalize() for w in n.split('_'))}]" for n in names)
     missing = [f"{{{name}}}" for name, m in found if m is None]
-    what = "both placeholders" if len(names) == 2 else f"the {len(names)} placeholders"
+    what = say(N_("both placeholders")) if len(names) == 2 else say(N_("the {count} placeholders"), count=len(names))
     if missing:
-        return [Element(0, what, "占位符", False, "(not found)", f"{written} (or {bracketed})",
-                        detail=f"missing {' and '.join(missing)}", detail_zh=f"缺少 {'、'.join(missing)}")]
+        absent = say(N_("missing {placeholders}"), placeholders=joined([Said(m, m) for m in missing], " and ", "、"))
+        return [Element(0, *what, False, "(not found)", f"{written} (or {bracketed})",
+                        detail=absent.en, detail_zh=absent.zh)]
     first = found[0][1]
     sentence, line = quote(text, first.start(), first.end())
-    return [Element(0, what, "占位符", True, sentence, written, line,
+    return [Element(0, *what, True, sentence, written, line,
                     " and ".join(f"“{m.group()}”" for _, m in found))]
 
 
@@ -651,18 +660,20 @@ def _where(tf: TextFile) -> str:
 
 
 def _element_evidence(tf: TextFile, element: Element, share_text: str, share_zh: str) -> Evidence:
-    label = f"{tf.slot} ({element.number}) {element.name}"
-    label_zh = f"{tf.slot}（{element.number}）{element.name_zh}"
+    values = {"slot": tf.slot, "number": element.number, "name": Said(element.name, element.name_zh)}
     if element.ok:
-        detail = f": {element.detail} in “{element.found}”" if element.detail.startswith("“") else \
-            f": {element.detail}" if element.detail else ""
-        message, message_zh = f"{label}{detail}", f"{label_zh}：符合"
+        if element.detail.startswith("“"):
+            said = say(N_("{slot} ({number}) {name}: {detail} in “{found}”"), detail=element.detail,
+                       found=element.found, **values)
+        elif element.detail:
+            said = say(N_("{slot} ({number}) {name}: {detail}"), detail=element.detail, **values)
+        else:
+            said = say(N_("{slot} ({number}) {name}"), **values)
     else:
-        why = element.detail or "not found"
-        message = f"{label}: not met ({why}), −{share_text}"
-        why_zh = element.detail_zh or element.detail or "未找到"
-        message_zh = f"{label_zh}：不符合（{why_zh}），扣 {share_zh}"
-    return Evidence(message, message_zh, file=_where(tf), cell=f"line {element.line}" if element.line else "",
+        why = Said(element.detail or "not found", element.detail_zh or element.detail or say(N_("not found")).zh)
+        said = say(N_("{slot} ({number}) {name}: not met ({why}), −{share}"), why=why, share=Said(share_text, share_zh),
+                   **values)
+    return Evidence(*said, file=_where(tf), cell=f"line {element.line}" if element.line else "",
                     expected=element.expected, found=element.found, ok=element.ok)
 
 
@@ -670,7 +681,8 @@ def _prohibited_evidence(tf: TextFile, text: str, findings: list[Finding]) -> li
     out = []
     for f in findings:
         sentence, line = quote(text, f.start, f.end)
-        out.append(Evidence(f"{tf.slot}: prohibited {f.kind}: “{f.text}”", f"{tf.slot}：违规内容（{f.kind_zh}）：“{f.text}”",
+        out.append(Evidence(*say(N_("{slot}: prohibited {kind}: “{text}”"), slot=tf.slot, kind=Said(f.kind, f.kind_zh),
+                                 text=f.text),
                             file=_where(tf), cell=f"line {line}", expected="no prohibited content",
                             found=sentence))
     return out
@@ -687,29 +699,36 @@ def grade_texts(jobs: list[tuple[TextFile, Any]], table: dict[str, Any], sk: Ser
     for tf, spec in jobs:
         count = element_count(spec, params)
         per_element = Fraction(1, len(jobs) * count)
-        element_points = f"{_points_text(points * per_element)} point" if points else f"{per_element} of the criterion"
-        element_points_zh = f"{_points_text(points * per_element)} 分" if points else f"该项的 {per_element}"
+        element_points = say(N_("{points} point"), points=_points_text(points * per_element)) if points else \
+            say(N_("{share} of the criterion"), share=per_element)
         if not tf.read:
-            evidence.append(Evidence(f"{tf.slot}: {tf.problem}; 0 of {count} elements",
-                                     f"{tf.slot}：{'未找到' if tf.problem == 'not found' else '无法读取'}，不得分",
+            evidence.append(Evidence(*say(N_("{slot}: {problem}; 0 of {count} elements"), slot=tf.slot,
+                                          problem=_problem(tf.problem), count=count),
                                      file=_where(tf), expected=tf.expected, found=tf.problem))
             continue
         text = nfkc_lines(tf.text)
         if is_empty(text):
-            evidence.append(Evidence(f"{tf.slot}: empty text (no letter or digit); 0 of {count} elements",
-                                     f"{tf.slot}：空文本，不得分", file=_where(tf), expected="a text",
+            evidence.append(Evidence(*say(N_("{slot}: empty text (no letter or digit); 0 of {count} elements"),
+                                          slot=tf.slot, count=count), file=_where(tf), expected="a text",
                                      found="(empty)"))
             continue
         elements = scored_elements(text, spec, sk, params, table)
         met = sum(1 for e in elements if e.ok)
         earned += per_element * met
-        evidence.append(Evidence(f"{tf.slot}: {met} of {count} elements"
-                                 f"{f' (read as {tf.encoding})' if tf.encoding not in ('utf-8', 'docx') else ''}",
-                                 f"{tf.slot}：{count} 项中符合 {met} 项", file=_where(tf),
+        counted = say(N_("{slot}: {met} of {count} elements"), slot=tf.slot, met=met, count=count) \
+            if tf.encoding in ("utf-8", "docx") else \
+            say(N_("{slot}: {met} of {count} elements (read as {encoding})"), slot=tf.slot, met=met, count=count,
+                encoding=tf.encoding)
+        evidence.append(Evidence(*counted, file=_where(tf),
                                  found=f"{met}/{count}", ok=met == count))
-        evidence.extend(_element_evidence(tf, e, element_points, element_points_zh) for e in elements)
+        evidence.extend(_element_evidence(tf, e, *element_points) for e in elements)
         evidence.extend(_prohibited_evidence(tf, text, [f for e in elements for f in e.findings]))
     return Outcome(earned, tuple(evidence))
+
+
+def _problem(problem: str) -> Said:
+    """Why a file could not be graded: the reader's words in English, not found or unreadable in Chinese."""
+    return Said(problem, say(N_("not found")).zh if problem == "not found" else say(N_("unreadable")).zh)
 
 
 def nfkc_lines(text: str) -> str:
@@ -727,18 +746,17 @@ def _mailbox_field(ctx: CheckContext, field: str) -> tuple[Sheet | None, Cell | 
     if folder.mailbox is None:
         found = folder.mailbox_problem or "not found"
         return None, None, Outcome(Fraction(0), (Evidence(
-            f"mailbox {found}", f"邮箱设置文件{'未找到' if found == 'not found' else '无法读取'}",
+            *say(N_("mailbox {problem}"), problem=_problem(found)),
             file=folder.mailbox_file or expected, expected=expected, found=found),))
     sheet = folder.mailbox.sheet(ctx.params["sheet"])
     if sheet is None:
         return None, None, Outcome(Fraction(0), (Evidence(
-            f"sheet {ctx.params['sheet']!r} not found in {folder.mailbox.file}",
-            f"{folder.mailbox.file} 中缺少工作表 {ctx.params['sheet']}", file=folder.mailbox.file,
+            *say(N_("sheet {name!r} not found in {file}"), name=ctx.params["sheet"], file=folder.mailbox.file), file=folder.mailbox.file,
             sheet=ctx.params["sheet"], expected=f"a sheet named {ctx.params['sheet']}", found="(missing)"),))
     cell = sheet.field(field)
     if cell.empty:
         return sheet, cell, Outcome(Fraction(0), (at(
-            sheet, cell, f"{field} is empty or missing", f"{field} 为空或缺失", expected=f"a {field}",
+            sheet, cell, *say(N_("{field} is empty or missing"), field=field), expected=f"a {field}",
             found="(empty)"),))
     return sheet, cell, None
 
@@ -759,17 +777,18 @@ def service_email(ctx: CheckContext) -> Outcome:
     try:
         found = validate_email(value, check_deliverability=False).domain.casefold()
     except EmailNotValidError as exc:
-        return Outcome(Fraction(0), (at(sheet, cell, f"service_email {value!r} is not valid: {exc}",
-                                        f"客服邮箱格式无效：{exc}", expected=f"an address @{domain}"),))
+        return Outcome(Fraction(0), (at(sheet, cell, *say(N_("service_email {value!r} is not valid: {error}"),
+                                                          value=value, error=exc), expected=f"an address @{domain}"),))
     if found == domain:
-        return Outcome(Fraction(1), (at(sheet, cell, f"service_email is valid and on the store's domain {domain}",
-                                        f"客服邮箱有效且为店铺域名 {domain}", expected=f"an address @{domain}",
+        return Outcome(Fraction(1), (at(sheet, cell, *say(N_("service_email is valid and on the store's domain {domain}"),
+                                                          domain=domain), expected=f"an address @{domain}",
                                         ok=True),))
     if found.endswith("." + domain):
-        why, why_zh = f"on {found}, a subdomain of {domain}, not the store's domain", f"{found} 是 {domain} 的子域名"
+        said = say(N_("service_email is on {found}, a subdomain of {domain}, not the store's domain"), found=found,
+                   domain=domain)
     else:
-        why, why_zh = f"on {found}, not the store's domain {domain}", f"域名 {found} 不是店铺域名 {domain}"
-    return Outcome(Fraction(0), (at(sheet, cell, f"service_email is {why}", f"客服邮箱{why_zh}",
+        said = say(N_("service_email is on {found}, not the store's domain {domain}"), found=found, domain=domain)
+    return Outcome(Fraction(0), (at(sheet, cell, *said,
                                     expected=f"an address @{domain}"),))
 
 
@@ -803,26 +822,26 @@ def store_username(ctx: CheckContext) -> Outcome:
         u1_sheet, u1_cell = unit1
         where = f"{u1_sheet.file} {u1_sheet.name}!{u1_cell.ref}"
         same = texts_equal(cell.value, u1_cell.value)
+        values = {"username": shown(u1_cell.value), "where": where}
         return Outcome(Fraction(1 if same else 0), (at(
-            sheet, cell, f"store_username {'equals' if same else 'differs from'} unit 1's company username "
-                         f"{shown(u1_cell.value)!r} ({where})",
-            f"店铺用户名与企业账号用户名{'一致' if same else '不一致'}（{where}）",
+            sheet, cell, *(say(N_("store_username equals unit 1's company username {username!r} ({where})"), **values)
+                           if same else
+                           say(N_("store_username differs from unit 1's company username {username!r} ({where})"),
+                               **values)),
             expected=shown(u1_cell.value), ok=same),))
     rule = ctx.referred["username_rule"]
     problems = username_problems(cell.value, rule["min_length"], rule["max_length"], rule["platforms"])
     flag = Flag("no-unit-1", f"no readable unit-1 company username; {ctx.criterion} graded on the username "
                              f"rule of {ctx.params['username_rule']}", sheet.file)
     if problems:
-        return Outcome(Fraction(0), (at(sheet, cell, f"no unit-1 company username to compare with, and "
-                                                     f"store_username breaks the username rule: "
-                                                     f"{'; '.join(p.en for p in problems)}",
-                                        f"无第 1 单元企业用户名；店铺用户名不符合用户名规则："
-                                        f"{'；'.join(p.zh for p in problems)}",
+        return Outcome(Fraction(0), (at(sheet, cell, *say(N_("no unit-1 company username to compare with, and "
+                                                             "store_username breaks the username rule: {problems}"),
+                                                          problems=joined(problems)),
                                         expected="a username meeting the rule of " + ctx.params["username_rule"]),),
                        (flag,))
-    return Outcome(Fraction(1), (at(sheet, cell, f"no unit-1 company username to compare with; store_username "
-                                                 f"meets the username rule of {ctx.params['username_rule']}",
-                                    "无第 1 单元企业用户名；店铺用户名符合用户名规则",
+    return Outcome(Fraction(1), (at(sheet, cell, *say(N_("no unit-1 company username to compare with; store_username "
+                                                         "meets the username rule of {rule}"),
+                                                      rule=ctx.params["username_rule"]),
                                     expected="a username meeting the rule", ok=True),), (flag,))
 
 

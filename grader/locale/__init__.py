@@ -1,4 +1,4 @@
-"""Flag reasons in Chinese, from one gettext catalogue.
+"""Flag reasons and evidence messages in Chinese, from one gettext catalogue.
 
 A flag's reason is raised in English, from a message marked ``N_`` in the code: the English
 text with named fields, filled with the measured values (``N_("modified {when}, after the exam
@@ -13,6 +13,13 @@ message's fields, and fills the Chinese with the same values; a value that is it
 makes is returned as it is. The flag record keeps one text, the English one, so that a decision
 recorded by an examiner names the same flag on every run and every results folder.
 
+An evidence message is said in both languages where it is made: ``say`` fills a message's English
+and its Chinese from the catalogue with the same values (an evidence message is held with the
+context ``evidence``, looked up by its exact text, never matched against a flag's reason), and a value that is itself said in both
+(a ``Said``: a problem found inside the message) gives its English to the English and its Chinese
+to the Chinese. A translation may leave out fields of its message (a shorter Chinese); a message
+the catalogue does not hold, or a translation that cannot be filled, is said in English twice.
+
 >>> zh("modified 2026-11-25 11:02:07+08:00, after the exam ended")
 '修改时间 2026-11-25 11:02:07+08:00，晚于考试结束时间'
 >>> zh("holds binary data, not text in any encoding")
@@ -21,6 +28,10 @@ recorded by an examiner names the same flag on every run and every results folde
 'no message makes this'
 >>> N_("{count} folders") == "{count} folders"
 True
+>>> say("{label} equals the materials'", label=say("ID number"))
+Said(en="ID number equals the materials'", zh='身份证号与材料一致')
+>>> say("no message makes {this}", this=1)
+Said(en='no message makes 1', zh='no message makes 1')
 """
 from __future__ import annotations
 
@@ -33,6 +44,8 @@ from typing import NamedTuple
 
 DOMAIN = "grader"
 LOCALE = "zh_CN"
+EVIDENCE = "evidence"  # the context of an evidence message in the catalogue
+CONTEXT = "\x04"  # what separates a message's context from its msgid in a compiled catalogue
 DEPTH = 3  # messages inside messages inside messages: as deep as the grader nests reasons
 LONGEST = 4000  # characters: a longer reason (a runaway exception text) is not matched, only shown
 
@@ -101,11 +114,17 @@ def mo_path() -> resources.abc.Traversable:
 
 
 @lru_cache(maxsize=1)
+def catalogue() -> dict[str, str]:
+    """The compiled catalogue: each msgid (an evidence message's behind its context) and its Chinese."""
+    return read_mo(mo_path().read_bytes())
+
+
+@lru_cache(maxsize=1)
 def messages() -> tuple[Message, ...]:
-    """The catalogue's messages, the most specific first (the most literal text), so that a message
-    whose fields could swallow another's words is tried after it."""
-    catalogue = read_mo(mo_path().read_bytes())
-    found = [Message(msgid, msgstr, pattern_of(msgid)) for msgid, msgstr in sorted(catalogue.items()) if msgstr]
+    """The catalogue's flag reasons, the most specific first (the most literal text), so that a
+    message whose fields could swallow another's words is tried after it."""
+    found = [Message(msgid, msgstr, pattern_of(msgid)) for msgid, msgstr in sorted(catalogue().items())
+             if msgstr and CONTEXT not in msgid]
     return tuple(sorted(found, key=lambda m: -m.literal_length()))
 
 
@@ -116,6 +135,27 @@ def match(text: str) -> tuple[Message, dict[str, str]] | None:
         if found is not None:
             return message, found.groupdict()
     return None
+
+
+class Said(NamedTuple):
+    """One message said in English and in Chinese, filled with its values."""
+
+    en: str
+    zh: str
+
+
+def say(msgid: str, /, **values: object) -> Said:
+    """The message ``msgid`` (marked ``N_`` where it is written) in English and in Chinese, each
+    filled with ``values``; a ``Said`` value fills each language with its own text."""
+    english = msgid.format(**{name: v.en if isinstance(v, Said) else v for name, v in values.items()})
+    msgstr = catalogue().get(EVIDENCE + CONTEXT + msgid)
+    if not msgstr:
+        return Said(english, english)
+    try:
+        chinese = msgstr.format(**{name: v.zh if isinstance(v, Said) else v for name, v in values.items()})
+    except (KeyError, IndexError, ValueError, AttributeError):  # a translation edited out of step with its message
+        chinese = english
+    return Said(english, chinese)
 
 
 def zh(text: str, depth: int = DEPTH) -> str:

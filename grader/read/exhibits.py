@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.intake import linked_folder
 from grader.limits import Limits
+from grader.locale import N_, say
 from grader.model import IMAGE_SUFFIXES, TEXT_SUFFIXES, CandidateResult, Exhibit, evidence_files
 from grader.read.images import PREVIEW_SIDE, preview_of
 from grader.read.pillow import as_a_viewer
@@ -76,11 +77,13 @@ def image_exhibit(source: Path) -> Exhibit:
                 width, height = height, width
             facts["width"], facts["height"] = width, height
             if width * height > MAX_PIXELS:
-                return Exhibit(**facts, problem=f"{width * height:,} pixels: too large to preview 图片过大，不生成预览")
+                return Exhibit(**facts, problem=" ".join(say(N_("{pixels:,} pixels: too large to preview"),
+                                                             pixels=width * height)))  # English, then Chinese
             image.draft("RGB", (PREVIEW_SIDE, PREVIEW_SIDE))
             data = preview_of(ImageOps.exif_transpose(image))
     except Exception as exc:  # noqa: BLE001 - a preview is a courtesy: a broken image is shown as unpreviewable
-        return Exhibit(**facts, problem=f"no preview 无法预览 ({type(exc).__name__})")
+        said = say(N_("no preview"))
+        return Exhibit(**facts, problem=f"{said.en} {said.zh} ({type(exc).__name__})")
     return Exhibit(data, **facts)
 
 
@@ -89,7 +92,8 @@ def text_exhibit(source: Path) -> Exhibit:
     try:
         text, cut = read_text_for_display(source)
     except Exception as exc:  # noqa: BLE001 - shown as unreadable; the grade is in the evidence
-        return Exhibit(problem=f"cannot be shown 无法显示 ({type(exc).__name__})")
+        said = say(N_("cannot be shown"))
+        return Exhibit(problem=f"{said.en} {said.zh} ({type(exc).__name__})")
     return Exhibit(text=text, truncated=cut)
 
 
