@@ -556,3 +556,28 @@ def test_key_guarantees_refuse_a_bad_key(paper):
     empty = Key(Path("."), {"keywords": [], "keywords_cn": [], "banned_words": {"chinese": []}}, {})
     assert L._library_present(empty, {}) == ["keywords.csv holds no keyword"]
     assert L._chinese_present(empty, {}) == ["keywords_cn.csv holds no keyword", "banned_words.chinese is empty"]
+
+
+def test_a_facts_chinese_name_is_the_keys(paper, sheets):
+    put(sheets, "商品描述", u3.DESCRIPTION.replace("18/8 food-grade stainless steel", "food-grade metal"))
+    _, outcome = grade(paper, "U3-08", sheets)
+    assert outcome.evidence[0].message_zh.endswith("未说明材质")
+    product = copy.deepcopy(paper.key["product"])
+
+    def named() -> str:
+        key = Key(paper.key.root, {**{s: paper.key[s] for s in ("keywords", "keywords_cn", "banned_words")},
+                                   "product": product}, {})
+        return grade(paper, "U3-08", sheets, key=key)[1].evidence[0].message_zh
+
+    product["facts"]["material"]["name_zh"] = "材料成分"
+    assert named().endswith("未说明材料成分")
+    del product["facts"]["material"]["name_zh"]  # without one, the fact's own name (a paper may name it in Chinese)
+    assert named().endswith("未说明material")
+
+
+def test_a_description_naming_a_fact_the_key_lacks_is_refused_at_load(paper):
+    from grader.checks import REGISTRY
+
+    for check in ("description_facts", "optimised_description"):
+        problems = REGISTRY[check].validate(paper.key, {"facts": ["material", "weight"]})
+        assert problems == ["product.facts.weight.phrases is missing or empty"], check

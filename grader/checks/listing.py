@@ -57,6 +57,12 @@ def fact_phrases(key: Key, names: Iterable[str]) -> dict[str, list[str]]:
     return {name: [nfkc(p) for p in facts[name]["phrases"]] for name in names}
 
 
+def fact(key: Key, name: str) -> Said:
+    """A fact of the key by its name, in words: the name, and in Chinese the key's ``name_zh``
+    (the name itself when the key gives none: a paper may name its facts in Chinese)."""
+    return Said(name, str(key["product"]["facts"][name].get("name_zh") or name))
+
+
 def colour_index(key: Key) -> dict[str, str]:
     """Every way the materials name a colour (code, name, other names) → its code."""
     product = key["product"]
@@ -311,7 +317,7 @@ def keyword_count_problem(found: list[str], minimum: int, what: Said) -> list[Pr
                 listed=listed, minimum=minimum)]
 
 
-def description_problems(value: object, facts: dict[str, list[str]], min_length: int,
+def description_problems(value: object, key: Key, facts: dict[str, list[str]], min_length: int,
                          max_length: int, typos: int | None) -> list[Problem]:
     """``min_length``–``max_length`` characters, stating every fact (``description_facts`` and
     ``optimised_description``)."""
@@ -322,17 +328,9 @@ def description_problems(value: object, facts: dict[str, list[str]], min_length:
                             max_length=max_length))
     missing = missing_facts(value, facts, typos)
     if missing:
-        problems.append(say(N_("does not state the {facts}"), facts=joined([fact(m) for m in missing], " and ", "、")))
+        problems.append(say(N_("does not state the {facts}"), facts=joined([fact(key, m) for m in missing], " and ",
+                                                                                 "、")))
     return problems
-
-
-def fact(name: str) -> Said:
-    """A fact of the key by its name, in words (the names the papers give their facts)."""
-    if name == "material":
-        return say(N_("material"))
-    if name == "size":
-        return say(N_("size"))
-    return Said(name, name)
 
 
 # ---------------------------------------------------------------- evidence
@@ -376,6 +374,11 @@ def _facts_present(key: Key, params: dict[str, Any]) -> list[str]:
     facts = key["product"].get("facts", {})
     return [f"product.facts.{n}.phrases is missing or empty" for n in params["facts"]
             if not facts.get(n, {}).get("phrases")]
+
+
+def facts_ready(key: Key, params: dict[str, Any]) -> list[str]:
+    """The facts' phrases and the tokenizer (a description is scored on both)."""
+    return _facts_present(key, params) or tokenizer_ready(key, params)
 
 
 def _chinese_present(key: Key, params: dict[str, Any]) -> list[str]:
@@ -608,7 +611,8 @@ def description_facts(ctx: CheckContext) -> Outcome:
     if missing:
         return missing
     facts = fact_phrases(ctx.key, p["facts"])
-    problems = description_problems(cell.value, facts, p["min_length"], p["max_length"], ctx.typo_min_letters)
+    problems = description_problems(cell.value, ctx.key, facts, p["min_length"], p["max_length"],
+                                    ctx.typo_min_letters)
     return field_outcome(sheet, cell, say(N_("description")), problems,
                          expected=f"{p['min_length']}–{p['max_length']} characters stating {', '.join(facts)}",
                          ok=say(N_("{n} characters, states {facts}"), n=length(cell.value), facts=", ".join(facts)))

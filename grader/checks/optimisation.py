@@ -28,6 +28,7 @@ from grader.checks.listing import (
     decimal_text,
     description_problems,
     fact_phrases,
+    facts_ready,
     field_outcome,
     keyword_count_problem,
     keywords_in_search_terms,
@@ -283,7 +284,7 @@ def optimised_search_terms(ctx: CheckContext) -> Outcome:
 
 
 @check("optimised_description", reads=(Reads("sheet", fields=("field",)),), needs=("product.facts", "banned_words.english"),
-       params=("sheet", "field", "min_length", "max_length", "facts"), validate=tokenizer_ready)
+       params=("sheet", "field", "min_length", "max_length", "facts"), validate=facts_ready)
 def optimised_description(ctx: CheckContext) -> Outcome:
     """The new description has no banned word, is ``min_length``–``max_length`` characters and
     states each of ``facts`` (the key's fact phrases).
@@ -297,7 +298,7 @@ def optimised_description(ctx: CheckContext) -> Outcome:
         return missing
     facts = fact_phrases(ctx.key, p["facts"])
     problems = banned_problems(cell.value, ctx.key)
-    problems += description_problems(cell.value, facts, p["min_length"], p["max_length"],
+    problems += description_problems(cell.value, ctx.key, facts, p["min_length"], p["max_length"],
                                      ctx.typo_min_letters)
     return field_outcome(sheet, cell, say(N_("description")), problems,
                          ok=say(N_("{n} characters, states {facts}, no banned word"), n=length(cell.value),
