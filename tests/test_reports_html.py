@@ -249,7 +249,8 @@ def test_thumbnails_are_made_in_out_never_on_the_disc(image_disc, paper, tmp_pat
     assert "1000 × 1200 px · JPEG RGB" in page  # EXIF orientation applied
     assert "800 × 800 px · JPEG CMYK" in page and "900 × 600 px · PNG RGBA" in page
     figure = page.split("<b class=\"file\">u4_images/HKB100.MAIN.jpg</b>")[1].split("</figure>")[0]
-    assert "U4-04: MAIN frame 96.10% white &lt; 97%" in figure and "96.10% (4,612 of 4,800 pixels)" in figure
+    assert 'U4-04: 主图白边 96.10% <span class="en">MAIN frame 96.10% white &lt; 97%</span>' in figure  # Chinese first
+    assert "96.10% (4,612 of 4,800 pixels)" in figure
     assert "no preview 无法预览 (UnidentifiedImageError)" in page  # PT04 is not a picture
     assert page.count("file not found on the disc") == 2  # PT05 missing; ../../outside.jpg is not the candidate's
 
@@ -314,7 +315,8 @@ def test_texts_with_found_elements_marked_and_missing_listed(tmp_path, paper):
     assert '<mark title="要素 5 element 5">Best regards, Amy<sup>5</sup></mark>' in view  # case aside; its own number
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in view and SCRIPT not in page
     missing = view.split('class="missing"')[1]
-    assert "U8-03: (4) no concrete resolution" in missing and "U8-03: (7) 12 words, 40–300 needed" in missing
+    assert 'U8-03: 未提供解决方案 <span class="en">(4) no concrete resolution</span>' in missing  # Chinese first
+    assert 'U8-03: 字数不足 <span class="en">(7) 12 words, 40–300 needed</span>' in missing
     assert '<mark title="要素 3 element 3">sorry<sup>3</sup></mark>' in page  # GBK text
     assert '<mark title="要素 3 element 3">apologise<sup>3</sup></mark>' in page  # .docx
 
@@ -352,3 +354,14 @@ def test_text_marks_carry_the_elements_own_numbers():
     assert element_number("return (9) no prohibited content") == 9
     assert element_number("reply_01: 7 of 8 elements") == 0
     assert element_number("(5) closes politely") == 5
+
+
+def test_evidence_reads_chinese_first_with_the_english_below(paper, tmp_path):
+    items = [Evidence("credit code fails its check digit", "统一社会信用代码校验位错误", file="u1_accounts.xlsx",
+                      sheet="企业", cell="B5", expected="a valid number", found="91440300MA5G8XKD30"),
+             Evidence("no Chinese text for this one", file="u1_accounts.xlsx")]
+    result = result_with([UnitResult("U1", "账号", "Accounts", Fraction(0), Fraction(10),
+                                     (criterion("U1-05", 0, 2, items),))])
+    page = write_candidate_page(tmp_path / "out", result, paper, {}).read_text(encoding="utf-8")
+    assert '<td>统一社会信用代码校验位错误<br><span class="en">credit code fails its check digit</span></td>' in page
+    assert "<td>no Chinese text for this one</td>" in page  # an item without Chinese shows its English alone
