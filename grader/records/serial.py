@@ -43,6 +43,14 @@ _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in RECORD
 _SAFE = 1 << 53  # integers JSON readers keep exactly
 
 
+_AS_IS = (str, bool, type(None))  # what ``to_data`` returns unchanged (and a safe int)
+
+
+def _as_is(value: Any) -> bool:
+    kind = type(value)
+    return kind in _AS_IS or (kind is int and -_SAFE < value < _SAFE)
+
+
 def to_data(value: Any) -> Any:
     """``value`` (a record, or what a record holds) as JSON's types."""
     kind = type(value)
@@ -52,14 +60,18 @@ def to_data(value: Any) -> Any:
         return value if -_SAFE < value < _SAFE else {"$": "int", "v": str(value)}  # a hash of 64 bits
     names = _FIELDS.get(kind)
     if names is not None:
-        return {"@": kind.__name__, **{name: to_data(getattr(value, name)) for name in names}}
-    if kind is tuple and all(type(v) is int and -_SAFE < v < _SAFE for v in value):
-        return {"$": "tuple", "v": list(value)}  # an image's frame counts: many, and plain
+        data = {"@": kind.__name__}
+        for name in names:  # a record's fields are mostly plain: taken as they are, without a call each
+            field = getattr(value, name)
+            data[name] = field if type(field) in _AS_IS else to_data(field)
+        return data
+    if kind is tuple and all(_as_is(v) for v in value):
+        return {"$": "tuple", "v": list(value)}  # an image's frame counts, a grid's row: many, and plain
     if kind is float:
         return {"$": "float", "v": repr(value)}  # exact: repr round-trips, and keeps inf and nan
     if isinstance(value, dict):
         if all(isinstance(k, str) for k in value):
-            return {"$": "dict", "v": {k: to_data(v) for k, v in value.items()}}
+            return {"$": "dict", "v": {k: v if type(v) in _AS_IS else to_data(v) for k, v in value.items()}}
         return {"$": "pairs", "v": [[to_data(k), to_data(v)] for k, v in value.items()]}
     if isinstance(value, list):
         return [to_data(v) for v in value]
