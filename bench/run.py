@@ -130,6 +130,15 @@ def tree_rss(pid: int) -> tuple[int, int]:
     return sum(sizes), max(sizes, default=0)
 
 
+def children_cpu() -> float:
+    """CPU seconds (user and system) of this process's children and their descendants that have
+    ended: a shared machine's load stretches the wall time far more than the CPU time."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def timed_grade(disc: Path, out: Path, jobs: int, fresh: bool, dask: str | None = None) -> dict:
     """Grade the disc in a subprocess, sampling the memory of its process tree (and of the
     cluster's, this process's children, with ``dask``). A fresh run starts from an empty reports
@@ -140,7 +149,7 @@ def timed_grade(disc: Path, out: Path, jobs: int, fresh: bool, dask: str | None 
     command = [sys.executable, "-m", "grader.cli", str(disc), "--out", str(out), "--jobs", str(jobs),
                "--quiet", "--timings", str(timings)] + (["--fresh"] if fresh else []) + \
         (["--dask", dask] if dask else [])
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen(command, cwd=REPO)
     peak_sum = peak_one = 0
     done = threading.Event()
@@ -157,11 +166,11 @@ def timed_grade(disc: Path, out: Path, jobs: int, fresh: bool, dask: str | None 
     code = process.wait()
     done.set()
     sampler.join()
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, children_cpu() - cpu
     if code != 0:
         raise SystemExit(f"grade exited {code}")
     figures = json.loads(timings.read_text())
-    return {"wall": wall, "peak_sum": peak_sum, "peak_one": peak_one, **figures}
+    return {"wall": wall, "cpu": cpu, "peak_sum": peak_sum, "peak_one": peak_one, **figures}
 
 
 def _floor_candidate(folder: str) -> int:
@@ -188,12 +197,13 @@ def _floor_candidate(folder: str) -> int:
     return count
 
 
-def floor(disc: Path, jobs: int) -> float:
+def floor(disc: Path, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds of the floor (its worker processes' CPU)."""
     folders = sorted(str(p) for p in disc.iterdir() if p.is_dir())
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(_floor_candidate, folders, chunksize=8))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, children_cpu() - cpu
 
 
 def similarity_seconds(candidates: int) -> float:
@@ -235,7 +245,7 @@ def local_cluster(wanted: bool) -> Iterator[str | None]:
 
 def show(label: str, figures: dict, candidates: int) -> None:
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in figures["seconds"].items())
-    print(f"{label:<28} {figures['wall']:7.1f} s  {candidates / figures['wall']:6.1f} cand/s  "
+    print(f"{label:<28} {figures['wall']:7.1f} s  (CPU {figures['cpu']:.1f} s)  {candidates / figures['wall']:6.1f} cand/s  "
           f"peak RSS {figures['peak_sum'] / 2**20:6.0f} MiB all processes "
           f"({figures['peak_one'] / 2**20:.0f} MiB largest)  cached {figures['cached']}")
     print(f"{'':<28} stages (worker stages summed over workers): {stages}")
@@ -249,6 +259,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds of floor + fresh --jobs 2 run (best taken)")
     parser.add_argument("--dask", action="store_true",
                         help="each round also grade on a LocalCluster of 2 single-thread workers")
+    parser.add_argument("--ratio-only", action="store_true",
+                        help="only the rounds and the ratio: no second run, quarter disc, similarity (iterating)")
     args = parser.parse_args()
     n = args.candidates
     work = args.work
@@ -263,12 +275,14 @@ def main() -> None:
         show("grade --jobs 1", timed_grade(disc, work / "r1", 1, fresh=True), n)
     # a shared machine's speed drifts: the floor and the fresh --jobs 2 run are measured in turns,
     # each round one of each, and the best of each is the figure (as timeit takes its best)
-    floors, runs, on_cluster = [], [], []
+    floors, floor_cpu, runs, on_cluster = [], [], [], []
     with local_cluster(args.dask) as address:
         for round_ in range(1, args.rounds + 1):
-            floors.append(floor(disc, 2))
-            print(f"{f'floor (2 processes), round {round_}':<28} {floors[-1]:7.1f} s  (read every byte, calamine "
-                  f"every workbook, decode every image)")
+            seconds, cpu = floor(disc, 2)
+            floors.append(seconds)
+            floor_cpu.append(cpu)
+            print(f"{f'floor (2 processes), round {round_}':<28} {seconds:7.1f} s  (CPU {cpu:.1f} s)  (read every "
+                  f"byte, calamine every workbook, decode every image)")
             runs.append(timed_grade(disc, work / "r2", 2, fresh=True))
             show(f"grade --jobs 2, round {round_}", runs[-1], n)
             if address:
@@ -281,11 +295,18 @@ def main() -> None:
         each = ", ".join(f"{c['wall'] / r['wall']:.2f}" for c, r in zip(on_cluster, runs))
         print(f"{'ratio --dask / --jobs 2':<28} {best['wall'] / two['wall']:7.2f}  (best {best['wall']:.1f} s / "
               f"best {two['wall']:.1f} s; round by round: {each}; LocalCluster of 2 workers x 1 thread)")
-    again = timed_grade(disc, work / "r2", 2, fresh=False)
-    show("second run, unchanged disc", again, n)
+    if not args.ratio_only:
+        again = timed_grade(disc, work / "r2", 2, fresh=False)
+        show("second run, unchanged disc", again, n)
     each = ", ".join(f"{r['wall'] / f:.2f}" for r, f in zip(runs, floors))
     print(f"{'ratio grade --jobs 2 / floor':<28} {two['wall'] / floor_seconds:7.2f}  (best {two['wall']:.1f} s / "
           f"best {floor_seconds:.1f} s; round by round: {each})")
+    cpu_each = ", ".join(f"{r['cpu'] / c:.2f}" for r, c in zip(runs, floor_cpu))
+    print(f"{'ratio of CPU seconds':<28} {min(r['cpu'] for r in runs) / min(floor_cpu):7.2f}  (best "
+          f"{min(r['cpu'] for r in runs):.1f} s / best {min(floor_cpu):.1f} s, every process; round by round: "
+          f"{cpu_each}; less swayed by the machine's other work than the wall time)")
+    if args.ratio_only:
+        return
     quarter = n // 4
     small = work / f"disc-{quarter}"
     make_disc(small, quarter, work)
