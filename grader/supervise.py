@@ -18,6 +18,7 @@ goes on. The caller turns a failure into that candidate's flagged result. Worker
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -118,6 +119,10 @@ def _worker_start(max_bytes: int, initializer: Callable[..., None] | None, inita
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     _exit_with_parent()
     _STATE["state"] = initializer(*initargs) if initializer is not None else None
+    # what the worker holds now (the paper, its materials, what a fork inherited) lives as long as
+    # the worker: the garbage collector need not walk it again for every task (nor, after a fork,
+    # write to the parent's pages it shares)
+    gc.freeze()
     cap_memory(max_bytes)
 
 
