@@ -259,6 +259,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds of floor + fresh --jobs 2 run (best taken)")
     parser.add_argument("--dask", action="store_true",
                         help="each round also grade on a LocalCluster of 2 single-thread workers")
+    parser.add_argument("--keep-disc", action="store_true",
+                        help="grade the disc an earlier run made under --work, if it is there, instead of a new one")
     parser.add_argument("--ratio-only", action="store_true",
                         help="only the rounds and the ratio: no second run, quarter disc, similarity (iterating)")
     args = parser.parse_args()
@@ -267,7 +269,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     disc = work / f"disc-{n}"
     started = time.perf_counter()
-    make_disc(disc, n, work)
+    if not (args.keep_disc and (disc / "roster.csv").is_file()):
+        make_disc(disc, n, work)
     size = sum(p.stat().st_size for p in disc.rglob("*") if p.is_file())
     print(f"disc: {n} candidates, {size / 2**20:.0f} MiB, made in {time.perf_counter() - started:.0f} s "
           f"({os.cpu_count()} cores)")
