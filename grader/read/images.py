@@ -543,21 +543,24 @@ def resized_distances(key: Key, section: str, method: HashMethod, sides: tuple[i
         path = key.path(f"{data.get('folder', 'photos')}/{material.name}")
         if material.found.fingerprint is None or not path.is_file():
             continue
-        data_of = path.read_bytes()
-        found[material.name] = {}
-        for side in sides:
-            resized = _resized_fingerprint(data_of, method, side, quality)
-            found[material.name][side] = nearest(resized, material.found.fingerprint) if resized else method.bits
+        resized = _resized_fingerprints(path.read_bytes(), method, sides, quality)
+        found[material.name] = {side: nearest(print_, material.found.fingerprint) if print_ else method.bits
+                                for side, print_ in zip(sides, resized)}
     return found
 
 
-@functools.lru_cache(maxsize=256)
-def _resized_fingerprint(data: bytes, method: HashMethod, side: int, quality: int) -> Fingerprint | None:
-    """The fingerprint of a photo resized to ``side`` pixels on its longest side and saved as a JPEG."""
+@functools.lru_cache(maxsize=64)
+def _resized_fingerprints(data: bytes, method: HashMethod, sides: tuple[int, ...], quality: int
+                          ) -> tuple[Fingerprint | None, ...]:
+    """The fingerprints of a photo resized to each of ``sides`` pixels on its longest side and
+    saved as a JPEG (the photo decoded once for all sides)."""
+    encoded = []
     with decoding():
         picture = as_mode(ImageOps.exif_transpose(Image.open(io.BytesIO(data))), "RGB")
-        scale = Fraction(side, max(picture.size))
-        size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
-        encoded = io.BytesIO()
-        picture.resize(size, Image.Resampling.LANCZOS).save(encoded, "JPEG", quality=quality)
-    return examine(encoded.getvalue(), max_pixels=sys.maxsize, method=method).fingerprint
+        for side in sides:
+            scale = Fraction(side, max(picture.size))
+            size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+            buffer = io.BytesIO()
+            picture.resize(size, Image.Resampling.LANCZOS).save(buffer, "JPEG", quality=quality)
+            encoded.append(buffer.getvalue())
+    return tuple(examine(jpeg, max_pixels=sys.maxsize, method=method).fingerprint for jpeg in encoded)
