@@ -202,12 +202,20 @@ def fit_columns(ws: Any) -> None:
             widths[cell.column] = max(widths.get(cell.column, 0), _shown_width(cell))
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, NARROWEST), WIDEST)
+    # one Alignment per horizontal setting, set on every cell that has it: the workbook keeps each
+    # distinct style once, and finds the very object it holds at once instead of comparing a new
+    # one field by field (a class of thousands has hundreds of thousands of cells)
+    aligned: dict[Any, Any] = {}
     for row in [[c for c in ws[1] if c.value is not None], *rows]:
         if len(row) < 2 and row and row[0].row != 1:
             continue
         lines = 1
         for cell in row:
-            cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top", wrap_text=True)
+            horizontal = cell.alignment.horizontal
+            alignment = aligned.get(horizontal)
+            if alignment is None:
+                alignment = aligned[horizontal] = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
+            cell.alignment = alignment
             if not isinstance(cell.value, str):
                 continue  # a number is one line, shown in its format
             lines = max(lines, wrapped_lines(cell.value, ws.column_dimensions[cell.column_letter].width))
