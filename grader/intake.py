@@ -236,8 +236,9 @@ def scan_disc(root: Path | str, deliverable_names: Iterable[str]) -> Disc:
         folder = taken.get(name_key(row["username"]))
         candidates.append(_entry(root, row["username"], folder, twins, taken, rostered=True,
                                  candidate_no=row["candidate_no"], name=row["name"]))
+    chosen = set(taken.values())  # a set: looking each folder up in the list was quadratic in the class
     for folder in found:
-        if folder in taken.values():
+        if folder in chosen:
             continue
         alone = len(twins[_user_key(folder)]) == 1  # a twin or a link is never left out
         if roster is not None and alone and not folder.is_symlink() and not _holds_deliverable(folder, names, 1):
