@@ -60,6 +60,7 @@ LEVELS = 48
 DENSE = 0.3  # a block with this share of its pairs left is scored whole (cdist reuses each text's pattern)
 BLOCK_CELLS = 4_000_000  # rows of a block x texts it meets, bounding the block's memory
 RARE_SHARE = 0.25  # the rare characters hold at most this share of a label's characters
+WIDE_SHARE = 0.6  # the wide set, taken on the pairs the rare set leaves, at most this share
 
 
 def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers: int = 1
@@ -75,7 +76,13 @@ def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers:
     bound = Fraction(threshold) - SLACK
     last = np.searchsorted(lengths, _longest_partner(lengths, bound), side="right")
     need = _least_common(int(2 * lengths[-1]), bound)
-    (rare_columns, rare_excess), (columns, excess), rare = _level_columns(ordered)
+    characters = _Characters(ordered)
+    rare_class, wide_class = characters.rarest(RARE_SHARE), characters.rarest(WIDE_SHARE)
+    rare_columns, rare_excess = _levels(characters.counts[:, rare_class])
+    columns, excess = _levels(characters.counts[:, ~rare_class])
+    rare, wide = characters.kept_to(rare_class), characters.kept_to(wide_class)
+    frequent = characters.counts[:, ~wide_class]  # the classes outside the wide set, bounded by their counts
+    strings = np.array(ordered, dtype=object)
     back = np.array(order)
     found: list[tuple[int, int, int]] = []
     count = len(ordered)
@@ -102,24 +109,27 @@ def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers:
             continue
         r, c = np.nonzero(passing)
         if left >= DENSE * entries:
-            in_order = process.cdist(rare[start:stop], rare[start + 1:end], scorer=LCSseq.similarity,
-                                     dtype=np.int32, workers=workers)[r, c]
+            in_order = process.cdist(rare[start:stop].tolist(), rare[start + 1:end].tolist(),
+                                     scorer=LCSseq.similarity, dtype=np.int32, workers=workers)[r, c]
         else:
-            in_order = process.cpdist([rare[start + i] for i in r.tolist()], [rare[start + 1 + j] for j in c.tolist()],
+            in_order = process.cpdist(rare[start + r].tolist(), rare[start + 1 + c].tolist(),
                                       scorer=LCSseq.similarity, dtype=np.int32, workers=workers)
         kept = np.nonzero(in_order + others[r, c] >= need[sums[r, c]])[0]
-        r, c, left = r[kept], c[kept], len(kept)
-        if not left:
+        r, c = r[kept], c[kept]
+        if not len(r):
             continue
-        if left >= DENSE * entries:
-            scores = process.cdist(ordered[start:stop], ordered[start + 1:end], scorer=fuzz.ratio,
-                                   score_cutoff=threshold, dtype=np.uint8, workers=workers)[r, c]
-        else:
-            scores = process.cpdist([ordered[start + i] for i in r.tolist()],
-                                    [ordered[start + 1 + j] for j in c.tolist()], scorer=fuzz.ratio,
-                                    score_cutoff=threshold, dtype=np.uint8, workers=workers)
+        a, b = start + r, start + 1 + c
+        # the wide set's characters in order, the few most frequent ones by their counts
+        in_order = process.cpdist(wide[a].tolist(), wide[b].tolist(), scorer=LCSseq.similarity, dtype=np.int32,
+                                  workers=workers)
+        kept = np.nonzero(in_order + np.minimum(frequent[a], frequent[b]).sum(axis=1) >= need[sums[r, c]])[0]
+        a, b = a[kept], b[kept]
+        if not len(a):
+            continue
+        scores = process.cpdist(strings[a].tolist(), strings[b].tolist(), scorer=fuzz.ratio,
+                                score_cutoff=threshold, dtype=np.uint8, workers=workers)
         hit = np.nonzero(scores)[0]
-        a, b = back[start + r[hit]], back[start + 1 + c[hit]]
+        a, b = back[a[hit]], back[b[hit]]
         groups.join_all(a, b)
         for i, j, score in zip(a.tolist(), b.tolist(), scores[hit].tolist()):
             found.append((min(i, j), max(i, j), int(score)))
@@ -143,25 +153,34 @@ def _least_common(largest_sum: int, bound: Fraction) -> np.ndarray:
 Levels = tuple[np.ndarray, np.ndarray]  # the 0/1 (class, level) columns per text, each text's count above
 
 
-def _level_columns(texts: list[str]) -> tuple[Levels, Levels, list[str]]:
-    """The level columns of the rare classes and of the others, and each text kept to its rare
-    characters (in order)."""
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    sizes = [len(t) for t in texts]
-    owner = np.repeat(np.arange(len(texts)), sizes)
-    chars, inverse, frequency = np.unique(codes, return_inverse=True, return_counts=True)
-    rank = np.empty(len(chars), dtype=np.int64)
-    rank[np.lexsort((chars, -frequency))] = np.arange(len(chars))
-    classes = np.minimum(rank, CLASSES - 1)[inverse.ravel()]
-    counts = np.bincount(owner * CLASSES + classes, minlength=len(texts) * CLASSES).reshape(len(texts), CLASSES)
-    held = counts.sum(axis=0)
-    by_rarity = np.argsort(held, kind="stable")  # the rarest classes first
-    rare = np.zeros(CLASSES, dtype=bool)
-    rare[by_rarity[np.cumsum(held[by_rarity]) <= RARE_SHARE * held.sum()]] = True
-    kept = rare[classes]
-    ends = np.cumsum(np.bincount(owner[kept], minlength=len(texts)))[:-1]
-    rare_texts = [piece.tobytes().decode("utf-32-le") for piece in np.split(codes[kept], ends)]
-    return _levels(counts[:, rare]), _levels(counts[:, ~rare]), rare_texts
+class _Characters:
+    """The texts' characters pooled into classes (the most frequent 255 each on its own, the rest as
+    one), and each text's count of each class."""
+
+    def __init__(self, texts: list[str]):
+        self.codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        self.owner = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
+        chars, inverse, frequency = np.unique(self.codes, return_inverse=True, return_counts=True)
+        rank = np.empty(len(chars), dtype=np.int64)
+        rank[np.lexsort((chars, -frequency))] = np.arange(len(chars))
+        self.classes = np.minimum(rank, CLASSES - 1)[inverse.ravel()]
+        self.counts = np.bincount(self.owner * CLASSES + self.classes,
+                                  minlength=len(texts) * CLASSES).reshape(len(texts), CLASSES)
+
+    def rarest(self, share: float) -> np.ndarray:
+        """The rarest classes holding at most ``share`` of the characters, as a mask of classes."""
+        held = self.counts.sum(axis=0)
+        by_rarity = np.argsort(held, kind="stable")
+        mask = np.zeros(CLASSES, dtype=bool)
+        mask[by_rarity[np.cumsum(held[by_rarity]) <= share * held.sum()]] = True
+        return mask
+
+    def kept_to(self, mask: np.ndarray) -> np.ndarray:
+        """Each text kept to the characters of the classes of ``mask``, in order (an object array)."""
+        kept = mask[self.classes]
+        ends = np.cumsum(np.bincount(self.owner[kept], minlength=len(self.counts)))[:-1]
+        return np.array([piece.tobytes().decode("utf-32-le") for piece in np.split(self.codes[kept], ends)],
+                        dtype=object)
 
 
 def _levels(counts: np.ndarray) -> Levels:
