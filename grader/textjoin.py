@@ -61,79 +61,211 @@ DENSE = 0.3  # a block with this share of its pairs left is scored whole (cdist 
 BLOCK_CELLS = 4_000_000  # rows of a block x texts it meets, bounding the block's memory
 RARE_SHARE = 0.25  # the rare characters hold at most this share of a label's characters
 WIDE_SHARE = 0.6  # the wide set, taken on the pairs the rare set leaves, at most this share
+LONG_TEXT = 300  # texts this long or longer are paired by their sketches, when there are SKETCH_TEXTS
+SKETCH_TEXTS = 500
+SHINGLE = 12  # characters per shingle
+BINS, REPEATS = 96, 4  # the signature: REPEATS hashings of each shingle, each into BINS bins
+BANDS, ROWS = 96, 4  # its bins cut into BANDS bands of ROWS: a pair is a candidate if one band is equal
+_SEEDS = (0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0, 0x082EFA98EC4E6C89, 0x452821E638D01377,
+          0xBE5466CF34E90C6C)
+EMPTY = np.uint64(0xFFFFFFFF)  # an empty bin (bins keep the hash's low 32 bits)
+_BAND_WEIGHTS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+                          0x85EBCA77C2B2AE63, 0xFF51AFD7ED558CCD][:ROWS], dtype=np.uint64)
+LARGE_BUCKET = 256  # a bucket this large is taken from its first text (common material)
+PAIR_CHUNK = 1_000_000  # candidate pairs confirmed at once
 
 
-def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers: int = 1
-                ) -> list[tuple[int, int, int]]:
+def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers: int = 1,
+                sketch_from: int = SKETCH_TEXTS) -> list[tuple[int, int, int]]:
     """Every pair ``(i, j, score)``, ``i < j`` indices of ``texts`` (distinct, normalised), whose
     ``fuzz.ratio`` is at least ``threshold``, except pairs already inside one common group of
-    ``groups``. Alike pairs are joined in ``groups`` as they are found."""
+    ``groups``. Alike pairs are joined in ``groups`` as they are found.
+
+    When at least ``sketch_from`` texts are ``LONG_TEXT`` characters or longer, the pairs of two such
+    texts are the sketches' candidates (see the module's text for what that can miss); every other
+    pair goes through the lossless bounds."""
     if len(texts) < 2 or threshold > 100:
         return []
-    order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
-    ordered = [texts[i] for i in order]
-    lengths = np.array([len(t) for t in ordered], dtype=np.int64)
-    bound = Fraction(threshold) - SLACK
-    last = np.searchsorted(lengths, _longest_partner(lengths, bound), side="right")
-    need = _least_common(int(2 * lengths[-1]), bound)
-    characters = _Characters(ordered)
-    rare_class, wide_class = characters.rarest(RARE_SHARE), characters.rarest(WIDE_SHARE)
-    rare_columns, rare_excess = _levels(characters.counts[:, rare_class])
-    columns, excess = _levels(characters.counts[:, ~rare_class])
-    rare, wide = characters.kept_to(rare_class), characters.kept_to(wide_class)
-    frequent = characters.counts[:, ~wide_class]  # the classes outside the wide set, bounded by their counts
-    strings = np.array(ordered, dtype=object)
-    back = np.array(order)
-    found: list[tuple[int, int, int]] = []
-    count = len(ordered)
+    join = _Join(texts, threshold, groups, workers)
+    count = len(texts)
+    first_long = int(np.searchsorted(join.lengths, LONG_TEXT, side="left"))
+    sketched = count - first_long >= max(2, sketch_from)
+    exact_rows = first_long if sketched else count - 1
     rows_per_block = max(16, min(512, BLOCK_CELLS // count))
-    for start in range(0, count - 1, rows_per_block):
-        stop = min(start + rows_per_block, count - 1)
-        end = int(last[start:stop].max())
+    for start in range(0, exact_rows, rows_per_block):
+        join.block(start, min(start + rows_per_block, exact_rows))
+    if sketched:
+        signatures = _signatures(join.ordered[first_long:])
+        for a, b in _band_pairs(signatures, join, first_long):
+            join.confirm(a, b)
+    return [(i, j, score) for (i, j), score in sorted(join.found.items())]
+
+
+class _Join:
+    """A label's texts sorted by length, with what the bounds need, and the pairs found so far."""
+
+    def __init__(self, texts: Sequence[str], threshold: float, groups: Groups, workers: int):
+        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
+        self.ordered = [texts[i] for i in order]
+        self.strings = np.array(self.ordered, dtype=object)
+        self.back = np.array(order)
+        self.lengths = np.array([len(t) for t in self.ordered], dtype=np.int64)
+        self.threshold, self.groups, self.workers = threshold, groups, workers
+        bound = Fraction(threshold) - SLACK
+        self.last = np.searchsorted(self.lengths, _longest_partner(self.lengths, bound), side="right")
+        self.need = _least_common(int(2 * self.lengths[-1]), bound)
+        characters = _Characters(self.ordered)
+        rare_class, wide_class = characters.rarest(RARE_SHARE), characters.rarest(WIDE_SHARE)
+        self.rare_columns, self.rare_excess = _levels(characters.counts[:, rare_class])
+        self.columns, self.excess = _levels(characters.counts[:, ~rare_class])
+        self.rare, self.wide = characters.kept_to(rare_class), characters.kept_to(wide_class)
+        self.not_rare = characters.counts[:, ~rare_class]  # bounded by their counts beside the rare set
+        self.frequent = characters.counts[:, ~wide_class]  # bounded by their counts beside the wide set
+        self.found: dict[tuple[int, int], int] = {}
+
+    def block(self, start: int, stop: int) -> None:
+        """The pairs of rows ``start:stop`` with every longer text in their length band, each bound
+        taken on the whole block at once."""
+        end = int(self.last[start:stop].max())
         if end <= start + 1:
-            continue
+            return
         rows, cols = np.arange(start, stop), np.arange(start + 1, end)
-        valid = (cols[None, :] > rows[:, None]) & (cols[None, :] < last[rows][:, None])
+        valid = (cols[None, :] > rows[:, None]) & (cols[None, :] < self.last[rows][:, None])
         entries = int(valid.sum())
         if not entries:
-            continue
-        others = columns[start:stop] @ columns[start + 1:end].T  # common characters outside R, bounded
-        others += np.minimum(excess[start:stop, None], excess[None, start + 1:end])
-        common = rare_columns[start:stop] @ rare_columns[start + 1:end].T
-        common += np.minimum(rare_excess[start:stop, None], rare_excess[None, start + 1:end])
+            return
+        others = self.columns[start:stop] @ self.columns[start + 1:end].T  # common characters outside R, bounded
+        others += np.minimum(self.excess[start:stop, None], self.excess[None, start + 1:end])
+        common = self.rare_columns[start:stop] @ self.rare_columns[start + 1:end].T
+        common += np.minimum(self.rare_excess[start:stop, None], self.rare_excess[None, start + 1:end])
         common += others
-        sums = lengths[rows][:, None] + lengths[cols][None, :]
-        passing = valid & (common >= need[sums]) & ~groups.settled(back[rows][:, None], back[cols][None, :])
+        sums = self.lengths[rows][:, None] + self.lengths[cols][None, :]
+        passing = valid & (common >= self.need[sums]) & ~self.groups.settled(self.back[rows][:, None],
+                                                                             self.back[cols][None, :])
         left = int(passing.sum())
         if not left:
-            continue
+            return
         r, c = np.nonzero(passing)
-        if left >= DENSE * entries:
-            in_order = process.cdist(rare[start:stop].tolist(), rare[start + 1:end].tolist(),
-                                     scorer=LCSseq.similarity, dtype=np.int32, workers=workers)[r, c]
-        else:
-            in_order = process.cpdist(rare[start + r].tolist(), rare[start + 1 + c].tolist(),
-                                      scorer=LCSseq.similarity, dtype=np.int32, workers=workers)
-        kept = np.nonzero(in_order + others[r, c] >= need[sums[r, c]])[0]
-        r, c = r[kept], c[kept]
-        if not len(r):
-            continue
-        a, b = start + r, start + 1 + c
+        if left < DENSE * entries:
+            self.confirm(start + r, start + 1 + c, others[r, c])
+            return
+        in_order = process.cdist(self.rare[start:stop].tolist(), self.rare[start + 1:end].tolist(),
+                                 scorer=LCSseq.similarity, dtype=np.int32, workers=self.workers)[r, c]
+        kept = np.nonzero(in_order + others[r, c] >= self.need[sums[r, c]])[0]
+        self._score(start + r[kept], start + 1 + c[kept])
+
+    def confirm(self, a: np.ndarray, b: np.ndarray, others: np.ndarray | None = None) -> None:
+        """Pairs ``a[k] < b[k]`` (sorted indices) through the rare and wide sets' bounds, then scored;
+        ``others``, the count bound outside the rare set when the caller has it."""
+        if others is None:
+            keep = (b < self.last[a]) & ~self.groups.settled(self.back[a], self.back[b])
+            a, b = a[keep], b[keep]
+            others = np.minimum(self.not_rare[a], self.not_rare[b]).sum(axis=1)
+        if not len(a):
+            return
+        in_order = process.cpdist(self.rare[a].tolist(), self.rare[b].tolist(), scorer=LCSseq.similarity,
+                                  dtype=np.int32, workers=self.workers)
+        kept = np.nonzero(in_order + others >= self.need[self.lengths[a] + self.lengths[b]])[0]
+        self._score(a[kept], b[kept])
+
+    def _score(self, a: np.ndarray, b: np.ndarray) -> None:
+        if not len(a):
+            return
         # the wide set's characters in order, the few most frequent ones by their counts
-        in_order = process.cpdist(wide[a].tolist(), wide[b].tolist(), scorer=LCSseq.similarity, dtype=np.int32,
-                                  workers=workers)
-        kept = np.nonzero(in_order + np.minimum(frequent[a], frequent[b]).sum(axis=1) >= need[sums[r, c]])[0]
+        in_order = process.cpdist(self.wide[a].tolist(), self.wide[b].tolist(), scorer=LCSseq.similarity,
+                                  dtype=np.int32, workers=self.workers)
+        frequent = np.minimum(self.frequent[a], self.frequent[b]).sum(axis=1)
+        kept = np.nonzero(in_order + frequent >= self.need[self.lengths[a] + self.lengths[b]])[0]
         a, b = a[kept], b[kept]
         if not len(a):
-            continue
-        scores = process.cpdist(strings[a].tolist(), strings[b].tolist(), scorer=fuzz.ratio,
-                                score_cutoff=threshold, dtype=np.uint8, workers=workers)
+            return
+        scores = process.cpdist(self.strings[a].tolist(), self.strings[b].tolist(), scorer=fuzz.ratio,
+                                score_cutoff=self.threshold, dtype=np.uint8, workers=self.workers)
         hit = np.nonzero(scores)[0]
-        a, b = back[a[hit]], back[b[hit]]
-        groups.join_all(a, b)
+        a, b = self.back[a[hit]], self.back[b[hit]]
+        self.groups.join_all(a, b)
         for i, j, score in zip(a.tolist(), b.tolist(), scores[hit].tolist()):
-            found.append((min(i, j), max(i, j), int(score)))
-    return found
+            self.found[(min(i, j), max(i, j))] = int(score)
+
+
+def _signatures(texts: list[str]) -> np.ndarray:
+    """Each text's MinHash signature over its ``SHINGLE``-character shingles: ``REPEATS`` times, with
+    its own seed, one hash per shingle whose high bits choose one of ``BINS`` bins, each bin keeping
+    the least low bits it receives (one permutation hashing); an empty bin takes the next bin's value
+    that is not, marked by the distance (rotation densification)."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    sizes = np.array([len(t) for t in texts], dtype=np.int64)
+    width = len(codes) - SHINGLE + 1
+    hashes = codes[:width].copy()
+    for k in range(1, SHINGLE):
+        hashes = hashes * np.uint64(0x100000001B3) + codes[k:k + width]
+    ends = np.repeat(np.cumsum(sizes), sizes)[:width]  # each position's text end
+    starts = np.nonzero(np.arange(width) + SHINGLE <= ends)[0]
+    hashes = hashes[starts]
+    where = np.repeat(np.arange(len(texts)), sizes)[starts] * BINS
+    signatures = np.empty((len(texts), REPEATS * BINS), dtype=np.uint64)
+    for repeat in range(REPEATS):
+        mixed = _mix(hashes ^ np.uint64(_SEEDS[repeat]))
+        bins = np.full(len(texts) * BINS, EMPTY, dtype=np.uint64)
+        np.minimum.at(bins, where + ((mixed >> np.uint64(32)) * np.uint64(BINS) >> np.uint64(32)).astype(np.int64),
+                      mixed & np.uint64(0xFFFFFFFF))
+        bins = bins.reshape(len(texts), BINS)
+        empty = bins == EMPTY
+        filled = bins.copy()
+        for shift in range(1, BINS):
+            if not empty.any():
+                break
+            source = np.roll(bins, -shift, axis=1)
+            take = empty & (source != EMPTY)
+            filled[take] = source[take] + np.uint64(shift << 32)
+            empty &= ~take
+        signatures[:, repeat * BINS:(repeat + 1) * BINS] = filled
+    return signatures
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit moves every output bit."""
+    values = values ^ (values >> np.uint64(30))
+    values = values * np.uint64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> np.uint64(27))
+    values = values * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def _band_pairs(signatures: np.ndarray, join: _Join, offset: int):
+    """The pairs ``(a, b)`` (sorted indices, ``a < b``) of texts equal on at least one band of
+    ``ROWS`` bins, each pair once. A large bucket's texts are first scored against its first text,
+    so that a template most of the class hands in joins one common group, whose pairs are then left
+    out without being listed."""
+    count = len(signatures)
+    keys, large = [], []
+    for band in range(BANDS):
+        key = _mix(signatures[:, band * ROWS:(band + 1) * ROWS] @ _BAND_WEIGHTS)
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        cuts = np.nonzero(key[1:] != key[:-1])[0] + 1
+        run_start, run_end = np.concatenate(([0], cuts)), np.concatenate((cuts, [count]))
+        small = run_end - run_start <= LARGE_BUCKET
+        large += [np.sort(order[i:j]) + offset for i, j in zip(run_start[~small].tolist(), run_end[~small].tolist())]
+        pos_end = np.repeat(np.where(small, run_end, 0), run_end - run_start)  # a large run's texts: no partner here
+        partners = np.maximum(pos_end - np.arange(count) - 1, 0)
+        first = np.repeat(np.arange(count), partners)
+        second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(partners) - partners, partners)
+        one, other = order[first], order[second]
+        keys.append(np.minimum(one, other) * count + np.maximum(one, other))
+    for members in large:
+        yield members[:1].repeat(len(members) - 1), members[1:]
+    for members in large:
+        for lead in range(0, len(members) - 1, 64):
+            rows = members[lead:lead + 64]
+            later = members[None, :] > rows[:, None]
+            r, c = np.nonzero(later & ~join.groups.settled(join.back[rows][:, None], join.back[members][None, :]))
+            yield rows[r], members[c]
+    pairs = np.sort(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+    for chunk in range(0, len(pairs), PAIR_CHUNK):
+        part = pairs[chunk:chunk + PAIR_CHUNK]
+        yield part // count + offset, part % count + offset
 
 
 def _longest_partner(lengths: np.ndarray, bound: Fraction) -> np.ndarray:
