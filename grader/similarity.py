@@ -8,7 +8,10 @@ it in, and pairs are found without scoring every pair where a bound allows it:
 * identical files: bucketed by their hash;
 * near-identical images: multi-index hashing (``grader.hashjoin``), exact for the distance;
 * near-identical texts: ``rapidfuzz.fuzz.ratio`` on the pairs that length and character counts
-  leave possible (``grader.textjoin``, where the bounds are derived), exact for the threshold.
+  leave possible (``grader.textjoin``, where the bounds are derived), exact for the threshold;
+  among many long texts (replies, descriptions), only on the pairs whose MinHash sketches meet,
+  which finds copies but can miss a pair whose every few characters were edited (the text of
+  ``grader.textjoin`` says what, and how often).
 
 What comes from the materials (a file identical to one of the key, a text close to a text of
 the key, such as the old title of unit 5 or a template everyone was given) is left out first.
