@@ -82,6 +82,7 @@ SLACK = Fraction(1, 10**6)  # the bounds' threshold is this much lower than the 
 CLASSES = 256
 LEVELS = 48
 DENSE = 0.3  # a block with this share of its pairs left is scored whole (cdist reuses each text's pattern)
+SIMD_WIDTH = 64  # rare texts this short are compared whole by the block (cdist compares several at once)
 BLOCK_CELLS = 4_000_000  # rows of a block x texts it meets, bounding the block's memory
 RARE_SHARE = 0.25  # the rare characters hold at most this share of a label's characters
 WIDE_SHARE = 0.6  # the wide set, taken on the pairs the rare set leaves, at most this share
@@ -144,6 +145,7 @@ class _Join:
         self.rare_columns, self.rare_excess = _levels(characters.counts[:, rare_class])
         self.columns, self.excess = _levels(characters.counts[:, ~rare_class])
         self.rare, self.wide = characters.kept_to(rare_class), characters.kept_to(wide_class)
+        self.rare_width = np.array([len(t) for t in self.rare], dtype=np.int64)
         self.not_rare = characters.counts[:, ~rare_class]  # bounded by their counts beside the rare set
         self.frequent = characters.counts[:, ~wide_class]  # bounded by their counts beside the wide set
         self.found: dict[tuple[int, int], int] = {}
@@ -171,7 +173,7 @@ class _Join:
         if not left:
             return
         r, c = np.nonzero(passing)
-        if left < DENSE * entries:
+        if left < DENSE * entries and self.rare_width[start:end].max() > SIMD_WIDTH:
             self.confirm(start + r, start + 1 + c, others[r, c])
             return
         in_order = process.cdist(self.rare[start:stop].tolist(), self.rare[start + 1:end].tolist(),
