@@ -226,10 +226,11 @@ def _signatures(texts: list[str]) -> np.ndarray:
     hashes = codes[:width].copy()
     for k in range(1, SHINGLE):
         hashes = hashes * np.uint64(0x100000001B3) + codes[k:k + width]
-    ends = np.repeat(np.cumsum(sizes), sizes)[:width]  # each position's text end
-    starts = np.nonzero(np.arange(width) + SHINGLE <= ends)[0]
-    hashes = hashes[starts]
-    where = np.repeat(np.arange(len(texts)), sizes)[starts] * BINS
+    whole = np.ones(width, dtype=bool)  # the shingle starting here ends in its own text
+    across = (np.cumsum(sizes)[:, None] - np.arange(1, SHINGLE)[None, :]).ravel()
+    whole[across[across < width]] = False
+    hashes = hashes[whole]
+    where = np.repeat(np.arange(len(texts)) * BINS, sizes)[:width][whole]
     signatures = np.empty((len(texts), REPEATS * BINS), dtype=np.uint64)
     for repeat in range(REPEATS):
         mixed = _mix(hashes ^ np.uint64(_SEEDS[repeat]))
