@@ -76,7 +76,7 @@ def measure(candidates: int, seed: int, copy_share: float, by_label: bool = Fals
     built = time.perf_counter() - started
     before = current_rss_bytes()
     options = paper.similarity
-    stage = {"materials_text": paper.key.memo("material texts", paper.key.texts),
+    stage = {"materials_text": paper.key.texts(),
              "materials_files": set(paper.key.files.values()), "text_threshold": options["text_threshold"],
              "image_distance": options["image_distance"], "common_share": options["common_share"], "workers": -1}
     started = time.perf_counter()

@@ -8,7 +8,10 @@ it in, and pairs are found without scoring every pair where a bound allows it:
 * identical files: bucketed by their hash;
 * near-identical images: multi-index hashing (``grader.hashjoin``), exact for the distance;
 * near-identical texts: ``rapidfuzz.fuzz.ratio`` on the pairs that length and character counts
-  leave possible (``grader.textjoin``, where the bounds are derived), exact for the threshold.
+  leave possible (``grader.textjoin``, where the bounds are derived), exact for the threshold;
+  among many long texts (replies, descriptions), only on the pairs whose MinHash sketches meet,
+  which finds copies but can miss a pair whose every few characters were edited (the text of
+  ``grader.textjoin`` says what, and how often).
 
 What comes from the materials (a file identical to one of the key, a text close to a text of
 the key, such as the old title of unit 5 or a template everyone was given) is left out first.
@@ -24,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import attrgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -47,6 +51,9 @@ class Pair:
     def reason_for(self, user: str) -> str:
         other = self.b if user == self.a else self.a
         return f"similar-to {other} ({self.label}, {self.score}%)"
+
+
+_FIELDS = attrgetter("a", "b", "label", "score", "kind")  # Pair's fields in their order
 
 
 def normalise(text: str) -> str:
@@ -75,7 +82,7 @@ def find_similar(fingerprints: Mapping[str, Mapping[str, str]], *, materials_tex
             pairs |= _images(items, label, image_distance, limit)
         elif kind == "text":
             pairs |= _texts(items, label, materials, text_threshold, workers, limit)
-    return sorted(pairs)
+    return sorted(pairs, key=_FIELDS)  # the dataclass's order, compared as plain tuples (faster)
 
 
 def _pieces(items: Iterable[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
@@ -96,7 +103,8 @@ def _pairs(holders: Sequence[list[str]], alike: Iterable[tuple[int, int, int]], 
             pairs.update(Pair(a, b, label, 100, kind) for a, b in combinations(users, 2))
     for i, j, score in alike:
         if groups.kept(i):
-            pairs.update(Pair(*sorted((a, b)), label, score, kind) for a in holders[i] for b in holders[j])
+            pairs.update(Pair(a, b, label, score, kind) if a < b else Pair(b, a, label, score, kind)
+                         for a in holders[i] for b in holders[j])
     return pairs
 
 

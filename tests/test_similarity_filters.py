@@ -142,3 +142,47 @@ def test_rare_characters_moved_about_keep_the_all_pairs_answers(threshold):
     assert find_similar(prints, **options) == expected
     assert 200 <= len(expected) <= 3000
     assert min(p.score for p in expected) == threshold  # pairs right at the threshold are among them
+
+
+def _reply_texts(candidates: int, seed: int) -> list[str]:
+    from grader.similarity import normalise
+
+    prints = class_fingerprints({"text:U8 reply_01": TEMPLATES["text:U8 reply_01"]}, candidates, seed=seed,
+                                copy_share=0.1)
+    return sorted({normalise(p["text:U8 reply_01"]) for p in prints.values()})
+
+
+def test_long_texts_paired_by_their_sketches_get_the_bounds_pairs():
+    """586 distinct replies of 300 characters or more: the sketches' candidates give the pairs
+    the lossless bounds give over every pair (the copies, at 95 or more)."""
+    from grader.alike import Groups
+    from grader.textjoin import alike_texts
+
+    texts = _reply_texts(600, seed=8)
+    assert len(texts) == 586 and min(map(len, texts)) >= 300
+    sketched = alike_texts(texts, 90, Groups([1] * len(texts), None), sketch_from=500)
+    bounded = alike_texts(texts, 90, Groups([1] * len(texts), None), sketch_from=10**9)
+    assert sketched == bounded
+    assert len(bounded) == 38 and min(score for *_, score in bounded) == 95
+
+
+def test_what_the_sketches_miss_a_text_edited_every_ten_characters():
+    """One character in ten replaced: ratio 90, yet every 12-character shingle differs, so the
+    sketches never make the pair a candidate; the bounds alone find it."""
+    from grader.alike import Groups
+    from grader.similarity import normalise
+    from grader.textjoin import alike_texts
+
+    base = normalise(TEMPLATES["text:U8 reply_01"])[:500]
+    edited = "".join("#" if k % 10 == 5 else ch for k, ch in enumerate(base))
+    assert alike_texts([base, edited], 90, Groups([1, 1], None), sketch_from=10**9) == [(0, 1, 90)]
+    assert alike_texts([base, edited], 90, Groups([1, 1], None), sketch_from=2) == []
+
+
+def test_the_sketches_are_the_same_on_every_machine():
+    """Fixed seeds and 64-bit arithmetic that wraps alike everywhere: these values are the signature."""
+    from grader.similarity import normalise
+    from grader.textjoin import _signatures
+
+    text = normalise(TEMPLATES["text:U8 reply_01"])[:500]
+    assert _signatures([text])[0, :3].tolist() == [947818230, 720950664, 129591596]
