@@ -25,9 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from itertools import combinations
-from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -38,10 +36,13 @@ from grader.paper import SIMILARITY
 from grader.textjoin import alike_texts
 
 MIN_TEXT_CHARS = 40  # shorter texts (a username, a price) are alike by nature
+CHUNK = 1_000_000  # pairs made Python objects at once
 
 
-@dataclass(frozen=True, order=True)
-class Pair:
+class Pair(NamedTuple):
+    """Two candidates (``a < b``) and the work they share; ordered and compared as the tuple of its
+    fields (a tuple is the cheapest object for a class's million pairs)."""
+
     a: str
     b: str
     label: str  # "U8 reply_02"
@@ -51,9 +52,6 @@ class Pair:
     def reason_for(self, user: str) -> str:
         other = self.b if user == self.a else self.a
         return f"similar-to {other} ({self.label}, {self.score}%)"
-
-
-_FIELDS = attrgetter("a", "b", "label", "score", "kind")  # Pair's fields in their order
 
 
 def normalise(text: str) -> str:
@@ -69,58 +67,103 @@ def find_similar(fingerprints: Mapping[str, Mapping[str, str]], *, materials_tex
     limit = common_share * class_size if class_size >= 5 else None
     materials = [normalise(t) for t in materials_text if len(t) >= MIN_TEXT_CHARS]
     material_files = set(materials_files)
-    by_label: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for user in sorted(fingerprints):
-        for key, value in sorted(fingerprints[user].items()):
+    users = sorted(fingerprints)
+    by_label: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for number, user in enumerate(users):
+        for key, value in fingerprints[user].items():
             kind, _, label = key.partition(":")
-            by_label[(kind, label)].append((user, value))
-    pairs: set[Pair] = set()
+            by_label[(kind, label)].append((number, value))
+    found: list[tuple[str, str, np.ndarray]] = []  # (label, kind, pairs of candidates' numbers with scores)
     for (kind, label), items in sorted(by_label.items()):
         if kind == "file":
-            pairs |= _files(items, label, material_files, limit)
+            found.append((label, kind, _files(items, material_files, limit)))
         elif kind == "image":
-            pairs |= _images(items, label, image_distance, limit)
+            found.append((label, kind, _images(items, image_distance, limit)))
         elif kind == "text":
-            pairs |= _texts(items, label, materials, text_threshold, workers, limit)
-    return sorted(pairs, key=_FIELDS)  # the dataclass's order, compared as plain tuples (faster)
+            found.append((label, kind, _texts(items, materials, text_threshold, workers, limit)))
+    return _in_order(users, found)
 
 
-def _pieces(items: Iterable[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
-    """The distinct values, in order, and the candidates who handed in each."""
-    holders: dict[str, list[str]] = defaultdict(list)
-    for user, value in items:
-        holders[value].append(user)
-    values = sorted(holders)
-    return values, [sorted(set(holders[v])) for v in values]
-
-
-def _pairs(holders: Sequence[list[str]], alike: Iterable[tuple[int, int, int]], groups: Groups,
-           label: str, kind: str) -> set[Pair]:
-    """The candidates' pairs of the alike pieces, identical ones at 100, outside common groups."""
-    pairs = set()
-    for piece, users in enumerate(holders):
-        if len(users) > 1 and groups.kept(piece):
-            pairs.update(Pair(a, b, label, 100, kind) for a, b in combinations(users, 2))
-    for i, j, score in alike:
-        if groups.kept(i):
-            pairs.update(Pair(a, b, label, score, kind) if a < b else Pair(b, a, label, score, kind)
-                         for a in holders[i] for b in holders[j])
+def _in_order(users: list[str], found: list[tuple[str, str, np.ndarray]]) -> list[Pair]:
+    """The pairs sorted as ``Pair`` orders them (``users`` is sorted, so numbers order as names do),
+    each once; built as arrays, so that a class's million pairs cost no Python sort."""
+    found = [(label, kind, rows) for label, kind, rows in found if len(rows)]
+    if not found:
+        return []
+    label_rank = {label: rank for rank, label in enumerate(sorted({label for label, _, _ in found}))}
+    kind_rank = {kind: rank for rank, kind in enumerate(sorted({kind for _, kind, _ in found}))}
+    part = np.concatenate([np.repeat(np.array([[label_rank[label], kind_rank[kind]]], dtype=np.int32), len(rows), 0)
+                           for label, kind, rows in found])
+    rows = np.concatenate([rows for _, _, rows in found]).astype(np.int32)
+    table = np.column_stack((rows[:, 0], rows[:, 1], part[:, 0], rows[:, 2], part[:, 1]))
+    del rows, part
+    table = table[np.lexsort(table.T[::-1])]
+    table = table[np.concatenate(([True], (table[1:] != table[:-1]).any(axis=1)))]
+    labels = sorted(label_rank, key=label_rank.__getitem__)
+    kinds = sorted(kind_rank, key=kind_rank.__getitem__)
+    pairs = []
+    for start in range(0, len(table), CHUNK):  # a chunk at a time: a row as Python ints costs ten times more
+        pairs += [Pair(users[a], users[b], labels[label], score, kinds[kind])
+                  for a, b, label, score, kind in table[start:start + CHUNK].tolist()]
     return pairs
 
 
-def _files(items: list[tuple[str, str]], label: str, skip: set[str], limit: float | None) -> set[Pair]:
+def _pieces(items: Iterable[tuple[int, str]]) -> tuple[list[str], list[np.ndarray]]:
+    """The distinct values, in order, and the candidates (by number, ascending) who handed in each.
+    ``items`` come in the candidates' order, one value per candidate."""
+    items = list(items)
+    if not items:
+        return [], []
+    values = sorted({value for _, value in items})
+    index = {value: piece for piece, value in enumerate(values)}
+    piece = np.array([index[value] for _, value in items], dtype=np.int64)
+    users = np.array([user for user, _ in items], dtype=np.int64)[np.argsort(piece, kind="stable")]
+    return values, np.split(users, np.cumsum(np.bincount(piece, minlength=len(values)))[:-1])
+
+
+_NO_PAIRS = np.zeros((0, 3), dtype=np.int64)
+
+
+def _pairs(holders: Sequence[np.ndarray], alike: np.ndarray | Iterable[tuple[int, int, int]], groups: Groups) -> np.ndarray:
+    """The candidates' pairs ``(a, b, score)``, ``a < b``, of the alike pieces, identical ones at
+    100, outside common groups."""
+    blocks = [_NO_PAIRS]
+    sizes = np.array([len(users) for users in holders], dtype=np.int64)
+    for piece in np.nonzero(sizes > 1)[0].tolist():
+        users = holders[piece]
+        if groups.kept(piece):
+            first, second = np.triu_indices(len(users), 1)
+            blocks.append(np.column_stack((users[first], users[second], np.full(len(first), 100))))
+    alike = np.asarray(alike if isinstance(alike, np.ndarray) else list(alike), dtype=np.int64).reshape(-1, 3)
+    if groups.limit is not None:
+        alike = alike[groups.weight[groups.label[alike[:, 0]]] <= groups.limit]
+    if len(alike):
+        # every holder of one piece with every holder of the other (pieces' holders are disjoint)
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        flat = np.concatenate(holders)
+        one, other = sizes[alike[:, 0]], sizes[alike[:, 1]]
+        count = one * other
+        pair = np.repeat(np.arange(len(alike)), count)
+        step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        a = flat[starts[alike[pair, 0]] + step // other[pair]]
+        b = flat[starts[alike[pair, 1]] + step % other[pair]]
+        blocks.append(np.column_stack((np.minimum(a, b), np.maximum(a, b), alike[pair, 2])))
+    return np.concatenate(blocks).astype(np.int64)
+
+
+def _files(items: list[tuple[int, str]], skip: set[str], limit: float | None) -> np.ndarray:
     _, holders = _pieces((u, d) for u, d in items if d not in skip)
-    return _pairs(holders, [], Groups([len(h) for h in holders], limit), label, "file")
+    return _pairs(holders, [], Groups([len(h) for h in holders], limit))
 
 
-def _texts(items: list[tuple[str, str]], label: str, materials: list[str], threshold: int, workers: int,
-           limit: float | None) -> set[Pair]:
+def _texts(items: list[tuple[int, str]], materials: list[str], threshold: int, workers: int,
+           limit: float | None) -> np.ndarray:
     texts, holders = _pieces((u, normalise(t)) for u, t in items if len(t.strip()) >= MIN_TEXT_CHARS)
     own = ~_from_materials(texts, materials, threshold, workers)
     texts = [t for t, keep in zip(texts, own) if keep]
     holders = [h for h, keep in zip(holders, own) if keep]
     groups = Groups([len(h) for h in holders], limit)
-    return _pairs(holders, alike_texts(texts, threshold, groups, workers), groups, label, "text")
+    return _pairs(holders, alike_texts(texts, threshold, groups, workers), groups)
 
 
 def _from_materials(texts: list[str], materials: list[str], threshold: int, workers: int) -> np.ndarray:
@@ -133,14 +176,14 @@ def _from_materials(texts: list[str], materials: list[str], threshold: int, work
     return (scores > 0).any(axis=1)
 
 
-def _images(items: list[tuple[str, str]], label: str, max_distance: int, limit: float | None) -> set[Pair]:
+def _images(items: list[tuple[int, str]], max_distance: int, limit: float | None) -> np.ndarray:
     """Hashes within ``max_distance`` bits of each other (hex strings of equal length)."""
     items = [(u, h) for u, h in items if h and re.fullmatch(r"[0-9a-f]+", h)]
     if len(items) < 2:
-        return set()
+        return _NO_PAIRS
     width = max(len(h) for _, h in items)
     hashes, holders = _pieces((u, h) for u, h in items if len(h) == width)
     groups = Groups([len(h) for h in holders], limit)
     bits = 4 * width
     near = alike_hashes([int(h, 16) for h in hashes], bits, max_distance, groups)
-    return _pairs(holders, [(i, j, round(100 * (1 - d / bits))) for i, j, d in near], groups, label, "image")
+    return _pairs(holders, [(i, j, round(100 * (1 - d / bits))) for i, j, d in near], groups)

@@ -102,8 +102,8 @@ PAIR_CHUNK = 1_000_000  # candidate pairs confirmed at once
 
 
 def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers: int = 1,
-                sketch_from: int = SKETCH_TEXTS) -> list[tuple[int, int, int]]:
-    """Every pair ``(i, j, score)``, ``i < j`` indices of ``texts`` (distinct, normalised), whose
+                sketch_from: int = SKETCH_TEXTS) -> np.ndarray:
+    """Every pair ``(i, j, score)`` (a row of the array, in order), ``i < j`` indices of ``texts`` (distinct, normalised), whose
     ``fuzz.ratio`` is at least ``threshold``, except pairs already inside one common group of
     ``groups``. Alike pairs are joined in ``groups`` as they are found.
 
@@ -111,7 +111,7 @@ def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers:
     texts are the sketches' candidates (see the module's text for what that can miss); every other
     pair goes through the lossless bounds."""
     if len(texts) < 2 or threshold > 100:
-        return []
+        return np.zeros((0, 3), dtype=np.int64)
     join = _Join(texts, threshold, groups, workers)
     count = len(texts)
     first_long = int(np.searchsorted(join.lengths, LONG_TEXT, side="left"))
@@ -124,7 +124,7 @@ def alike_texts(texts: Sequence[str], threshold: float, groups: Groups, workers:
         signatures = _signatures(join.ordered[first_long:])
         for a, b in _band_pairs(signatures, join, first_long):
             join.confirm(a, b)
-    return [(i, j, score) for (i, j), score in sorted(join.found.items())]
+    return join.pairs()
 
 
 class _Join:
@@ -148,7 +148,7 @@ class _Join:
         self.rare_width = np.array([len(t) for t in self.rare], dtype=np.int64)
         self.not_rare = characters.counts[:, ~rare_class]  # bounded by their counts beside the rare set
         self.frequent = characters.counts[:, ~wide_class]  # bounded by their counts beside the wide set
-        self.found: dict[tuple[int, int], int] = {}
+        self.found: list[np.ndarray] = []  # rows (i, j, score), i < j, maybe found twice
 
     def block(self, start: int, stop: int) -> None:
         """The pairs of rows ``start:stop`` with every longer text in their length band, each bound
@@ -211,8 +211,15 @@ class _Join:
         hit = np.nonzero(scores)[0]
         a, b = self.back[a[hit]], self.back[b[hit]]
         self.groups.join_all(a, b)
-        for i, j, score in zip(a.tolist(), b.tolist(), scores[hit].tolist()):
-            self.found[(min(i, j), max(i, j))] = int(score)
+        self.found.append(np.column_stack((np.minimum(a, b), np.maximum(a, b), scores[hit])).astype(np.int64))
+
+    def pairs(self) -> np.ndarray:
+        """The pairs found, each once, in order."""
+        rows = np.concatenate([np.zeros((0, 3), dtype=np.int64), *self.found])
+        if not len(rows):
+            return rows
+        rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+        return rows[np.concatenate(([True], (rows[1:, :2] != rows[:-1, :2]).any(axis=1)))]
 
 
 def _signatures(texts: list[str]) -> np.ndarray:
