@@ -32,6 +32,7 @@ class Groups:
         self.label = np.arange(len(weights))  # each piece's group, kept exact (no lazy roots)
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(weights))}
         self.weight = np.array(weights, dtype=np.int64)  # candidates per group, by label
+        self.any_common = limit is not None and bool((self.weight > limit).any())  # some group is common
 
     def join(self, a: int, b: int) -> None:
         first, second = int(self.label[a]), int(self.label[b])
@@ -43,6 +44,7 @@ class Groups:
         self.label[moved] = first
         self.members[first].extend(moved)
         self.weight[first] += self.weight[second]
+        self.any_common |= self.limit is not None and bool(self.weight[first] > self.limit)
 
     def join_all(self, rows: np.ndarray, cols: np.ndarray) -> None:
         label = self.label
@@ -56,7 +58,7 @@ class Groups:
 
     def settled(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Where ``rows[i]`` and ``cols[j]`` (or ``cols[i]``, same shape) are already in one common group."""
-        if self.limit is None:
+        if not self.any_common:  # nothing settled yet: spare the block's lookups
             return np.zeros(np.broadcast_shapes(rows.shape, cols.shape), dtype=bool)
         row_label = self.label[rows]
         return (row_label == self.label[cols]) & (self.weight[row_label] > self.limit)

@@ -162,9 +162,11 @@ class _Join:
         if not entries:
             return
         others = self.columns[start:stop] @ self.columns[start + 1:end].T  # common characters outside R, bounded
-        others += np.minimum(self.excess[start:stop, None], self.excess[None, start + 1:end])
+        if self.excess[start:end].any():  # counts above the levels (long texts only)
+            others += np.minimum(self.excess[start:stop, None], self.excess[None, start + 1:end])
         common = self.rare_columns[start:stop] @ self.rare_columns[start + 1:end].T
-        common += np.minimum(self.rare_excess[start:stop, None], self.rare_excess[None, start + 1:end])
+        if self.rare_excess[start:end].any():
+            common += np.minimum(self.rare_excess[start:stop, None], self.rare_excess[None, start + 1:end])
         common += others
         sums = self.lengths[rows][:, None] + self.lengths[cols][None, :]
         passing = valid & (common >= self.need[sums]) & ~self.groups.settled(self.back[rows][:, None],
